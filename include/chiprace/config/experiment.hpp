@@ -1,0 +1,49 @@
+#pragma once
+// A validated experiment: everything a run needs, typed and immutable once loaded.
+
+#include "chiprace/model/model.hpp"
+#include "chiprace/random/parameter_space.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace chiprace::config {
+
+inline constexpr int schema_version = 1;
+
+enum class StoreMode { raw, summary };
+
+struct OutputSettings {
+    StoreMode store = StoreMode::raw;
+    std::vector<double> quantiles{0.05, 0.25, 0.5, 0.75, 0.95};
+    double quantile_relative_error = 0.002; // requested bound
+    unsigned sketch_mantissa_bits = 8;      // smallest m with 2^-(m+1) <= the request
+};
+
+struct Experiment {
+    std::string name;
+    std::string description;
+    std::string model_name;
+    std::uint64_t samples = 0;
+    std::uint64_t seed = 0;
+    std::string design = "mc";
+    std::uint64_t block_size = 1024;
+    random::ParameterSpace parameters;
+    OutputSettings output;
+    std::shared_ptr<const model::Model> model;
+
+    std::string source_path; // the experiment file as given
+    std::string source_text; // its text, stored in /config
+    std::vector<std::string> included_paths;
+    std::vector<std::string> overrides; // --set arguments, in order
+    nlohmann::json resolved;            // the validated experiment, stored in /config_resolved
+
+    [[nodiscard]] std::uint64_t block_count() const {
+        return (samples + block_size - 1) / block_size;
+    }
+};
+
+} // namespace chiprace::config

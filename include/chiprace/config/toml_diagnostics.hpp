@@ -1,0 +1,30 @@
+#pragma once
+// Turning a TOML node into a located diagnostic, and suggesting the key a user meant.
+
+#include "chiprace/core/diagnostic.hpp"
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <toml++/toml.h>
+
+namespace chiprace::config {
+
+/// A diagnostic at node's position; values given with --set are located at "--set …".
+Diagnostic diagnostic_at(const toml::node& node, std::string message);
+/// Same, at a key's position (for unknown or misplaced keys).
+Diagnostic diagnostic_at(const toml::key& key, std::string message);
+
+/// Levenshtein distance, for did-you-mean suggestions.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
+/// The closest candidate when it is close enough to be a plausible typo.
+std::optional<std::string> closest_match(std::string_view word,
+                                         std::span<const std::string_view> candidates);
+
+/// "unknown key 'smaples' in [experiment]; did you mean 'samples'?" (or the list of keys).
+std::string unknown_key_message(std::string_view key, std::string_view table,
+                                std::span<const std::string_view> known);
+
+} // namespace chiprace::config

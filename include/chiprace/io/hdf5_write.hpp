@@ -1,0 +1,40 @@
+#pragma once
+// Small typed helpers over the HDF5 C API for the objects chiprace writes.
+
+#include "chiprace/io/hdf5_handle.hpp"
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace chiprace::io {
+
+Hdf5Handle create_group(hid_t parent, const std::string& name);
+/// Opens a group, creating it and any missing parents ("a/b/c").
+Hdf5Handle require_group(hid_t parent, const std::string& path);
+
+void write_attribute(hid_t object, const std::string& name, const std::string& value);
+void write_attribute(hid_t object, const std::string& name, std::int64_t value);
+void write_attribute(hid_t object, const std::string& name, double value);
+void write_attribute(hid_t object, const std::string& name, std::span<const double> values);
+
+/// A one-element-free scalar dataset holding a (variable-length UTF-8) string.
+void write_string_dataset(hid_t parent, const std::string& name, const std::string& text);
+/// Small datasets written in one call; dims describes the shape ({} for a scalar).
+void write_dataset(hid_t parent, const std::string& name, std::span<const double> data,
+                   std::span<const hsize_t> dims);
+void write_dataset(hid_t parent, const std::string& name, std::span<const std::int64_t> data,
+                   std::span<const hsize_t> dims);
+void write_dataset(hid_t parent, const std::string& name, std::span<const std::uint64_t> data,
+                   std::span<const hsize_t> dims);
+
+std::string read_string_attribute(hid_t object, const std::string& name);
+std::int64_t read_int_attribute(hid_t object, const std::string& name);
+bool has_attribute(hid_t object, const std::string& name);
+std::vector<double> read_double_dataset(hid_t parent, const std::string& name);
+std::vector<std::int64_t> read_int_dataset(hid_t parent, const std::string& name);
+std::string read_string_dataset(hid_t parent, const std::string& name);
+bool link_exists(hid_t parent, const std::string& path);
+
+} // namespace chiprace::io

@@ -1,0 +1,60 @@
+#pragma once
+// What a result file holds, described without reference to the experiment or model types, so
+// that io/ depends only on core and stats (DESIGN.md).
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace chiprace::io {
+
+inline constexpr const char* format_name = "chiprace";
+inline constexpr std::int64_t format_version_major = 1;
+inline constexpr std::int64_t format_version_minor = 0;
+
+struct InputDescription {
+    std::string name, units, description, distribution;
+};
+
+struct OutputDescription {
+    std::string name, units, description;
+    bool per_year = false;
+};
+
+using AttributeValue = std::variant<std::string, std::int64_t, double>;
+struct Attribute {
+    std::string name;
+    AttributeValue value;
+};
+
+struct ResultLayout {
+    std::uint64_t n_samples = 0;
+    bool store_raw = true;
+    std::vector<int> years; // the time axis; empty when the model has none
+    std::vector<double> quantile_levels;
+    double quantile_relative_error = 0.0; // guaranteed bound of the quantile sketch
+    std::vector<InputDescription> inputs;
+    std::vector<OutputDescription> outputs;
+    /// One group per model variant: "" for the file root, "policies/<name>" for a policy.
+    std::vector<std::string> variant_groups;
+
+    [[nodiscard]] std::size_t columns_per_variant() const {
+        std::size_t c = 0;
+        for (const auto& o : outputs)
+            c += o.per_year ? years.size() : 1;
+        return c;
+    }
+    /// "/outputs/y" or "/policies/p/outputs/y"
+    [[nodiscard]] static std::string join(const std::string& group, const std::string& rest) {
+        return group.empty() ? "/" + rest : "/" + group + "/" + rest;
+    }
+};
+
+struct RootMetadata {
+    std::vector<Attribute> attributes; // written on "/"
+    std::string config_text;           // /config
+    std::string config_resolved;       // /config_resolved (JSON)
+};
+
+} // namespace chiprace::io

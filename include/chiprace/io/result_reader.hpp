@@ -1,0 +1,38 @@
+#pragma once
+// Reading a result file back: provenance and summaries, for `chiprace info` and tests.
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace chiprace::io {
+
+struct OutputSummaryView {
+    std::string group; // "" (root), "policies/<p>", "contrasts/<a>_vs_<b>"
+    std::string name, units, description;
+    bool per_year = false;
+    std::vector<double> mean, std_dev, min, max;
+    std::vector<double> quantiles; // (T or 1) × Q, row-major
+    std::vector<std::int64_t> n_finite, n_non_finite;
+};
+
+struct ResultOverview {
+    std::vector<std::pair<std::string, std::string>> attributes; // root, as text
+    std::vector<int> years;
+    std::vector<double> quantile_levels;
+    std::vector<std::string> inputs;
+    bool has_raw_rows = false;
+    std::vector<OutputSummaryView> summaries;
+
+    [[nodiscard]] std::string attribute(const std::string& name) const;
+};
+
+/// Throws RuntimeFailure when the file is missing, is not a chiprace file, or has a format
+/// major version this build does not read.
+ResultOverview read_result_overview(const std::string& path);
+
+/// The per-sample values of one raw dataset ("/inputs/x1", "/outputs/y"), row-major.
+std::vector<double> read_raw_dataset(const std::string& path, const std::string& dataset);
+
+} // namespace chiprace::io

@@ -1,0 +1,68 @@
+#pragma once
+// What every model is to the rest of chiprace: a pure function from a block of parameter
+// vectors (structure of arrays) to a block of outputs, per variant (policy). No I/O, no MPI,
+// no random numbers of its own.
+
+#include <cstddef>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace chiprace::model {
+
+struct OutputSpec {
+    std::string name;
+    std::string units;
+    std::string description;
+    bool per_year = false; // a (N, T) series over the model's years, else a scalar (N)
+};
+
+/// Parameter values of n samples: column j (parameter j of the experiment) at j*n.
+class InputBlock {
+public:
+    InputBlock(std::span<const double> data, std::size_t n) : data_(data), n_(n) {}
+    [[nodiscard]] std::size_t size() const { return n_; }
+    [[nodiscard]] std::span<const double> column(std::size_t j) const {
+        return data_.subspan(j * n_, n_);
+    }
+
+private:
+    std::span<const double> data_;
+    std::size_t n_;
+};
+
+/// Output values of n samples: one column per scalar output, T per series (year-major), in
+/// the order of Model::outputs(); column c at c*n.
+class OutputBlock {
+public:
+    OutputBlock(std::span<double> data, std::size_t n) : data_(data), n_(n) {}
+    [[nodiscard]] std::size_t size() const { return n_; }
+    [[nodiscard]] std::span<double> column(std::size_t c) const {
+        return data_.subspan(c * n_, n_);
+    }
+
+private:
+    std::span<double> data_;
+    std::size_t n_;
+};
+
+class Model {
+public:
+    virtual ~Model() = default;
+    [[nodiscard]] virtual std::string name() const = 0;
+    [[nodiscard]] virtual const std::vector<OutputSpec>& outputs() const = 0;
+    /// Calendar years of the series outputs; empty for a model without a time axis.
+    [[nodiscard]] virtual std::span<const int> years() const { return {}; }
+    /// Policies (variants) evaluated on the same samples. A model without policy levers has
+    /// one unnamed variant, and its results go to the file's root.
+    [[nodiscard]] virtual std::size_t variant_count() const { return 1; }
+    [[nodiscard]] virtual std::string variant_name(std::size_t) const { return {}; }
+    virtual void evaluate(std::size_t variant, const InputBlock& in, OutputBlock& out) const = 0;
+
+    /// Output columns per sample: scalars count one, series count years().size().
+    [[nodiscard]] std::size_t column_count() const;
+    /// First column of output k.
+    [[nodiscard]] std::size_t first_column(std::size_t k) const;
+};
+
+} // namespace chiprace::model

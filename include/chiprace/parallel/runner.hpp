@@ -1,0 +1,44 @@
+#pragma once
+// Runs an experiment's samples across MPI ranks and OpenMP threads and writes the result file.
+//
+// The sample range is cut into fixed-size blocks. Each rank takes a contiguous range of
+// blocks; inside a rank, blocks are computed by OpenMP threads a round at a time (a round
+// bounds the memory); per-block moments are reduced in a fixed dyadic tree over block
+// indices, and quantile sketches merge exactly. So the file is bitwise the same for any
+// number of ranks and threads (DESIGN.md invariant 2).
+
+#include "chiprace/design/design.hpp"
+#include "chiprace/io/result_layout.hpp"
+#include "chiprace/model/model.hpp"
+#include "chiprace/random/parameter_space.hpp"
+
+#include <cstdint>
+#include <mpi.h>
+#include <string>
+
+namespace chiprace::parallel {
+
+struct RunPlan {
+    const model::Model* model = nullptr;
+    const random::ParameterSpace* parameters = nullptr;
+    const design::Design* design = nullptr;
+    std::uint64_t samples = 0;
+    std::uint64_t block_size = 1024;
+    unsigned sketch_mantissa_bits = 8;
+    io::ResultLayout layout;   // what the file holds
+    io::RootMetadata metadata; // provenance written at creation
+    std::string output_path;   // final name; written as output_path + ".partial"
+    /// Upper bound on the per-rank round buffers, bytes.
+    std::size_t round_bytes = std::size_t{64} << 20;
+};
+
+struct RunReport {
+    double seconds = 0.0;
+    std::uint64_t samples = 0;
+    std::uint64_t non_finite_values = 0; // over every output column and variant
+};
+
+/// Collective over comm. Throws RuntimeFailure on I/O errors (the caller aborts the job).
+RunReport run(const RunPlan& plan, MPI_Comm comm);
+
+} // namespace chiprace::parallel

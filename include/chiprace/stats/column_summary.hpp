@@ -1,0 +1,45 @@
+#pragma once
+// The per-column statistics of a run: what goes to /summary/<output>.
+
+#include "chiprace/stats/log_histogram.hpp"
+#include "chiprace/stats/running_moments.hpp"
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace chiprace::stats {
+
+/// Moments of every output column of a range of blocks: the node type of the dyadic
+/// reduction.
+struct MomentsBlock {
+    std::vector<RunningMoments> columns;
+
+    void merge(const MomentsBlock& right);
+    [[nodiscard]] std::vector<double> serialize() const;
+    static MomentsBlock deserialize(std::span<const double> data);
+};
+
+/// Quantile sketches of every output column; merged by exact addition in any order.
+struct SketchSet {
+    std::vector<LogHistogram> columns;
+
+    SketchSet() = default;
+    SketchSet(std::size_t n_columns, unsigned mantissa_bits)
+        : columns(n_columns, LogHistogram(mantissa_bits)) {}
+    void merge(const SketchSet& other);
+    [[nodiscard]] std::vector<std::uint64_t> serialize() const;
+    static SketchSet deserialize(std::span<const std::uint64_t> data);
+};
+
+struct ColumnSummary {
+    std::uint64_t n_finite = 0;
+    std::uint64_t n_non_finite = 0;
+    double mean, std_dev, min, max;
+    std::vector<double> quantiles; // at the run's quantile levels
+};
+
+ColumnSummary summarize(const RunningMoments& moments, const LogHistogram& sketch,
+                        std::span<const double> levels);
+
+} // namespace chiprace::stats

@@ -1,0 +1,57 @@
+#pragma once
+// A mergeable quantile sketch with a guaranteed relative value error: a histogram whose
+// buckets are the binades of the double format, each cut into 2^m equal parts (log-linear
+// buckets, as in HdrHistogram). A value's bucket is its bit pattern shifted right, so adding
+// costs a shift and an increment.
+//
+// Guarantee: for the "lower" sample quantile x = x_(⌊q·(n−1)⌋) of the finite values, the
+// estimate x̂ satisfies |x̂ − x| ≤ 2^−(m+1)·|x| (values of magnitude below the smallest
+// normal double, ≈2.2e−308, count as 0). Counts are integers, so merging is exact, associative
+// and commutative: the sketch is identical for any cut and merge order of the run. Memory
+// grows with the range of magnitudes seen (≤ 2^m buckets per factor of 2), never with the
+// number of values.
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace chiprace::stats {
+
+class LogHistogram {
+public:
+    /// m = mantissa_bits ∈ [1, 16]: relative error ≤ 2^−(m+1).
+    explicit LogHistogram(unsigned mantissa_bits = 8);
+
+    /// Adds the finite values; non-finite ones are skipped (RunningMoments counts them).
+    void add(std::span<const double> values);
+    void merge(const LogHistogram& other);
+
+    [[nodiscard]] std::uint64_t count() const;
+    [[nodiscard]] unsigned mantissa_bits() const { return bits_; }
+    [[nodiscard]] double relative_error_bound() const;
+    /// The lower q-quantile of the values added, within the relative bound; NaN when empty.
+    /// The result is clamped to [lo, hi] (pass the exact min and max when known).
+    [[nodiscard]] double quantile(double q, double lo, double hi) const;
+
+    /// Flat form for sending between ranks and for checkpoints.
+    [[nodiscard]] std::vector<std::uint64_t> serialize() const;
+    static LogHistogram deserialize(std::span<const std::uint64_t> data);
+
+private:
+    struct Side {
+        std::uint64_t first_key = 0;       // key of counts[0]
+        std::vector<std::uint64_t> counts; // dense from first_key
+        void grow_to(std::uint64_t lo_key, std::uint64_t hi_key);
+        void add(const Side& other);
+    };
+
+    [[nodiscard]] std::uint64_t key(double magnitude) const;
+    [[nodiscard]] double bucket_midpoint(std::uint64_t key) const;
+
+    unsigned bits_;
+    std::uint64_t zeros_ = 0;
+    Side positive_;
+    Side negative_; // keyed by magnitude
+};
+
+} // namespace chiprace::stats

@@ -1,0 +1,407 @@
+#include "chiprace/app/commands.hpp"
+
+#include "chiprace/app/build_info.hpp"
+#include "chiprace/config/experiment_loader.hpp"
+#include "chiprace/core/exit_code.hpp"
+#include "chiprace/design/monte_carlo_design.hpp"
+#include "chiprace/io/hdf5_handle.hpp"
+#include "chiprace/io/result_reader.hpp"
+#include "chiprace/parallel/runner.hpp"
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+#include <omp.h>
+#include <sstream>
+#include <unistd.h>
+
+namespace chiprace::app {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct RunArguments {
+    std::string config;
+    std::string output;
+    std::optional<std::uint64_t> samples;
+    std::optional<std::uint64_t> seed;
+    std::vector<std::string> overrides;
+    bool force = false;
+    bool debug = false;
+};
+
+/// --samples and --seed are shorthands for --set; they apply after every --set.
+std::vector<std::string> all_overrides(const RunArguments& a) {
+    auto o = a.overrides;
+    if (a.samples)
+        o.push_back("experiment.samples=" + std::to_string(*a.samples));
+    if (a.seed)
+        o.push_back("experiment.seed=" + std::to_string(*a.seed));
+    return o;
+}
+
+std::string utc_now() {
+    const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+std::string hostname() {
+    char buf[256] = {};
+    gethostname(buf, sizeof buf - 1);
+    return buf;
+}
+
+std::string joined_command_line(int argc, char** argv) {
+    std::string s;
+    for (int i = 0; i < argc; ++i) {
+        if (i)
+            s += ' ';
+        s += argv[i];
+    }
+    return s;
+}
+
+int print_config_error(const ConfigError& e, bool root) {
+    if (root)
+        for (const auto& d : e.diagnostics())
+            std::cerr << "chiprace: error: " << d.to_string() << '\n';
+    return exit_code::bad_input;
+}
+
+io::ResultLayout make_layout(const config::Experiment& ex) {
+    io::ResultLayout layout;
+    layout.n_samples = ex.samples;
+    layout.store_raw = ex.output.store == config::StoreMode::raw;
+    const auto years = ex.model->years();
+    layout.years.assign(years.begin(), years.end());
+    layout.quantile_levels = ex.output.quantiles;
+    layout.quantile_relative_error =
+        std::ldexp(1.0, -static_cast<int>(ex.output.sketch_mantissa_bits) - 1);
+    for (const auto& p : ex.parameters.parameters())
+        layout.inputs.push_back({p.name, p.units, p.description, p.distribution.describe()});
+    for (const auto& o : ex.model->outputs())
+        layout.outputs.push_back({o.name, o.units, o.description, o.per_year});
+    for (std::size_t v = 0; v < ex.model->variant_count(); ++v) {
+        const auto name = ex.model->variant_name(v);
+        layout.variant_groups.push_back(name.empty() ? std::string{} : "policies/" + name);
+    }
+    return layout;
+}
+
+io::RootMetadata make_metadata(const config::Experiment& ex, const std::string& command_line,
+                               int ranks, int threads) {
+    const auto info = build_info();
+    io::RootMetadata m;
+    auto add = [&](std::string name, io::AttributeValue v) {
+        m.attributes.push_back({std::move(name), std::move(v)});
+    };
+    add("format", std::string(io::format_name));
+    add("format_version", io::format_version_major);
+    add("format_version_minor", io::format_version_minor);
+    add("software", std::string("chiprace"));
+    add("software_version", info.version);
+    add("git_revision", info.git_revision);
+    add("git_dirty", std::int64_t{info.git_dirty ? 1 : 0});
+    add("compiler", info.compiler);
+    add("mpi_library", info.mpi_library);
+    add("hdf5_library", info.hdf5_library);
+    add("boost_version", info.boost);
+    add("created_utc", utc_now());
+    add("host", hostname());
+    add("command_line", command_line);
+    add("experiment", ex.name);
+    add("model", ex.model_name);
+    add("seed", static_cast<std::int64_t>(ex.seed));
+    add("design", ex.design);
+    add("n_samples", static_cast<std::int64_t>(ex.samples));
+    add("block_size", static_cast<std::int64_t>(ex.block_size));
+    add("store", std::string(ex.output.store == config::StoreMode::raw ? "raw" : "summary"));
+    add("mpi_ranks", static_cast<std::int64_t>(ranks));
+    add("omp_threads", static_cast<std::int64_t>(threads));
+    add("config_schema_version", static_cast<std::int64_t>(config::schema_version));
+    for (const char* var : {"SLURM_JOB_ID", "SLURM_ARRAY_JOB_ID", "SLURM_ARRAY_TASK_ID"}) {
+        if (const char* v = std::getenv(var)) {
+            std::string name = var;
+            for (auto& ch : name)
+                ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+            add(name, std::string(v));
+        }
+    }
+    m.config_text = ex.source_text;
+    m.config_resolved = ex.resolved.dump(2);
+    return m;
+}
+
+int command_run(const RunArguments& args, const std::string& command_line,
+                const parallel::MpiSession& mpi) {
+    const bool root = mpi.is_root();
+    io::set_hdf5_error_printing(args.debug);
+    config::Experiment ex;
+    try {
+        // Every rank reads the file itself: the same input gives every rank the same verdict,
+        // with no communication before the configuration is known to be good.
+        ex = config::load_experiment(args.config, all_overrides(args));
+    } catch (const ConfigError& e) {
+        return print_config_error(e, root);
+    }
+    const std::string output = args.output.empty() ? "results/" + ex.name + ".h5" : args.output;
+
+    // Refuse to touch an existing result before any work (DESIGN.md invariant 4).
+    std::string refusal;
+    if (root) {
+        std::error_code ec;
+        if (fs::exists(output, ec) && !args.force)
+            refusal = output + ": exists; pass --force to replace it (or choose another -o)";
+        else if (fs::is_directory(output, ec))
+            refusal = output + ": is a directory";
+        else if (const auto parent = fs::path(output).parent_path(); !parent.empty()) {
+            fs::create_directories(parent, ec);
+            if (ec)
+                refusal = "cannot create directory " + parent.string() + ": " + ec.message();
+        }
+    }
+    if (!parallel::broadcast_flag(refusal.empty(), mpi.world())) {
+        if (root)
+            std::cerr << "chiprace: error: " << refusal << '\n';
+        return exit_code::bad_input;
+    }
+
+    const design::MonteCarloDesign design(ex.seed, ex.parameters.dimension());
+    parallel::RunPlan plan;
+    plan.model = ex.model.get();
+    plan.parameters = &ex.parameters;
+    plan.design = &design;
+    plan.samples = ex.samples;
+    plan.block_size = ex.block_size;
+    plan.sketch_mantissa_bits = ex.output.sketch_mantissa_bits;
+    plan.layout = make_layout(ex);
+    const int threads = std::max(1, omp_get_max_threads());
+    plan.metadata = make_metadata(ex, command_line, mpi.size(), threads);
+    plan.output_path = output;
+
+    if (root)
+        std::cerr << "chiprace: running '" << ex.name << "' (" << ex.model_name << ", "
+                  << ex.samples << " samples, design " << ex.design << ") on " << mpi.size()
+                  << " rank(s) x " << threads << " thread(s)\n";
+    parallel::RunReport report;
+    try {
+        report = parallel::run(plan, mpi.world());
+    } catch (const std::exception& e) {
+        // A failure on one rank can leave the others inside a collective call: end them all.
+        std::cerr << "chiprace: error" << (root ? "" : " (rank " + std::to_string(mpi.rank()) + ")")
+                  << ": " << e.what() << '\n';
+        if (mpi.size() > 1)
+            mpi.abort(exit_code::failure);
+        return exit_code::failure;
+    }
+    if (root) {
+        std::cerr << "chiprace: wrote " << output << " in " << std::fixed << std::setprecision(2)
+                  << report.seconds << " s (" << std::setprecision(0)
+                  << static_cast<double>(report.samples) / report.seconds << " samples/s)\n";
+        if (report.non_finite_values > 0)
+            std::cerr << "chiprace: warning: " << report.non_finite_values
+                      << " output values were not finite (NaN or inf); they are excluded from "
+                         "the summaries and counted in each summary's n_non_finite\n";
+    }
+    return exit_code::success;
+}
+
+int command_validate(const RunArguments& args, const parallel::MpiSession& mpi) {
+    try {
+        const auto ex = config::load_experiment(args.config, all_overrides(args));
+        if (mpi.is_root()) {
+            std::cout << args.config << ": valid experiment '" << ex.name << "': model "
+                      << ex.model_name << ", " << ex.parameters.dimension() << " parameters, "
+                      << ex.samples << " samples, design " << ex.design << ", seed " << ex.seed
+                      << ", " << ex.model->variant_count() << " variant(s), "
+                      << ex.model->column_count() << " output column(s) each\n";
+        }
+        return exit_code::success;
+    } catch (const ConfigError& e) {
+        return print_config_error(e, mpi.is_root());
+    }
+}
+
+std::string number(double x) {
+    std::ostringstream s;
+    s << std::setprecision(5) << x;
+    return s.str();
+}
+
+void print_overview(const io::ResultOverview& o, std::ostream& out) {
+    auto attr = [&](const char* name) { return o.attribute(name); };
+    out << "experiment   " << attr("experiment") << " (model " << attr("model") << ")\n"
+        << "samples      " << attr("n_samples") << " (design " << attr("design") << ", seed "
+        << attr("seed") << ", block size " << attr("block_size") << ")\n"
+        << "store        " << attr("store") << (o.has_raw_rows ? " (per-sample rows present)" : "")
+        << "\n"
+        << "run          " << attr("mpi_ranks") << " rank(s) x " << attr("omp_threads")
+        << " thread(s), " << attr("wall_seconds") << " s, finished " << attr("completed_utc")
+        << "\n"
+        << "software     chiprace " << attr("software_version") << " (git " << attr("git_revision")
+        << (attr("git_dirty") == "1" ? ", dirty" : "") << ")\n"
+        << "format       " << attr("format") << " " << attr("format_version") << "."
+        << attr("format_version_minor") << "\n";
+    if (!o.inputs.empty()) {
+        out << "inputs       ";
+        for (std::size_t i = 0; i < o.inputs.size(); ++i)
+            out << (i ? ", " : "") << o.inputs[i];
+        out << "\n";
+    }
+    if (attr("n_non_finite") != "0" && !attr("n_non_finite").empty())
+        out << "non-finite   " << attr("n_non_finite")
+            << " output values excluded from summaries\n";
+    std::size_t median = o.quantile_levels.size(), lo = median, hi = median;
+    for (std::size_t q = 0; q < o.quantile_levels.size(); ++q) {
+        if (o.quantile_levels[q] == 0.5)
+            median = q;
+        if (o.quantile_levels[q] == 0.05)
+            lo = q;
+        if (o.quantile_levels[q] == 0.95)
+            hi = q;
+    }
+    const std::size_t nq = o.quantile_levels.size();
+    std::string current_group = "\x01";
+    for (const auto& s : o.summaries) {
+        if (s.group != current_group) {
+            current_group = s.group;
+            out << "\n"
+                << (s.group.empty() ? std::string("summary") : s.group + "/summary")
+                << "        mean         std          median       [5%, 95%]\n";
+        }
+        const std::size_t rows = s.per_year ? o.years.size() : 1;
+        for (std::size_t r = 0; r < rows; ++r) {
+            std::string label = s.name;
+            if (s.per_year)
+                label += "[" + std::to_string(o.years[r]) + "]";
+            out << "  " << std::left << std::setw(28) << label << std::setw(13) << number(s.mean[r])
+                << std::setw(13) << number(s.std_dev[r]);
+            out << std::setw(13) << (median < nq ? number(s.quantiles[r * nq + median]) : "-");
+            if (lo < nq && hi < nq)
+                out << "[" << number(s.quantiles[r * nq + lo]) << ", "
+                    << number(s.quantiles[r * nq + hi]) << "]";
+            out << "  " << s.units;
+            if (s.n_non_finite[r] > 0)
+                out << "  (" << s.n_non_finite[r] << " non-finite)";
+            out << std::right << "\n";
+        }
+    }
+}
+
+int command_info(const std::string& path, bool debug, const parallel::MpiSession& mpi) {
+    if (!mpi.is_root())
+        return exit_code::success;
+    io::set_hdf5_error_printing(debug);
+    try {
+        print_overview(io::read_result_overview(path), std::cout);
+        return exit_code::success;
+    } catch (const RuntimeFailure& e) {
+        std::cerr << "chiprace: error: " << e.what() << '\n';
+        return exit_code::bad_input;
+    }
+}
+
+void print_version(std::ostream& out) {
+    const auto b = build_info();
+    out << "chiprace " << b.version << "\n"
+        << "  git revision  " << revision_label(b) << "\n"
+        << "  build type    " << b.build_type << "\n"
+        << "  compiler      " << b.compiler << "\n"
+        << "  MPI           " << b.mpi_library << "\n"
+        << "  HDF5          " << b.hdf5_library << "\n"
+        << "  Boost         " << b.boost << "\n"
+        << "  toml++        " << b.tomlplusplus << "\n"
+        << "  OpenMP        " << _OPENMP << "\n";
+}
+
+} // namespace
+
+int main_with_mpi(int argc, char** argv, const parallel::MpiSession& mpi) {
+    const bool root = mpi.is_root();
+    CLI::App app{"chiprace: distributed Monte Carlo of the AI-compute race under US export "
+                 "controls.\nDescribe an experiment in TOML, run it on any number of MPI ranks "
+                 "and OpenMP threads, get one self-describing HDF5 file.\nDocs: docs/"
+                 "getting-started.md. Exit codes: 0 ok, 1 runtime failure, 2 bad input.",
+                 "chiprace"};
+    app.require_subcommand(0, 1);
+    bool version = false;
+    app.add_flag("-V,--version", version,
+                 "Print the version, git revision, compiler, MPI, HDF5 and Boost versions");
+
+    RunArguments run_args;
+    auto* run = app.add_subcommand(
+        "run", "Run an experiment and write its HDF5 result file.\nLaunch under MPI for "
+               "several ranks: mpiexec -n 4 chiprace run experiments/x.toml.\nThreads per rank "
+               "follow OMP_NUM_THREADS.");
+    run->add_option("config", run_args.config, "Experiment file (TOML); see docs/config.md")
+        ->required();
+    run->add_option("-o,--output", run_args.output,
+                    "Result file (default: results/<experiment name>.h5). Written as "
+                    "OUT.partial and renamed when complete");
+    run->add_option("--samples", run_args.samples,
+                    "Number of samples (overrides experiment.samples)");
+    run->add_option("--seed", run_args.seed, "Random seed (overrides experiment.seed)");
+    run->add_option("--set", run_args.overrides,
+                    "Override any experiment value: --set KEY.PATH=VALUE, VALUE read as TOML, a "
+                    "bare word as a string (e.g. --set output.store=summary). Repeatable")
+        ->type_name("KEY=VALUE");
+    run->add_flag("--force", run_args.force, "Replace an existing result file");
+    run->add_flag("--debug", run_args.debug, "Show HDF5's own error stack on I/O failures");
+
+    RunArguments validate_args;
+    auto* validate = app.add_subcommand(
+        "validate", "Check an experiment file without running it: every error, with "
+                    "file:line:column; exit 0 when valid, 2 when not");
+    validate->add_option("config", validate_args.config, "Experiment file (TOML)")->required();
+    validate
+        ->add_option("--set", validate_args.overrides,
+                     "Override a value as `run --set` does (repeatable)")
+        ->type_name("KEY=VALUE");
+    validate->add_option("--samples", validate_args.samples, "Override experiment.samples");
+    validate->add_option("--seed", validate_args.seed, "Override experiment.seed");
+
+    std::string info_path;
+    bool info_debug = false;
+    auto* info = app.add_subcommand(
+        "info", "Summarise a result file: provenance, and the mean, std, median and 90% "
+                "interval of every output");
+    info->add_option("file", info_path, "Result file (.h5)")->required();
+    info->add_flag("--debug", info_debug, "Show HDF5's own error stack");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        std::ostringstream out, err;
+        const int code = app.exit(e, out, err);
+        if (root) {
+            std::cout << out.str();
+            std::cerr << err.str();
+        }
+        return code == 0 ? exit_code::success : exit_code::bad_input;
+    }
+    if (version) {
+        if (root)
+            print_version(std::cout);
+        return exit_code::success;
+    }
+    if (run->parsed())
+        return command_run(run_args, joined_command_line(argc, argv), mpi);
+    if (validate->parsed())
+        return command_validate(validate_args, mpi);
+    if (info->parsed())
+        return command_info(info_path, info_debug, mpi);
+    if (root)
+        std::cout << app.help();
+    return exit_code::bad_input;
+}
+
+} // namespace chiprace::app

@@ -1,0 +1,555 @@
+#include "chiprace/config/experiment_loader.hpp"
+
+#include "chiprace/config/model_factory.hpp"
+#include "chiprace/config/overrides.hpp"
+#include "chiprace/config/toml_diagnostics.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <sstream>
+#include <toml++/toml.h>
+
+namespace chiprace::config {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Document {
+    std::string path;
+    std::string text;
+    toml::table table;
+};
+
+constexpr std::array<std::string_view, 4> top_level_keys{"experiment", "model", "parameters",
+                                                         "output"};
+constexpr std::array<std::string_view, 8> experiment_keys{
+    "name", "model", "samples", "seed", "design", "include", "block_size", "description"};
+constexpr std::array<std::string_view, 3> output_keys{"store", "quantiles",
+                                                      "quantile_relative_error"};
+constexpr std::array<std::string_view, 1> designs_available{"mc"};
+constexpr std::array<std::string_view, 5> designs_planned{"lhs", "sobol", "saltelli", "morris",
+                                                          "grid"};
+
+std::string read_text(const std::string& path, DiagnosticList& errors) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) {
+        errors.add(path, 0, 0, "is a directory, not an experiment file");
+        return {};
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        errors.add(path, 0, 0, std::string("cannot open experiment file: ") + std::strerror(errno));
+        return {};
+    }
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+/// Loads path and, depth first, everything it includes; included documents come before the
+/// document that includes them, so later documents override earlier ones.
+void load_documents(const std::string& path, std::vector<std::string>& chain,
+                    std::vector<Document>& out, DiagnosticList& errors) {
+    std::string text = read_text(path, errors);
+    if (!errors.empty())
+        return;
+    toml::table table;
+    try {
+        table = toml::parse(text, std::string_view(path));
+    } catch (const toml::parse_error& e) {
+        const auto& where = e.source();
+        errors.add(path, where.begin.line, where.begin.column,
+                   "TOML syntax error: " + std::string(e.description()));
+        return;
+    }
+    chain.push_back(fs::weakly_canonical(path).string());
+    if (const toml::node* exp = table.get("experiment"); exp && exp->is_table()) {
+        if (const toml::node* inc = exp->as_table()->get("include")) {
+            const toml::array* arr = inc->as_array();
+            if (arr == nullptr) {
+                errors.add(diagnostic_at(*inc, "include must be an array of file names"));
+            } else {
+                for (const auto& el : *arr) {
+                    const auto* name = el.as_string();
+                    if (name == nullptr) {
+                        errors.add(diagnostic_at(el, "include entries must be strings"));
+                        continue;
+                    }
+                    fs::path target = name->get();
+                    if (target.is_relative())
+                        target = fs::path(path).parent_path() / target;
+                    const std::string canonical = fs::weakly_canonical(target).string();
+                    if (std::find(chain.begin(), chain.end(), canonical) != chain.end()) {
+                        errors.add(diagnostic_at(el, "include '" + name->get() +
+                                                         "' includes itself (directly or through "
+                                                         "other files)"));
+                        continue;
+                    }
+                    std::error_code ec;
+                    if (!fs::exists(target, ec)) {
+                        errors.add(diagnostic_at(el, "included file '" + target.string() +
+                                                         "' does not exist"));
+                        continue;
+                    }
+                    load_documents(target.string(), chain, out, errors);
+                }
+            }
+        }
+    }
+    chain.pop_back();
+    out.push_back({path, std::move(text), std::move(table)});
+}
+
+/// Later values replace earlier ones; tables merge key by key.
+void merge_into(toml::table& base, const toml::table& top) {
+    for (const auto& [key, node] : top) {
+        toml::node* existing = base.get(key);
+        if (existing != nullptr && existing->is_table() && node.is_table()) {
+            merge_into(*existing->as_table(), *node.as_table());
+        } else {
+            base.insert_or_assign(key, node);
+        }
+    }
+}
+
+/// Parameter names in the order a reader sees them: documents in merge order, each by
+/// position in its file; names first given with --set come last.
+std::vector<std::string> parameter_order(const std::vector<Document>& docs,
+                                         const toml::table& merged) {
+    std::vector<std::string> order;
+    auto add = [&](const std::string& name) {
+        if (std::find(order.begin(), order.end(), name) == order.end())
+            order.push_back(name);
+    };
+    for (const auto& doc : docs) {
+        const toml::table* params = doc.table["parameters"].as_table();
+        if (params == nullptr)
+            continue;
+        std::vector<const toml::key*> keys;
+        for (const auto& [key, node] : *params)
+            keys.push_back(&key);
+        std::sort(keys.begin(), keys.end(), [](const toml::key* a, const toml::key* b) {
+            const auto& pa = a->source().begin;
+            const auto& pb = b->source().begin;
+            return std::tie(pa.line, pa.column) < std::tie(pb.line, pb.column);
+        });
+        for (const auto* k : keys)
+            add(std::string(k->str()));
+    }
+    if (const toml::table* params = merged["parameters"].as_table()) {
+        for (const auto& [key, node] : *params)
+            add(std::string(key.str()));
+    }
+    return order;
+}
+
+template <std::size_t N>
+void reject_unknown(const toml::table& table, const std::array<std::string_view, N>& known,
+                    std::string_view table_name, DiagnosticList& errors) {
+    for (const auto& [key, node] : table) {
+        if (std::find(known.begin(), known.end(), key.str()) == known.end())
+            errors.add(diagnostic_at(key, unknown_key_message(key.str(), table_name, known)));
+    }
+}
+
+const toml::table* require_table(const toml::table& root, std::string_view key,
+                                 DiagnosticList& errors, const std::string& file) {
+    const toml::node* node = root.get(key);
+    if (node == nullptr) {
+        errors.add(file, 0, 0, "missing table [" + std::string(key) + "]");
+        return nullptr;
+    }
+    if (!node->is_table()) {
+        errors.add(diagnostic_at(*node, "'" + std::string(key) + "' must be a table"));
+        return nullptr;
+    }
+    return node->as_table();
+}
+
+std::optional<std::string> string_value(const toml::table& t, std::string_view key,
+                                        std::string_view table_name, bool required,
+                                        DiagnosticList& errors, const toml::node& where) {
+    const toml::node* node = t.get(key);
+    if (node == nullptr) {
+        if (required)
+            errors.add(diagnostic_at(where, "missing required key '" + std::string(key) + "' in [" +
+                                                std::string(table_name) + "]"));
+        return std::nullopt;
+    }
+    if (!node->is_string()) {
+        errors.add(diagnostic_at(*node, std::string(table_name) + "." + std::string(key) +
+                                            " must be a string"));
+        return std::nullopt;
+    }
+    return node->as_string()->get();
+}
+
+/// A non-negative integer (samples, seed, block_size); min is the smallest value accepted.
+std::optional<std::uint64_t> count_value(const toml::table& t, std::string_view key,
+                                         std::string_view table_name, bool required,
+                                         std::int64_t min, DiagnosticList& errors,
+                                         const toml::node& where) {
+    const toml::node* node = t.get(key);
+    const std::string qualified = std::string(table_name) + "." + std::string(key);
+    if (node == nullptr) {
+        if (required)
+            errors.add(diagnostic_at(where, "missing required key '" + std::string(key) + "' in [" +
+                                                std::string(table_name) + "]"));
+        return std::nullopt;
+    }
+    if (!node->is_integer()) {
+        errors.add(diagnostic_at(*node, qualified + " must be an integer"));
+        return std::nullopt;
+    }
+    const auto v = node->as_integer()->get();
+    if (v < min) {
+        errors.add(diagnostic_at(
+            *node, qualified + " must be " +
+                       (min == 1 ? std::string("positive") : ">= " + std::to_string(min)) +
+                       " (got " + std::to_string(v) + ")"));
+        return std::nullopt;
+    }
+    return static_cast<std::uint64_t>(v);
+}
+
+std::optional<double> number_of(const toml::node& node) {
+    if (node.is_integer())
+        return static_cast<double>(node.as_integer()->get());
+    if (node.is_floating_point())
+        return node.as_floating_point()->get();
+    return std::nullopt;
+}
+
+struct DistributionForm {
+    std::string_view name;
+    std::vector<std::string_view> keys;
+};
+
+const std::vector<DistributionForm>& distribution_forms() {
+    static const std::vector<DistributionForm> forms{
+        {"uniform", {"low", "high"}},  {"normal", {"mean", "sd"}},
+        {"lognormal", {"p05", "p95"}}, {"triangular", {"low", "mode", "high"}},
+        {"beta", {"alpha", "beta"}},   {"fixed", {"value"}},
+    };
+    return forms;
+}
+
+std::optional<random::Parameter> parse_parameter(const toml::key& key, const toml::node& node,
+                                                 DiagnosticList& errors) {
+    const std::string name(key.str());
+    const toml::table* t = node.as_table();
+    if (t == nullptr) {
+        errors.add(diagnostic_at(node, "parameter '" + name +
+                                           "' must be a table such as { dist = \"uniform\", "
+                                           "low = 0, high = 1 }"));
+        return std::nullopt;
+    }
+    const toml::node* dist_node = t->get("dist");
+    if (dist_node == nullptr || !dist_node->is_string()) {
+        errors.add(diagnostic_at(dist_node ? *dist_node : node,
+                                 "parameter '" + name + "' needs dist = \"<distribution>\""));
+        return std::nullopt;
+    }
+    const std::string dist = dist_node->as_string()->get();
+    const auto& forms = distribution_forms();
+    const auto form =
+        std::find_if(forms.begin(), forms.end(), [&](const auto& f) { return f.name == dist; });
+    if (form == forms.end()) {
+        std::vector<std::string_view> names;
+        for (const auto& f : forms)
+            names.push_back(f.name);
+        std::string msg = "parameter '" + name + "': unknown distribution '" + dist + "'";
+        if (const auto guess = closest_match(dist, names))
+            msg += "; did you mean '" + *guess + "'?";
+        else
+            msg += "; available: uniform, normal, lognormal, triangular, beta, fixed";
+        errors.add(diagnostic_at(*dist_node, msg));
+        return std::nullopt;
+    }
+    std::vector<std::string_view> allowed = form->keys;
+    allowed.insert(allowed.end(), {"dist", "units", "description"});
+    bool ok = true;
+    for (const auto& [k, v] : *t) {
+        if (std::find(allowed.begin(), allowed.end(), k.str()) == allowed.end()) {
+            errors.add(
+                diagnostic_at(k, unknown_key_message(k.str(), "parameters." + name, allowed)));
+            ok = false;
+        }
+    }
+    std::vector<double> values;
+    for (const auto k : form->keys) {
+        const toml::node* v = t->get(k);
+        if (v == nullptr) {
+            errors.add(diagnostic_at(node, "parameter '" + name + "' (" + dist + ") is missing '" +
+                                               std::string(k) + "'"));
+            ok = false;
+            continue;
+        }
+        const auto x = number_of(*v);
+        if (!x) {
+            errors.add(diagnostic_at(*v, "parameter '" + name + "': " + std::string(k) +
+                                             " must be a number"));
+            ok = false;
+            continue;
+        }
+        values.push_back(*x);
+    }
+    std::string units, description;
+    for (auto [field, target] :
+         {std::pair{"units", &units}, std::pair{"description", &description}}) {
+        if (const toml::node* v = t->get(field)) {
+            if (!v->is_string()) {
+                errors.add(
+                    diagnostic_at(*v, "parameter '" + name + "': " + field + " must be a string"));
+                ok = false;
+            } else {
+                *target = v->as_string()->get();
+            }
+        }
+    }
+    if (!ok)
+        return std::nullopt;
+    auto make = [&]() -> random::Distribution::Variant {
+        if (dist == "uniform")
+            return random::Uniform{values[0], values[1]};
+        if (dist == "normal")
+            return random::Normal{values[0], values[1]};
+        if (dist == "lognormal")
+            return random::LogNormal{values[0], values[1]};
+        if (dist == "triangular")
+            return random::Triangular{values[0], values[1], values[2]};
+        if (dist == "beta")
+            return random::Beta{values[0], values[1]};
+        return random::Fixed{values[0]};
+    };
+    random::Distribution d(make());
+    if (const auto why = d.invalid_reason()) {
+        errors.add(diagnostic_at(node, "parameter '" + name + "' (" + dist + "): " + *why));
+        return std::nullopt;
+    }
+    return random::Parameter{name, d, units, description};
+}
+
+nlohmann::json to_json(const toml::node& node) {
+    if (const auto* t = node.as_table()) {
+        nlohmann::json j = nlohmann::json::object();
+        for (const auto& [k, v] : *t)
+            j[std::string(k.str())] = to_json(v);
+        return j;
+    }
+    if (const auto* a = node.as_array()) {
+        nlohmann::json j = nlohmann::json::array();
+        for (const auto& v : *a)
+            j.push_back(to_json(v));
+        return j;
+    }
+    if (node.is_string())
+        return node.as_string()->get();
+    if (node.is_integer())
+        return node.as_integer()->get();
+    if (node.is_floating_point()) {
+        const double x = node.as_floating_point()->get();
+        if (std::isinf(x))
+            return x > 0 ? "inf" : "-inf"; // JSON has no infinity
+        if (std::isnan(x))
+            return "nan";
+        return x;
+    }
+    if (node.is_boolean())
+        return node.as_boolean()->get();
+    // Dates and times: kept as their TOML text.
+    std::ostringstream s;
+    if (const auto* d = node.as_date())
+        s << *d;
+    else if (const auto* t = node.as_time())
+        s << *t;
+    else if (const auto* dt = node.as_date_time())
+        s << *dt;
+    return s.str();
+}
+
+} // namespace
+
+Experiment load_experiment(const std::string& path, const std::vector<std::string>& overrides) {
+    DiagnosticList errors;
+    std::vector<Document> docs;
+    std::vector<std::string> chain;
+    load_documents(path, chain, docs, errors);
+    errors.throw_if_any();
+
+    toml::table root;
+    for (const auto& doc : docs)
+        merge_into(root, doc.table);
+    for (const auto& o : overrides)
+        apply_override(root, o, errors);
+    errors.throw_if_any();
+
+    Experiment ex;
+    ex.source_path = path;
+    ex.source_text = docs.back().text;
+    for (std::size_t i = 0; i + 1 < docs.size(); ++i)
+        ex.included_paths.push_back(docs[i].path);
+    ex.overrides = overrides;
+
+    reject_unknown(root, top_level_keys, "top level", errors);
+
+    // [experiment]
+    const toml::table* exp = require_table(root, "experiment", errors, path);
+    const toml::node* model_name_node = nullptr;
+    if (exp != nullptr) {
+        reject_unknown(*exp, experiment_keys, "experiment", errors);
+        if (auto v = string_value(*exp, "name", "experiment", true, errors, *exp))
+            ex.name = *v;
+        if (!ex.name.empty() && ex.name.find_first_of("/\\ \t\n") != std::string::npos)
+            errors.add(diagnostic_at(*exp->get("name"),
+                                     "experiment.name is used in file names: no spaces or "
+                                     "slashes (got '" +
+                                         ex.name + "')"));
+        if (auto v = string_value(*exp, "description", "experiment", false, errors, *exp))
+            ex.description = *v;
+        if (string_value(*exp, "model", "experiment", true, errors, *exp))
+            model_name_node = exp->get("model");
+        if (auto v = count_value(*exp, "samples", "experiment", true, 1, errors, *exp))
+            ex.samples = *v;
+        if (auto v = count_value(*exp, "seed", "experiment", false, 0, errors, *exp))
+            ex.seed = *v;
+        if (auto v = count_value(*exp, "block_size", "experiment", false, 1, errors, *exp))
+            ex.block_size = *v;
+        if (auto v = string_value(*exp, "design", "experiment", false, errors, *exp)) {
+            ex.design = *v;
+            const bool available = std::find(designs_available.begin(), designs_available.end(),
+                                             *v) != designs_available.end();
+            if (!available) {
+                const bool planned = std::find(designs_planned.begin(), designs_planned.end(),
+                                               *v) != designs_planned.end();
+                std::string msg = "design '" + *v + "' is " +
+                                  (planned ? "not available in this version" : "unknown") +
+                                  "; available: mc";
+                errors.add(diagnostic_at(*exp->get("design"), msg));
+            }
+        }
+    }
+
+    // [parameters]
+    std::vector<random::Parameter> params;
+    const toml::table* param_table = require_table(root, "parameters", errors, path);
+    if (param_table != nullptr) {
+        if (param_table->empty())
+            errors.add(diagnostic_at(*param_table, "[parameters] lists no parameter"));
+        for (const auto& name : parameter_order(docs, root)) {
+            const toml::node* node = param_table->get(name);
+            if (node == nullptr)
+                continue;
+            const toml::key* key = nullptr;
+            for (const auto& [k, v] : *param_table)
+                if (k.str() == name)
+                    key = &k;
+            if (auto p = parse_parameter(*key, *node, errors))
+                params.push_back(std::move(*p));
+        }
+    }
+    ex.parameters = random::ParameterSpace(std::move(params));
+
+    // [output]
+    if (const toml::node* out_node = root.get("output")) {
+        const toml::table* out = out_node->as_table();
+        if (out == nullptr) {
+            errors.add(diagnostic_at(*out_node, "'output' must be a table"));
+        } else {
+            reject_unknown(*out, output_keys, "output", errors);
+            if (auto v = string_value(*out, "store", "output", false, errors, *out)) {
+                if (*v == "raw")
+                    ex.output.store = StoreMode::raw;
+                else if (*v == "summary")
+                    ex.output.store = StoreMode::summary;
+                else
+                    errors.add(diagnostic_at(*out->get("store"),
+                                             "output.store must be \"raw\" or \"summary\" (got \"" +
+                                                 *v + "\")"));
+            }
+            if (const toml::node* q = out->get("quantiles")) {
+                const toml::array* arr = q->as_array();
+                if (arr == nullptr) {
+                    errors.add(diagnostic_at(*q, "output.quantiles must be an array of numbers "
+                                                 "in [0, 1]"));
+                } else {
+                    ex.output.quantiles.clear();
+                    for (const auto& el : *arr) {
+                        const auto x = number_of(el);
+                        if (!x || !(*x >= 0.0 && *x <= 1.0)) {
+                            errors.add(diagnostic_at(el, "output.quantiles: each level must be a "
+                                                         "number in [0, 1]"));
+                            continue;
+                        }
+                        ex.output.quantiles.push_back(*x);
+                    }
+                    if (!std::is_sorted(ex.output.quantiles.begin(), ex.output.quantiles.end()))
+                        errors.add(diagnostic_at(*q, "output.quantiles must be in increasing "
+                                                     "order"));
+                }
+            }
+            if (const toml::node* r = out->get("quantile_relative_error")) {
+                const auto x = number_of(*r);
+                if (!x || !(*x >= 1e-5 && *x <= 0.25)) {
+                    errors.add(diagnostic_at(*r, "output.quantile_relative_error must be a "
+                                                 "number in [1e-5, 0.25]"));
+                } else {
+                    ex.output.quantile_relative_error = *x;
+                }
+            }
+        }
+    }
+    unsigned bits = 1;
+    while (std::ldexp(1.0, -static_cast<int>(bits) - 1) > ex.output.quantile_relative_error)
+        ++bits;
+    ex.output.sketch_mantissa_bits = bits;
+
+    // [model] and the model itself, once its name and parameters are known.
+    const toml::table* model_settings = nullptr;
+    if (const toml::node* m = root.get("model")) {
+        model_settings = m->as_table();
+        if (model_settings == nullptr)
+            errors.add(diagnostic_at(*m, "'model' must be a table of model settings"));
+    }
+    if (model_name_node != nullptr && errors.empty()) {
+        ex.model_name = model_name_node->as_string()->get();
+        ex.model = make_model(*model_name_node, model_settings, param_table, ex.parameters, errors);
+    }
+    errors.throw_if_any();
+
+    // The resolved experiment: what the run used, with every default filled in.
+    nlohmann::json j;
+    j["schema_version"] = schema_version;
+    j["experiment"] = {{"name", ex.name},
+                       {"description", ex.description},
+                       {"model", ex.model_name},
+                       {"samples", ex.samples},
+                       {"seed", ex.seed},
+                       {"design", ex.design},
+                       {"block_size", ex.block_size}};
+    j["model"] = model_settings ? to_json(*model_settings) : nlohmann::json::object();
+    j["parameters"] = nlohmann::json::array();
+    for (const auto& p : ex.parameters.parameters()) {
+        j["parameters"].push_back({{"name", p.name},
+                                   {"distribution", p.distribution.describe()},
+                                   {"units", p.units},
+                                   {"description", p.description}});
+    }
+    j["output"] = {{"store", ex.output.store == StoreMode::raw ? "raw" : "summary"},
+                   {"quantiles", ex.output.quantiles},
+                   {"quantile_relative_error", ex.output.quantile_relative_error},
+                   {"sketch_mantissa_bits", ex.output.sketch_mantissa_bits}};
+    j["includes"] = ex.included_paths;
+    j["overrides"] = ex.overrides;
+    ex.resolved = std::move(j);
+    return ex;
+}
+
+} // namespace chiprace::config

@@ -1,0 +1,65 @@
+#include "chiprace/config/overrides.hpp"
+
+namespace chiprace::config {
+
+namespace {
+
+std::vector<std::string> split_key_path(const std::string& path) {
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    while (true) {
+        const auto dot = path.find('.', start);
+        parts.push_back(path.substr(start, dot - start));
+        if (dot == std::string::npos)
+            break;
+        start = dot + 1;
+    }
+    return parts;
+}
+
+} // namespace
+
+void apply_override(toml::table& root, const std::string& argument, DiagnosticList& errors) {
+    const std::string where = "--set " + argument;
+    const auto eq = argument.find('=');
+    if (eq == std::string::npos || eq == 0) {
+        errors.add(where, 0, 0, "expected KEY.PATH=VALUE, e.g. --set experiment.samples=1000");
+        return;
+    }
+    const auto keys = split_key_path(argument.substr(0, eq));
+    for (const auto& k : keys) {
+        if (k.empty()) {
+            errors.add(where, 0, 0, "empty key in '" + argument.substr(0, eq) + "'");
+            return;
+        }
+    }
+    const std::string value_text = argument.substr(eq + 1);
+
+    // The value gets the argument as its source path, so later validation errors about it
+    // point at the command line rather than at a file.
+    toml::table parsed;
+    try {
+        parsed = toml::parse("value = " + value_text, std::string_view(where));
+    } catch (const toml::parse_error&) {
+        parsed = toml::table{};
+        parsed.insert("value", value_text);
+    }
+    toml::node* value = parsed.get("value");
+
+    toml::table* table = &root;
+    for (std::size_t i = 0; i + 1 < keys.size(); ++i) {
+        toml::node* next = table->get(keys[i]);
+        if (next == nullptr) {
+            table->insert(keys[i], toml::table{});
+            next = table->get(keys[i]);
+        }
+        if (!next->is_table()) {
+            errors.add(where, 0, 0, "'" + keys[i] + "' is a value, not a table");
+            return;
+        }
+        table = next->as_table();
+    }
+    table->insert_or_assign(keys.back(), *value);
+}
+
+} // namespace chiprace::config

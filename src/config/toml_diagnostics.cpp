@@ -1,0 +1,74 @@
+#include "chiprace/config/toml_diagnostics.hpp"
+
+#include <algorithm>
+#include <numeric>
+#include <vector>
+
+namespace chiprace::config {
+
+namespace {
+Diagnostic from_region(const toml::source_region& where, std::string message) {
+    Diagnostic d;
+    d.file = where.path ? *where.path : std::string("--set");
+    if (d.file.rfind("--set", 0) == 0) {
+        d.line = d.column = 0; // a position inside the synthetic "value = …" text misleads
+    } else {
+        d.line = where.begin.line;
+        d.column = where.begin.column;
+    }
+    d.message = std::move(message);
+    return d;
+}
+} // namespace
+
+Diagnostic diagnostic_at(const toml::node& node, std::string message) {
+    return from_region(node.source(), std::move(message));
+}
+
+Diagnostic diagnostic_at(const toml::key& key, std::string message) {
+    return from_region(key.source(), std::move(message));
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    std::iota(row.begin(), row.end(), std::size_t{0});
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+            diagonal = up;
+        }
+    }
+    return row[b.size()];
+}
+
+std::optional<std::string> closest_match(std::string_view word,
+                                         std::span<const std::string_view> candidates) {
+    std::optional<std::string> best;
+    std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
+    for (const auto c : candidates) {
+        const auto d = edit_distance(word, c);
+        if (d < best_distance) {
+            best_distance = d;
+            best = std::string(c);
+        }
+    }
+    return best;
+}
+
+std::string unknown_key_message(std::string_view key, std::string_view table,
+                                std::span<const std::string_view> known) {
+    std::string msg = "unknown key '" + std::string(key) + "' in [" + std::string(table) + "]";
+    if (const auto guess = closest_match(key, known)) {
+        msg += "; did you mean '" + *guess + "'?";
+    } else if (!known.empty()) {
+        msg += "; expected one of:";
+        for (std::size_t i = 0; i < known.size(); ++i)
+            msg += (i == 0 ? " " : ", ") + std::string(known[i]);
+    }
+    return msg;
+}
+
+} // namespace chiprace::config

@@ -1,0 +1,82 @@
+#include "chiprace/io/raw_row_writer.hpp"
+
+namespace chiprace::io {
+
+RawRowWriter::RawRowWriter(const std::string& path, const ResultLayout& layout, MPI_Comm comm)
+    : layout_(layout) {
+    auto fapl = h5_plist(H5Pcreate(H5P_FILE_ACCESS), "file access list");
+    check_h5(H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL), "selecting MPI-IO");
+    file_ = h5_file(H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl), "opening " + path + " in parallel");
+    transfer_ = h5_plist(H5Pcreate(H5P_DATASET_XFER), "transfer list");
+    check_h5(H5Pset_dxpl_mpio(transfer_, H5FD_MPIO_COLLECTIVE), "selecting collective I/O");
+    for (const auto& in : layout.inputs)
+        input_sets_.push_back(
+            h5_dataset(H5Dopen2(file_, ("inputs/" + in.name).c_str(), H5P_DEFAULT),
+                       "opening /inputs/" + in.name));
+    for (const auto& group : layout.variant_groups) {
+        auto& sets = output_sets_.emplace_back();
+        for (const auto& out : layout.outputs) {
+            const std::string name = ResultLayout::join(group, "outputs/" + out.name);
+            sets.push_back(
+                h5_dataset(H5Dopen2(file_, name.c_str(), H5P_DEFAULT), "opening " + name));
+        }
+    }
+}
+
+void RawRowWriter::write_column_block(hid_t dataset, std::uint64_t first, std::size_t n,
+                                      std::size_t width, const double* data) {
+    auto file_space = h5_space(H5Dget_space(dataset), "dataspace");
+    const hsize_t start[2] = {first, 0};
+    const hsize_t count[2] = {n, std::max<std::size_t>(width, 1)};
+    const int rank = width == 0 ? 1 : 2;
+    const hsize_t mem_dims[2] = {std::max<hsize_t>(n, 1), count[1]};
+    auto mem_space = h5_space(H5Screate_simple(rank, mem_dims, nullptr), "memory dataspace");
+    if (n == 0) {
+        // A rank without rows still takes part in the collective call.
+        check_h5(H5Sselect_none(file_space), "empty selection");
+        check_h5(H5Sselect_none(mem_space), "empty selection");
+    } else {
+        check_h5(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, count, nullptr),
+                 "selecting rows");
+    }
+    check_h5(H5Dwrite(dataset, H5T_NATIVE_DOUBLE, mem_space, file_space, transfer_, data),
+             "writing rows");
+}
+
+void RawRowWriter::write(std::uint64_t first, std::size_t n, std::span<const double> inputs,
+                         std::span<const std::span<const double>> outputs, std::size_t stride) {
+    static const double nothing = 0.0;
+    for (std::size_t j = 0; j < input_sets_.size(); ++j)
+        write_column_block(input_sets_[j], first, n, 0, n ? inputs.data() + j * stride : &nothing);
+    const std::size_t years = layout_.years.size();
+    for (std::size_t v = 0; v < output_sets_.size(); ++v) {
+        std::size_t column = 0;
+        for (std::size_t k = 0; k < layout_.outputs.size(); ++k) {
+            const auto& spec = layout_.outputs[k];
+            if (!spec.per_year) {
+                write_column_block(output_sets_[v][k], first, n, 0,
+                                   n ? outputs[v].data() + column * stride : &nothing);
+                ++column;
+                continue;
+            }
+            // Block columns are year-major; the file's rows are sample-major.
+            scratch_.resize(std::max<std::size_t>(n * years, 1));
+            for (std::size_t t = 0; t < years; ++t) {
+                const double* src = outputs[v].data() + (column + t) * stride;
+                for (std::size_t i = 0; i < n; ++i)
+                    scratch_[i * years + t] = src[i];
+            }
+            write_column_block(output_sets_[v][k], first, n, years, scratch_.data());
+            column += years;
+        }
+    }
+}
+
+void RawRowWriter::close() {
+    input_sets_.clear();
+    output_sets_.clear();
+    transfer_.reset();
+    file_.close("the result file");
+}
+
+} // namespace chiprace::io

@@ -1,0 +1,200 @@
+#include "chiprace/io/result_file.hpp"
+
+#include "chiprace/io/hdf5_write.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
+#include <hdf5_hl.h>
+#include <unistd.h>
+
+namespace chiprace::io {
+
+namespace {
+
+void write_attributes(hid_t object, const std::vector<Attribute>& attributes) {
+    for (const auto& a : attributes)
+        std::visit([&](const auto& v) { write_attribute(object, a.name, v); }, a.value);
+}
+
+/// Chunks of about 1 MiB: large enough for efficient parallel writes, small enough that a
+/// reader of a few rows does not pull in the whole dataset.
+hsize_t chunk_rows(std::uint64_t n_rows, std::size_t width) {
+    const hsize_t target = (hsize_t{1} << 17) / std::max<std::size_t>(1, width);
+    return std::max<hsize_t>(1, std::min<hsize_t>(n_rows, target));
+}
+
+Hdf5Handle create_row_dataset(hid_t parent, const std::string& name, std::uint64_t n_rows,
+                              std::size_t width) {
+    const hsize_t dims[2] = {n_rows, width};
+    const int rank = width == 0 ? 1 : 2;
+    auto space = h5_space(H5Screate_simple(rank, dims, nullptr), "dataspace of " + name);
+    auto dcpl = h5_plist(H5Pcreate(H5P_DATASET_CREATE), "dataset creation list");
+    const hsize_t chunk[2] = {chunk_rows(n_rows, std::max<std::size_t>(1, width)), width};
+    check_h5(H5Pset_chunk(dcpl, rank, chunk), "chunking " + name);
+    // Parallel HDF5 writes need the storage allocated up front; rows are always written, so
+    // no fill value either.
+    check_h5(H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY), "allocation time of " + name);
+    check_h5(H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER), "fill time of " + name);
+    return h5_dataset(
+        H5Dcreate2(parent, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+        "creating dataset " + name);
+}
+
+void describe(hid_t object, const std::string& units, const std::string& description) {
+    write_attribute(object, "units", units.empty() ? std::string("1") : units);
+    write_attribute(object, "long_name", description);
+    write_attribute(object, "description", description);
+}
+
+void attach(hid_t dataset, hid_t scale, unsigned dim, const std::string& what) {
+    check_h5(H5DSattach_scale(dataset, scale, dim), "attaching dimension scale to " + what);
+}
+
+} // namespace
+
+void create_result_file(const std::string& path, const ResultLayout& layout,
+                        const RootMetadata& metadata) {
+    auto file = h5_file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
+                        "creating " + path);
+    write_attributes(file, metadata.attributes);
+    write_string_dataset(file, "config", metadata.config_text);
+    write_string_dataset(file, "config_resolved", metadata.config_resolved);
+
+    Hdf5Handle time;
+    if (!layout.years.empty()) {
+        std::vector<std::int64_t> years(layout.years.begin(), layout.years.end());
+        const hsize_t t = years.size();
+        write_dataset(file, "time", std::span<const std::int64_t>(years), std::span(&t, 1));
+        time = h5_dataset(H5Dopen2(file, "time", H5P_DEFAULT), "opening /time");
+        check_h5(H5DSset_scale(time, "time"), "making /time a dimension scale");
+        write_attribute(time, "units", std::string("year"));
+        write_attribute(time, "long_name", std::string("calendar year (end-of-year stocks)"));
+    }
+    {
+        const hsize_t q = layout.quantile_levels.size();
+        write_dataset(file, "quantile_level", std::span<const double>(layout.quantile_levels),
+                      std::span(&q, 1));
+        auto ql =
+            h5_dataset(H5Dopen2(file, "quantile_level", H5P_DEFAULT), "opening /quantile_level");
+        check_h5(H5DSset_scale(ql, "quantile"), "making /quantile_level a dimension scale");
+        write_attribute(ql, "units", std::string("1"));
+        write_attribute(ql, "long_name", std::string("probability level of each quantile"));
+    }
+
+    if (!layout.store_raw)
+        return;
+    auto inputs = create_group(file, "inputs");
+    write_attribute(inputs, "description",
+                    std::string("sampled parameter values, one row per sample"));
+    for (const auto& in : layout.inputs) {
+        auto ds = create_row_dataset(inputs, in.name, layout.n_samples, 0);
+        describe(ds, in.units, in.description.empty() ? in.name : in.description);
+        write_attribute(ds, "distribution", in.distribution);
+    }
+    for (const auto& group : layout.variant_groups) {
+        auto g = require_group(file, group.empty() ? std::string("outputs") : group + "/outputs");
+        for (const auto& out : layout.outputs) {
+            const std::size_t width = out.per_year ? layout.years.size() : 0;
+            auto ds = create_row_dataset(g, out.name, layout.n_samples, width);
+            describe(ds, out.units, out.description);
+            if (out.per_year)
+                attach(ds, time, 1, out.name);
+        }
+    }
+    file.close(path);
+}
+
+void write_summaries(const std::string& path, const ResultLayout& layout,
+                     const std::vector<SummaryGroup>& groups,
+                     const std::vector<Attribute>& closing_attributes) {
+    auto file = h5_file(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), "opening " + path);
+    Hdf5Handle time;
+    if (!layout.years.empty())
+        time = h5_dataset(H5Dopen2(file, "time", H5P_DEFAULT), "opening /time");
+    auto qlevel =
+        h5_dataset(H5Dopen2(file, "quantile_level", H5P_DEFAULT), "opening /quantile_level");
+    const std::size_t nq = layout.quantile_levels.size();
+    const std::size_t nt = layout.years.size();
+
+    for (const auto& group : groups) {
+        auto summary = require_group(file, group.group.empty() ? std::string("summary")
+                                                               : group.group + "/summary");
+        std::size_t column = 0;
+        for (const auto& out : layout.outputs) {
+            const std::size_t width = out.per_year ? nt : 1;
+            auto g = create_group(summary, out.name);
+            describe(g, out.units, out.description);
+            std::vector<double> mean, sd, mn, mx, quantiles;
+            std::vector<std::uint64_t> n_finite, n_non_finite;
+            for (std::size_t t = 0; t < width; ++t) {
+                const auto& s = group.columns.at(column + t);
+                mean.push_back(s.mean);
+                sd.push_back(s.std_dev);
+                mn.push_back(s.min);
+                mx.push_back(s.max);
+                quantiles.insert(quantiles.end(), s.quantiles.begin(), s.quantiles.end());
+                n_finite.push_back(s.n_finite);
+                n_non_finite.push_back(s.n_non_finite);
+            }
+            column += width;
+            const std::vector<hsize_t> dims =
+                out.per_year ? std::vector<hsize_t>{nt} : std::vector<hsize_t>{};
+            std::vector<hsize_t> qdims = dims;
+            qdims.push_back(nq);
+            const std::pair<const char*, const std::vector<double>*> stats[] = {
+                {"mean", &mean}, {"std", &sd}, {"min", &mn}, {"max", &mx}};
+            for (const auto& [name, values] : stats) {
+                write_dataset(g, name, std::span<const double>(*values), dims);
+                auto ds = h5_dataset(H5Dopen2(g, name, H5P_DEFAULT), "opening summary");
+                write_attribute(ds, "units", out.units.empty() ? std::string("1") : out.units);
+                if (out.per_year)
+                    attach(ds, time, 0, out.name + "/" + name);
+            }
+            write_dataset(g, "quantiles", std::span<const double>(quantiles), qdims);
+            {
+                auto ds = h5_dataset(H5Dopen2(g, "quantiles", H5P_DEFAULT), "opening quantiles");
+                write_attribute(ds, "units", out.units.empty() ? std::string("1") : out.units);
+                write_attribute(ds, "relative_error_bound", layout.quantile_relative_error);
+                write_attribute(ds, "definition",
+                                std::string("lower sample quantile x_(floor(q*(n-1))) of the "
+                                            "finite values, from a log-linear histogram"));
+                if (out.per_year)
+                    attach(ds, time, 0, out.name + "/quantiles");
+                attach(ds, qlevel, out.per_year ? 1u : 0u, out.name + "/quantiles");
+            }
+            for (const auto& [name, values] :
+                 {std::pair{"n_finite", &n_finite}, std::pair{"n_non_finite", &n_non_finite}}) {
+                write_dataset(g, name, std::span<const std::uint64_t>(*values), dims);
+                auto ds = h5_dataset(H5Dopen2(g, name, H5P_DEFAULT), "opening summary");
+                write_attribute(ds, "units", std::string("samples"));
+                if (out.per_year)
+                    attach(ds, time, 0, out.name + "/" + name);
+            }
+        }
+    }
+    write_attributes(file, closing_attributes);
+    check_h5(H5Fflush(file, H5F_SCOPE_GLOBAL), "flushing " + path);
+    file.close(path);
+}
+
+void publish_result_file(const std::string& partial, const std::string& final_path) {
+    // The data must be on disk before the name says the file is complete.
+    const int fd = ::open(partial.c_str(), O_RDONLY);
+    if (fd < 0 || ::fsync(fd) != 0) {
+        const std::string why = std::strerror(errno);
+        if (fd >= 0)
+            ::close(fd);
+        throw RuntimeFailure("cannot flush " + partial + ": " + why);
+    }
+    ::close(fd);
+    std::error_code ec;
+    std::filesystem::rename(partial, final_path, ec);
+    if (ec)
+        throw RuntimeFailure("cannot rename " + partial + " to " + final_path + ": " +
+                             ec.message());
+}
+
+} // namespace chiprace::io

@@ -1,0 +1,142 @@
+#include "chiprace/io/result_reader.hpp"
+
+#include "chiprace/io/hdf5_write.hpp"
+#include "chiprace/io/result_layout.hpp"
+
+#include <filesystem>
+#include <sstream>
+
+namespace chiprace::io {
+
+namespace {
+
+std::vector<std::string> children(hid_t group) {
+    std::vector<std::string> names;
+    H5G_info_t info;
+    check_h5(H5Gget_info(group, &info), "listing a group");
+    for (hsize_t i = 0; i < info.nlinks; ++i) {
+        const ssize_t len =
+            H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
+        if (len < 0)
+            throw RuntimeFailure("HDF5: reading a link name failed");
+        std::string name(static_cast<std::size_t>(len) + 1, '\0');
+        H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), name.size(),
+                           H5P_DEFAULT);
+        name.resize(static_cast<std::size_t>(len));
+        names.push_back(name);
+    }
+    return names;
+}
+
+std::string attribute_text(hid_t object, const std::string& name) {
+    auto attr = h5_attribute(H5Aopen(object, name.c_str(), H5P_DEFAULT), "opening attribute");
+    auto type = h5_type(H5Aget_type(attr), "attribute type");
+    switch (H5Tget_class(type)) {
+    case H5T_STRING:
+        return read_string_attribute(object, name);
+    case H5T_INTEGER:
+        return std::to_string(read_int_attribute(object, name));
+    case H5T_FLOAT: {
+        double v = 0;
+        check_h5(H5Aread(attr, H5T_NATIVE_DOUBLE, &v), "reading attribute");
+        std::ostringstream s;
+        s << v;
+        return s.str();
+    }
+    default:
+        return "?";
+    }
+}
+
+herr_t collect_attribute_name(hid_t, const char* name, const H5A_info_t*, void* data) {
+    static_cast<std::vector<std::string>*>(data)->push_back(name);
+    return 0;
+}
+
+void read_summary_group(hid_t file, const std::string& group, ResultOverview& out) {
+    const std::string path = group.empty() ? "summary" : group + "/summary";
+    if (!link_exists(file, path))
+        return;
+    auto summary = h5_group(H5Gopen2(file, path.c_str(), H5P_DEFAULT), "opening " + path);
+    for (const auto& name : children(summary)) {
+        auto g = h5_group(H5Gopen2(summary, name.c_str(), H5P_DEFAULT), "opening " + name);
+        OutputSummaryView v;
+        v.group = group;
+        v.name = name;
+        if (has_attribute(g, "units"))
+            v.units = read_string_attribute(g, "units");
+        if (has_attribute(g, "description"))
+            v.description = read_string_attribute(g, "description");
+        v.mean = read_double_dataset(g, "mean");
+        v.std_dev = read_double_dataset(g, "std");
+        v.min = read_double_dataset(g, "min");
+        v.max = read_double_dataset(g, "max");
+        v.quantiles = read_double_dataset(g, "quantiles");
+        v.n_finite = read_int_dataset(g, "n_finite");
+        v.n_non_finite = read_int_dataset(g, "n_non_finite");
+        auto ds = h5_dataset(H5Dopen2(g, "mean", H5P_DEFAULT), "opening mean");
+        auto space = h5_space(H5Dget_space(ds), "dataspace");
+        v.per_year = H5Sget_simple_extent_ndims(space) == 1;
+        out.summaries.push_back(std::move(v));
+    }
+}
+
+} // namespace
+
+std::string ResultOverview::attribute(const std::string& name) const {
+    for (const auto& [k, v] : attributes)
+        if (k == name)
+            return v;
+    return {};
+}
+
+ResultOverview read_result_overview(const std::string& path) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec))
+        throw RuntimeFailure(path + ": no such file");
+    if (H5Fis_hdf5(path.c_str()) <= 0)
+        throw RuntimeFailure(path + ": not an HDF5 file");
+    auto file = h5_file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "opening " + path);
+    if (!has_attribute(file, "format") || read_string_attribute(file, "format") != format_name)
+        throw RuntimeFailure(path + ": not a chiprace result file (no format=\"chiprace\")");
+    const auto major = read_int_attribute(file, "format_version");
+    if (major != format_version_major)
+        throw RuntimeFailure(path + ": format version " + std::to_string(major) +
+                             ", but this chiprace reads version " +
+                             std::to_string(format_version_major));
+    ResultOverview out;
+    std::vector<std::string> names;
+    hsize_t idx = 0;
+    check_h5(H5Aiterate2(file, H5_INDEX_NAME, H5_ITER_INC, &idx, collect_attribute_name, &names),
+             "listing attributes");
+    for (const auto& n : names)
+        out.attributes.emplace_back(n, attribute_text(file, n));
+    if (link_exists(file, "time"))
+        for (const auto y : read_int_dataset(file, "time"))
+            out.years.push_back(static_cast<int>(y));
+    out.quantile_levels = read_double_dataset(file, "quantile_level");
+    out.has_raw_rows = link_exists(file, "inputs");
+    if (out.has_raw_rows) {
+        auto inputs = h5_group(H5Gopen2(file, "inputs", H5P_DEFAULT), "opening /inputs");
+        out.inputs = children(inputs);
+    }
+    read_summary_group(file, "", out);
+    if (link_exists(file, "policies")) {
+        auto policies = h5_group(H5Gopen2(file, "policies", H5P_DEFAULT), "opening /policies");
+        for (const auto& p : children(policies))
+            read_summary_group(file, "policies/" + p, out);
+    }
+    if (link_exists(file, "contrasts")) {
+        auto contrasts = h5_group(H5Gopen2(file, "contrasts", H5P_DEFAULT), "opening /contrasts");
+        for (const auto& c : children(contrasts))
+            read_summary_group(file, "contrasts/" + c, out);
+    }
+    return out;
+}
+
+std::vector<double> read_raw_dataset(const std::string& path, const std::string& dataset) {
+    auto file = h5_file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "opening " + path);
+    return read_double_dataset(file, dataset);
+}
+
+} // namespace chiprace::io

@@ -1,0 +1,99 @@
+#include "chiprace/stats/column_summary.hpp"
+
+#include <bit>
+#include <limits>
+#include <stdexcept>
+
+namespace chiprace::stats {
+
+void MomentsBlock::merge(const MomentsBlock& right) {
+    if (right.columns.size() != columns.size())
+        throw std::logic_error("MomentsBlock: merging blocks of different widths");
+    for (std::size_t c = 0; c < columns.size(); ++c)
+        columns[c].merge(right.columns[c]);
+}
+
+std::vector<double> MomentsBlock::serialize() const {
+    std::vector<double> out;
+    out.reserve(columns.size() * 6);
+    for (const auto& m : columns) {
+        // Counts travel as bit patterns so that no value is rounded.
+        out.push_back(std::bit_cast<double>(m.count));
+        out.push_back(std::bit_cast<double>(m.non_finite));
+        out.push_back(m.mean);
+        out.push_back(m.m2);
+        out.push_back(m.min);
+        out.push_back(m.max);
+    }
+    return out;
+}
+
+MomentsBlock MomentsBlock::deserialize(std::span<const double> data) {
+    if (data.size() % 6 != 0)
+        throw std::runtime_error("MomentsBlock: corrupt serialized moments");
+    MomentsBlock b;
+    b.columns.resize(data.size() / 6);
+    for (std::size_t c = 0; c < b.columns.size(); ++c) {
+        const auto* p = data.data() + 6 * c;
+        b.columns[c] = {std::bit_cast<std::uint64_t>(p[0]),
+                        std::bit_cast<std::uint64_t>(p[1]),
+                        p[2],
+                        p[3],
+                        p[4],
+                        p[5]};
+    }
+    return b;
+}
+
+void SketchSet::merge(const SketchSet& other) {
+    if (other.columns.size() != columns.size())
+        throw std::logic_error("SketchSet: merging sets of different widths");
+    for (std::size_t c = 0; c < columns.size(); ++c)
+        columns[c].merge(other.columns[c]);
+}
+
+std::vector<std::uint64_t> SketchSet::serialize() const {
+    std::vector<std::uint64_t> out{columns.size()};
+    for (const auto& h : columns) {
+        const auto s = h.serialize();
+        out.push_back(s.size());
+        out.insert(out.end(), s.begin(), s.end());
+    }
+    return out;
+}
+
+SketchSet SketchSet::deserialize(std::span<const std::uint64_t> data) {
+    auto fail = [] { throw std::runtime_error("SketchSet: corrupt serialized sketches"); };
+    if (data.empty())
+        fail();
+    SketchSet set;
+    std::size_t pos = 1;
+    for (std::uint64_t c = 0; c < data[0]; ++c) {
+        if (pos >= data.size())
+            fail();
+        const auto len = data[pos++];
+        if (len > data.size() - pos)
+            fail();
+        set.columns.push_back(LogHistogram::deserialize(data.subspan(pos, len)));
+        pos += len;
+    }
+    return set;
+}
+
+ColumnSummary summarize(const RunningMoments& moments, const LogHistogram& sketch,
+                        std::span<const double> levels) {
+    constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+    ColumnSummary s;
+    s.n_finite = moments.count;
+    s.n_non_finite = moments.non_finite;
+    const bool any = moments.count > 0;
+    s.mean = any ? moments.mean : nan;
+    s.std_dev = moments.std_dev();
+    s.min = any ? moments.min : nan;
+    s.max = any ? moments.max : nan;
+    for (const double q : levels)
+        s.quantiles.push_back(sketch.quantile(q, moments.min, moments.max));
+    return s;
+}
+
+} // namespace chiprace::stats

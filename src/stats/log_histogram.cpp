@@ -1,0 +1,165 @@
+#include "chiprace/stats/log_histogram.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+namespace chiprace::stats {
+
+LogHistogram::LogHistogram(unsigned mantissa_bits) : bits_(mantissa_bits) {
+    if (bits_ < 1 || bits_ > 16)
+        throw std::invalid_argument("LogHistogram: mantissa bits must be in [1, 16]");
+}
+
+std::uint64_t LogHistogram::key(double magnitude) const {
+    // Positive doubles order like their bit patterns: exponent then mantissa.
+    return std::bit_cast<std::uint64_t>(magnitude) >> (52u - bits_);
+}
+
+double LogHistogram::bucket_midpoint(std::uint64_t k) const {
+    const double lo = std::bit_cast<double>(k << (52u - bits_));
+    const double hi = std::bit_cast<double>((k + 1) << (52u - bits_));
+    return 0.5 * (lo + hi);
+}
+
+double LogHistogram::relative_error_bound() const {
+    return std::ldexp(1.0, -int(bits_) - 1);
+}
+
+void LogHistogram::Side::grow_to(std::uint64_t lo_key, std::uint64_t hi_key) {
+    if (counts.empty()) {
+        first_key = lo_key;
+        counts.assign(hi_key - lo_key + 1, 0);
+        return;
+    }
+    const std::uint64_t last = first_key + counts.size() - 1;
+    if (lo_key < first_key) {
+        counts.insert(counts.begin(), first_key - lo_key, 0);
+        first_key = lo_key;
+    }
+    if (hi_key > last)
+        counts.resize(hi_key - first_key + 1, 0);
+}
+
+void LogHistogram::Side::add(const Side& other) {
+    if (other.counts.empty())
+        return;
+    grow_to(other.first_key, other.first_key + other.counts.size() - 1);
+    const std::size_t off = other.first_key - first_key;
+    for (std::size_t i = 0; i < other.counts.size(); ++i)
+        counts[off + i] += other.counts[i];
+}
+
+void LogHistogram::add(std::span<const double> values) {
+    constexpr double tiny = std::numeric_limits<double>::min();
+    std::uint64_t pos_lo = ~0ull, pos_hi = 0, neg_lo = ~0ull, neg_hi = 0;
+    for (const double v : values) {
+        if (!std::isfinite(v) || std::fabs(v) < tiny)
+            continue;
+        const auto k = key(std::fabs(v));
+        if (v > 0) {
+            pos_lo = std::min(pos_lo, k);
+            pos_hi = std::max(pos_hi, k);
+        } else {
+            neg_lo = std::min(neg_lo, k);
+            neg_hi = std::max(neg_hi, k);
+        }
+    }
+    if (pos_lo <= pos_hi)
+        positive_.grow_to(pos_lo, pos_hi);
+    if (neg_lo <= neg_hi)
+        negative_.grow_to(neg_lo, neg_hi);
+    for (const double v : values) {
+        if (!std::isfinite(v))
+            continue;
+        if (std::fabs(v) < tiny) {
+            ++zeros_;
+        } else if (v > 0) {
+            ++positive_.counts[key(v) - positive_.first_key];
+        } else {
+            ++negative_.counts[key(-v) - negative_.first_key];
+        }
+    }
+}
+
+void LogHistogram::merge(const LogHistogram& other) {
+    if (other.bits_ != bits_)
+        throw std::invalid_argument("LogHistogram: merging sketches of different precision");
+    zeros_ += other.zeros_;
+    positive_.add(other.positive_);
+    negative_.add(other.negative_);
+}
+
+std::uint64_t LogHistogram::count() const {
+    std::uint64_t n = zeros_;
+    for (const auto c : positive_.counts)
+        n += c;
+    for (const auto c : negative_.counts)
+        n += c;
+    return n;
+}
+
+double LogHistogram::quantile(double q, double lo, double hi) const {
+    const std::uint64_t n = count();
+    if (n == 0)
+        return std::numeric_limits<double>::quiet_NaN();
+    const double clamped_q = std::clamp(q, 0.0, 1.0);
+    const auto rank =
+        static_cast<std::uint64_t>(std::floor(clamped_q * static_cast<double>(n - 1)));
+    auto clamp = [&](double x) { return std::clamp(x, lo, hi); };
+    std::uint64_t seen = 0;
+    // Ascending order of value: negatives from the largest magnitude down, zeros, positives.
+    for (std::size_t i = negative_.counts.size(); i-- > 0;) {
+        seen += negative_.counts[i];
+        if (seen > rank)
+            return clamp(-bucket_midpoint(negative_.first_key + i));
+    }
+    seen += zeros_;
+    if (seen > rank)
+        return clamp(0.0);
+    for (std::size_t i = 0; i < positive_.counts.size(); ++i) {
+        seen += positive_.counts[i];
+        if (seen > rank)
+            return clamp(bucket_midpoint(positive_.first_key + i));
+    }
+    return clamp(hi); // unreachable: the counts sum to n
+}
+
+std::vector<std::uint64_t> LogHistogram::serialize() const {
+    std::vector<std::uint64_t> out;
+    out.reserve(6 + positive_.counts.size() + negative_.counts.size());
+    out.push_back(bits_);
+    out.push_back(zeros_);
+    for (const Side* s : {&positive_, &negative_}) {
+        out.push_back(s->first_key);
+        out.push_back(s->counts.size());
+        out.insert(out.end(), s->counts.begin(), s->counts.end());
+    }
+    return out;
+}
+
+LogHistogram LogHistogram::deserialize(std::span<const std::uint64_t> data) {
+    auto fail = [] { throw std::runtime_error("LogHistogram: corrupt serialized sketch"); };
+    if (data.size() < 6)
+        fail();
+    LogHistogram h(static_cast<unsigned>(data[0]));
+    h.zeros_ = data[1];
+    std::size_t pos = 2;
+    for (Side* s : {&h.positive_, &h.negative_}) {
+        if (pos + 2 > data.size())
+            fail();
+        s->first_key = data[pos];
+        const auto len = data[pos + 1];
+        pos += 2;
+        if (len > data.size() - pos)
+            fail();
+        s->counts.assign(data.begin() + static_cast<std::ptrdiff_t>(pos),
+                         data.begin() + static_cast<std::ptrdiff_t>(pos + len));
+        pos += len;
+    }
+    return h;
+}
+
+} // namespace chiprace::stats
