@@ -1,6 +1,7 @@
 #include "chiprace/app/commands.hpp"
 
 #include "chiprace/app/build_info.hpp"
+#include "chiprace/app/run_plan_builder.hpp"
 #include "chiprace/config/experiment_loader.hpp"
 #include "chiprace/core/exit_code.hpp"
 #include "chiprace/design/monte_carlo_design.hpp"
@@ -45,21 +46,6 @@ std::vector<std::string> all_overrides(const RunArguments& a) {
     return o;
 }
 
-std::string utc_now() {
-    const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
-
-std::string hostname() {
-    char buf[256] = {};
-    gethostname(buf, sizeof buf - 1);
-    return buf;
-}
-
 std::string joined_command_line(int argc, char** argv) {
     std::string s;
     for (int i = 0; i < argc; ++i) {
@@ -75,70 +61,6 @@ int print_config_error(const ConfigError& e, bool root) {
         for (const auto& d : e.diagnostics())
             std::cerr << "chiprace: error: " << d.to_string() << '\n';
     return exit_code::bad_input;
-}
-
-io::ResultLayout make_layout(const config::Experiment& ex) {
-    io::ResultLayout layout;
-    layout.n_samples = ex.samples;
-    layout.store_raw = ex.output.store == config::StoreMode::raw;
-    const auto years = ex.model->years();
-    layout.years.assign(years.begin(), years.end());
-    layout.quantile_levels = ex.output.quantiles;
-    layout.quantile_relative_error =
-        std::ldexp(1.0, -static_cast<int>(ex.output.sketch_mantissa_bits) - 1);
-    for (const auto& p : ex.parameters.parameters())
-        layout.inputs.push_back({p.name, p.units, p.description, p.distribution.describe()});
-    for (const auto& o : ex.model->outputs())
-        layout.outputs.push_back({o.name, o.units, o.description, o.per_year});
-    for (std::size_t v = 0; v < ex.model->variant_count(); ++v) {
-        const auto name = ex.model->variant_name(v);
-        layout.variant_groups.push_back(name.empty() ? std::string{} : "policies/" + name);
-    }
-    return layout;
-}
-
-io::RootMetadata make_metadata(const config::Experiment& ex, const std::string& command_line,
-                               int ranks, int threads) {
-    const auto info = build_info();
-    io::RootMetadata m;
-    auto add = [&](std::string name, io::AttributeValue v) {
-        m.attributes.push_back({std::move(name), std::move(v)});
-    };
-    add("format", std::string(io::format_name));
-    add("format_version", io::format_version_major);
-    add("format_version_minor", io::format_version_minor);
-    add("software", std::string("chiprace"));
-    add("software_version", info.version);
-    add("git_revision", info.git_revision);
-    add("git_dirty", std::int64_t{info.git_dirty ? 1 : 0});
-    add("compiler", info.compiler);
-    add("mpi_library", info.mpi_library);
-    add("hdf5_library", info.hdf5_library);
-    add("boost_version", info.boost);
-    add("created_utc", utc_now());
-    add("host", hostname());
-    add("command_line", command_line);
-    add("experiment", ex.name);
-    add("model", ex.model_name);
-    add("seed", static_cast<std::int64_t>(ex.seed));
-    add("design", ex.design);
-    add("n_samples", static_cast<std::int64_t>(ex.samples));
-    add("block_size", static_cast<std::int64_t>(ex.block_size));
-    add("store", std::string(ex.output.store == config::StoreMode::raw ? "raw" : "summary"));
-    add("mpi_ranks", static_cast<std::int64_t>(ranks));
-    add("omp_threads", static_cast<std::int64_t>(threads));
-    add("config_schema_version", static_cast<std::int64_t>(config::schema_version));
-    for (const char* var : {"SLURM_JOB_ID", "SLURM_ARRAY_JOB_ID", "SLURM_ARRAY_TASK_ID"}) {
-        if (const char* v = std::getenv(var)) {
-            std::string name = var;
-            for (auto& ch : name)
-                ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-            add(name, std::string(v));
-        }
-    }
-    m.config_text = ex.source_text;
-    m.config_resolved = ex.resolved.dump(2);
-    return m;
 }
 
 int command_run(const RunArguments& args, const std::string& command_line,
@@ -176,17 +98,8 @@ int command_run(const RunArguments& args, const std::string& command_line,
     }
 
     const design::MonteCarloDesign design(ex.seed, ex.parameters.dimension());
-    parallel::RunPlan plan;
-    plan.model = ex.model.get();
-    plan.parameters = &ex.parameters;
-    plan.design = &design;
-    plan.samples = ex.samples;
-    plan.block_size = ex.block_size;
-    plan.sketch_mantissa_bits = ex.output.sketch_mantissa_bits;
-    plan.layout = make_layout(ex);
     const int threads = std::max(1, omp_get_max_threads());
-    plan.metadata = make_metadata(ex, command_line, mpi.size(), threads);
-    plan.output_path = output;
+    const auto plan = make_run_plan(ex, design, output, command_line, mpi.size(), threads);
 
     if (root)
         std::cerr << "chiprace: running '" << ex.name << "' (" << ex.model_name << ", "
@@ -380,13 +293,16 @@ int main_with_mpi(int argc, char** argv, const parallel::MpiSession& mpi) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        std::ostringstream out, err;
-        const int code = app.exit(e, out, err);
-        if (root) {
-            std::cout << out.str();
-            std::cerr << err.str();
+        if (e.get_exit_code() == 0) { // --help
+            std::ostringstream out, err;
+            app.exit(e, out, err);
+            if (root)
+                std::cout << out.str() << err.str();
+            return exit_code::success;
         }
-        return code == 0 ? exit_code::success : exit_code::bad_input;
+        if (root)
+            std::cerr << "chiprace: error: " << e.what() << " (see chiprace --help)\n";
+        return exit_code::bad_input;
     }
     if (version) {
         if (root)

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <set>
 #include <sstream>
 #include <toml++/toml.h>
 
@@ -107,11 +108,14 @@ void load_documents(const std::string& path, std::vector<std::string>& chain,
     out.push_back({path, std::move(text), std::move(table)});
 }
 
-/// Later values replace earlier ones; tables merge key by key.
+/// Later values replace earlier ones; [section] tables merge key by key. An inline table is
+/// one value (a parameter's distribution), so it replaces the earlier one whole: a
+/// `fixed` parameter must not inherit the `low` and `high` of the uniform it overrides.
 void merge_into(toml::table& base, const toml::table& top) {
     for (const auto& [key, node] : top) {
         toml::node* existing = base.get(key);
-        if (existing != nullptr && existing->is_table() && node.is_table()) {
+        if (existing != nullptr && existing->is_table() && node.is_table() &&
+            !node.as_table()->is_inline()) {
             merge_into(*existing->as_table(), *node.as_table());
         } else {
             base.insert_or_assign(key, node);
@@ -150,12 +154,36 @@ std::vector<std::string> parameter_order(const std::vector<Document>& docs,
     return order;
 }
 
+/// Where a table's own problems are reported (its header), and which of its required keys
+/// are already explained by a misspelling we suggested a fix for: one mistake, one message.
+struct TableSite {
+    Diagnostic header;
+    std::set<std::string> suggested;
+    [[nodiscard]] Diagnostic at(std::string message) const {
+        Diagnostic d = header;
+        d.message = std::move(message);
+        return d;
+    }
+};
+
+TableSite site_of(const toml::table& root, std::string_view table_name, const std::string& file) {
+    for (const auto& [key, node] : root)
+        if (key.str() == table_name && key.source().path)
+            return {diagnostic_at(key, ""), {}};
+    return {{file, 0, 0, ""}, {}};
+}
+
 template <std::size_t N>
 void reject_unknown(const toml::table& table, const std::array<std::string_view, N>& known,
-                    std::string_view table_name, DiagnosticList& errors) {
+                    std::string_view table_name, DiagnosticList& errors,
+                    TableSite* site = nullptr) {
     for (const auto& [key, node] : table) {
-        if (std::find(known.begin(), known.end(), key.str()) == known.end())
-            errors.add(diagnostic_at(key, unknown_key_message(key.str(), table_name, known)));
+        if (std::find(known.begin(), known.end(), key.str()) != known.end())
+            continue;
+        errors.add(diagnostic_at(key, unknown_key_message(key.str(), table_name, known)));
+        if (site != nullptr)
+            if (const auto guess = closest_match(key.str(), known))
+                site->suggested.insert(*guess);
     }
 }
 
@@ -173,14 +201,20 @@ const toml::table* require_table(const toml::table& root, std::string_view key,
     return node->as_table();
 }
 
+void report_missing(std::string_view key, std::string_view table_name, DiagnosticList& errors,
+                    const TableSite& where) {
+    if (where.suggested.count(std::string(key)) == 0)
+        errors.add(where.at("missing required key '" + std::string(key) + "' in [" +
+                            std::string(table_name) + "]"));
+}
+
 std::optional<std::string> string_value(const toml::table& t, std::string_view key,
                                         std::string_view table_name, bool required,
-                                        DiagnosticList& errors, const toml::node& where) {
+                                        DiagnosticList& errors, const TableSite& where) {
     const toml::node* node = t.get(key);
     if (node == nullptr) {
         if (required)
-            errors.add(diagnostic_at(where, "missing required key '" + std::string(key) + "' in [" +
-                                                std::string(table_name) + "]"));
+            report_missing(key, table_name, errors, where);
         return std::nullopt;
     }
     if (!node->is_string()) {
@@ -195,13 +229,12 @@ std::optional<std::string> string_value(const toml::table& t, std::string_view k
 std::optional<std::uint64_t> count_value(const toml::table& t, std::string_view key,
                                          std::string_view table_name, bool required,
                                          std::int64_t min, DiagnosticList& errors,
-                                         const toml::node& where) {
+                                         const TableSite& where) {
     const toml::node* node = t.get(key);
     const std::string qualified = std::string(table_name) + "." + std::string(key);
     if (node == nullptr) {
         if (required)
-            errors.add(diagnostic_at(where, "missing required key '" + std::string(key) + "' in [" +
-                                                std::string(table_name) + "]"));
+            report_missing(key, table_name, errors, where);
         return std::nullopt;
     }
     if (!node->is_integer()) {
@@ -246,15 +279,15 @@ std::optional<random::Parameter> parse_parameter(const toml::key& key, const tom
     const std::string name(key.str());
     const toml::table* t = node.as_table();
     if (t == nullptr) {
-        errors.add(diagnostic_at(node, "parameter '" + name +
-                                           "' must be a table such as { dist = \"uniform\", "
-                                           "low = 0, high = 1 }"));
+        errors.add(diagnostic_at(key, "parameter '" + name +
+                                          "' must be a table such as { dist = \"uniform\", "
+                                          "low = 0, high = 1 }"));
         return std::nullopt;
     }
     const toml::node* dist_node = t->get("dist");
     if (dist_node == nullptr || !dist_node->is_string()) {
-        errors.add(diagnostic_at(dist_node ? *dist_node : node,
-                                 "parameter '" + name + "' needs dist = \"<distribution>\""));
+        const std::string msg = "parameter '" + name + "' needs dist = \"<distribution>\"";
+        errors.add(dist_node ? diagnostic_at(*dist_node, msg) : diagnostic_at(key, msg));
         return std::nullopt;
     }
     const std::string dist = dist_node->as_string()->get();
@@ -287,8 +320,8 @@ std::optional<random::Parameter> parse_parameter(const toml::key& key, const tom
     for (const auto k : form->keys) {
         const toml::node* v = t->get(k);
         if (v == nullptr) {
-            errors.add(diagnostic_at(node, "parameter '" + name + "' (" + dist + ") is missing '" +
-                                               std::string(k) + "'"));
+            errors.add(diagnostic_at(key, "parameter '" + name + "' (" + dist + ") is missing '" +
+                                              std::string(k) + "'"));
             ok = false;
             continue;
         }
@@ -331,7 +364,7 @@ std::optional<random::Parameter> parse_parameter(const toml::key& key, const tom
     };
     random::Distribution d(make());
     if (const auto why = d.invalid_reason()) {
-        errors.add(diagnostic_at(node, "parameter '" + name + "' (" + dist + "): " + *why));
+        errors.add(diagnostic_at(key, "parameter '" + name + "' (" + dist + "): " + *why));
         return std::nullopt;
     }
     return random::Parameter{name, d, units, description};
@@ -404,25 +437,26 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
     const toml::table* exp = require_table(root, "experiment", errors, path);
     const toml::node* model_name_node = nullptr;
     if (exp != nullptr) {
-        reject_unknown(*exp, experiment_keys, "experiment", errors);
-        if (auto v = string_value(*exp, "name", "experiment", true, errors, *exp))
+        TableSite site = site_of(root, "experiment", path);
+        reject_unknown(*exp, experiment_keys, "experiment", errors, &site);
+        if (auto v = string_value(*exp, "name", "experiment", true, errors, site))
             ex.name = *v;
         if (!ex.name.empty() && ex.name.find_first_of("/\\ \t\n") != std::string::npos)
             errors.add(diagnostic_at(*exp->get("name"),
                                      "experiment.name is used in file names: no spaces or "
                                      "slashes (got '" +
                                          ex.name + "')"));
-        if (auto v = string_value(*exp, "description", "experiment", false, errors, *exp))
+        if (auto v = string_value(*exp, "description", "experiment", false, errors, site))
             ex.description = *v;
-        if (string_value(*exp, "model", "experiment", true, errors, *exp))
+        if (string_value(*exp, "model", "experiment", true, errors, site))
             model_name_node = exp->get("model");
-        if (auto v = count_value(*exp, "samples", "experiment", true, 1, errors, *exp))
+        if (auto v = count_value(*exp, "samples", "experiment", true, 1, errors, site))
             ex.samples = *v;
-        if (auto v = count_value(*exp, "seed", "experiment", false, 0, errors, *exp))
+        if (auto v = count_value(*exp, "seed", "experiment", false, 0, errors, site))
             ex.seed = *v;
-        if (auto v = count_value(*exp, "block_size", "experiment", false, 1, errors, *exp))
+        if (auto v = count_value(*exp, "block_size", "experiment", false, 1, errors, site))
             ex.block_size = *v;
-        if (auto v = string_value(*exp, "design", "experiment", false, errors, *exp)) {
+        if (auto v = string_value(*exp, "design", "experiment", false, errors, site)) {
             ex.design = *v;
             const bool available = std::find(designs_available.begin(), designs_available.end(),
                                              *v) != designs_available.end();
@@ -463,8 +497,9 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
         if (out == nullptr) {
             errors.add(diagnostic_at(*out_node, "'output' must be a table"));
         } else {
-            reject_unknown(*out, output_keys, "output", errors);
-            if (auto v = string_value(*out, "store", "output", false, errors, *out)) {
+            TableSite site = site_of(root, "output", path);
+            reject_unknown(*out, output_keys, "output", errors, &site);
+            if (auto v = string_value(*out, "store", "output", false, errors, site)) {
                 if (*v == "raw")
                     ex.output.store = StoreMode::raw;
                 else if (*v == "summary")

@@ -1,0 +1,21 @@
+#pragma once
+// From a validated experiment to the plan the parallel runner executes: the file layout and
+// the provenance every result carries (DESIGN.md invariant 5).
+
+#include "chiprace/config/experiment.hpp"
+#include "chiprace/design/design.hpp"
+#include "chiprace/parallel/runner.hpp"
+
+#include <string>
+
+namespace chiprace::app {
+
+io::ResultLayout make_layout(const config::Experiment& ex);
+io::RootMetadata make_metadata(const config::Experiment& ex, const std::string& command_line,
+                               int ranks, int threads);
+/// The plan refers to ex and design, which must outlive it.
+parallel::RunPlan make_run_plan(const config::Experiment& ex, const design::Design& design,
+                                const std::string& output, const std::string& command_line,
+                                int ranks, int threads);
+
+} // namespace chiprace::app

@@ -1,0 +1,113 @@
+#include "chiprace/app/run_plan_builder.hpp"
+
+#include "chiprace/app/build_info.hpp"
+
+#include <cctype>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <ctime>
+#include <unistd.h>
+
+namespace chiprace::app {
+
+namespace {
+
+std::string hostname() {
+    char buf[256] = {};
+    gethostname(buf, sizeof buf - 1);
+    return buf;
+}
+
+std::string utc_now() {
+    const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+} // namespace
+
+io::ResultLayout make_layout(const config::Experiment& ex) {
+    io::ResultLayout layout;
+    layout.n_samples = ex.samples;
+    layout.store_raw = ex.output.store == config::StoreMode::raw;
+    const auto years = ex.model->years();
+    layout.years.assign(years.begin(), years.end());
+    layout.quantile_levels = ex.output.quantiles;
+    layout.quantile_relative_error =
+        std::ldexp(1.0, -static_cast<int>(ex.output.sketch_mantissa_bits) - 1);
+    for (const auto& p : ex.parameters.parameters())
+        layout.inputs.push_back({p.name, p.units, p.description, p.distribution.describe()});
+    for (const auto& o : ex.model->outputs())
+        layout.outputs.push_back({o.name, o.units, o.description, o.per_year});
+    for (std::size_t v = 0; v < ex.model->variant_count(); ++v) {
+        const auto name = ex.model->variant_name(v);
+        layout.variant_groups.push_back(name.empty() ? std::string{} : "policies/" + name);
+    }
+    return layout;
+}
+
+io::RootMetadata make_metadata(const config::Experiment& ex, const std::string& command_line,
+                               int ranks, int threads) {
+    const auto info = build_info();
+    io::RootMetadata m;
+    auto add = [&](std::string name, io::AttributeValue v) {
+        m.attributes.push_back({std::move(name), std::move(v)});
+    };
+    add("format", std::string(io::format_name));
+    add("format_version", io::format_version_major);
+    add("format_version_minor", io::format_version_minor);
+    add("software", std::string("chiprace"));
+    add("software_version", info.version);
+    add("git_revision", info.git_revision);
+    add("git_dirty", std::int64_t{info.git_dirty ? 1 : 0});
+    add("compiler", info.compiler);
+    add("mpi_library", info.mpi_library);
+    add("hdf5_library", info.hdf5_library);
+    add("boost_version", info.boost);
+    add("created_utc", utc_now());
+    add("host", hostname());
+    add("command_line", command_line);
+    add("experiment", ex.name);
+    add("model", ex.model_name);
+    add("seed", static_cast<std::int64_t>(ex.seed));
+    add("design", ex.design);
+    add("n_samples", static_cast<std::int64_t>(ex.samples));
+    add("block_size", static_cast<std::int64_t>(ex.block_size));
+    add("store", std::string(ex.output.store == config::StoreMode::raw ? "raw" : "summary"));
+    add("mpi_ranks", static_cast<std::int64_t>(ranks));
+    add("omp_threads", static_cast<std::int64_t>(threads));
+    add("config_schema_version", static_cast<std::int64_t>(config::schema_version));
+    for (const char* var : {"SLURM_JOB_ID", "SLURM_ARRAY_JOB_ID", "SLURM_ARRAY_TASK_ID"}) {
+        if (const char* v = std::getenv(var)) {
+            std::string name = var;
+            for (auto& ch : name)
+                ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+            add(name, std::string(v));
+        }
+    }
+    m.config_text = ex.source_text;
+    m.config_resolved = ex.resolved.dump(2);
+    return m;
+}
+
+parallel::RunPlan make_run_plan(const config::Experiment& ex, const design::Design& design,
+                                const std::string& output, const std::string& command_line,
+                                int ranks, int threads) {
+    parallel::RunPlan plan;
+    plan.model = ex.model.get();
+    plan.parameters = &ex.parameters;
+    plan.design = &design;
+    plan.samples = ex.samples;
+    plan.block_size = ex.block_size;
+    plan.sketch_mantissa_bits = ex.output.sketch_mantissa_bits;
+    plan.layout = make_layout(ex);
+    plan.metadata = make_metadata(ex, command_line, ranks, threads);
+    plan.output_path = output;
+    return plan;
+}
+
+} // namespace chiprace::app

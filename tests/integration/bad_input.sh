@@ -1,0 +1,63 @@
+# Bad input: a one-line error naming the file and line (or the parameter), exit code 2, and no
+# output file; an existing result is never replaced without --force.
+source "$(dirname "$0")/lib.sh"
+good="$SOURCE_DIR/experiments/ishigami.toml"
+
+# expect_error NAME EXPECTED_TEXT CONFIG [ARGS...]
+expect_error() {
+    local name=$1 expected=$2 config=$3
+    shift 3
+    local out="$WORK/$name.h5" rc=0
+    # Alone, as a user on a laptop runs it: exactly one line on stderr.
+    "$CHIPRACE" run "$config" -o "$out" "$@" >"$WORK/stdout" 2>"$WORK/stderr" || rc=$?
+    [ "$rc" -eq 2 ] || { cat "$WORK/stderr"; fail "$name: exit code $rc, expected 2"; }
+    [ "$(wc -l < "$WORK/stderr")" -eq 1 ] || { cat "$WORK/stderr"; fail "$name: expected one line of error"; }
+    grep -qF -- "$expected" "$WORK/stderr" || { cat "$WORK/stderr"; fail "$name: message lacks '$expected'"; }
+    [ ! -e "$out" ] && [ ! -e "$out.partial" ] || fail "$name: an output file was written"
+    echo "ok $name: $(cat "$WORK/stderr")"
+    # Under mpiexec on 3 ranks: the same exit code, and only rank 0 reports (mpiexec adds its
+    # own lines about the exit code, which are not ours to suppress).
+    rc=0
+    chiprace_mpi 3 1 run "$config" -o "$out" "$@" >"$WORK/stdout" 2>"$WORK/stderr" || rc=$?
+    [ "$rc" -eq 2 ] || { cat "$WORK/stderr"; fail "$name under mpiexec: exit code $rc, expected 2"; }
+    [ "$(grep -c '^chiprace: ' "$WORK/stderr")" -eq 1 ] || { cat "$WORK/stderr"; fail "$name: more than one rank reported"; }
+    [ ! -e "$out" ] && [ ! -e "$out.partial" ] || fail "$name under mpiexec: an output file was written"
+}
+
+expect_error missing-file "$WORK/nonexistent.toml: cannot open experiment file" "$WORK/nonexistent.toml"
+
+sed 's/^seed = 42/seed = = 42/' "$good" > "$WORK/syntax.toml"
+line=$(grep -n '^seed' "$WORK/syntax.toml" | cut -d: -f1)
+expect_error syntax "$WORK/syntax.toml:$line:" "$WORK/syntax.toml"
+grep -q "TOML syntax error" "$WORK/stderr" || fail "syntax: not called a syntax error"
+
+sed 's/^samples = /smaples = /' "$good" > "$WORK/unknown.toml"
+line=$(grep -n '^smaples' "$WORK/unknown.toml" | cut -d: -f1)
+expect_error unknown-key "$WORK/unknown.toml:$line:1: unknown key 'smaples' in [experiment]; did you mean 'samples'?" "$WORK/unknown.toml"
+
+sed 's/^x2 = { dist = "uniform", low = -3.141592653589793/x2 = { dist = "uniform", low = 4/' "$good" > "$WORK/dist.toml"
+line=$(grep -n '^x2' "$WORK/dist.toml" | cut -d: -f1)
+expect_error bad-distribution "$WORK/dist.toml:$line:1: parameter 'x2' (uniform): low must be less than high" "$WORK/dist.toml"
+
+expect_error bad-set "experiment.samples must be positive (got 0)" "$good" --set experiment.samples=0
+expect_error bad-cli "--samples" "$good" --samples notanumber
+
+# validate gives the same verdicts without running.
+rc=0; "$CHIPRACE" validate "$WORK/unknown.toml" 2>"$WORK/stderr" || rc=$?
+[ "$rc" -eq 2 ] && grep -q "did you mean 'samples'" "$WORK/stderr" || fail "validate did not report the unknown key"
+
+# An existing result survives a run without --force, byte for byte.
+echo "precious results" > "$WORK/existing.h5"
+cp "$WORK/existing.h5" "$WORK/existing.copy"
+rc=0; chiprace_mpi 2 1 run "$good" --samples 100 -o "$WORK/existing.h5" 2>"$WORK/stderr" || rc=$?
+[ "$rc" -eq 2 ] || fail "existing output: exit code $rc, expected 2"
+grep -q "exists; pass --force" "$WORK/stderr" || fail "existing output: message"
+cmp -s "$WORK/existing.h5" "$WORK/existing.copy" || fail "existing output was modified"
+chiprace_mpi 2 1 run "$good" --samples 100 -o "$WORK/existing.h5" --force 2>/dev/null
+"$PYTHON" -c 'import h5py,sys; assert h5py.File(sys.argv[1])["outputs/y"].shape == (100,)' "$WORK/existing.h5"
+
+# An unwritable place is a clear runtime error naming the path, exit 1.
+rc=0; chiprace_mpi 2 1 run "$good" --samples 100 -o /proc/chiprace/x.h5 2>"$WORK/stderr" || rc=$?
+[ "$rc" -ne 0 ] || fail "writing under /proc succeeded?"
+grep -q "/proc/chiprace" "$WORK/stderr" || { cat "$WORK/stderr"; fail "unwritable path not named"; }
+echo "bad input handled"

@@ -1,0 +1,245 @@
+#include "chiprace/config/experiment_loader.hpp"
+#include "chiprace/config/toml_diagnostics.hpp"
+
+#include <doctest/doctest.h>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+using chiprace::ConfigError;
+using chiprace::config::load_experiment;
+namespace fs = std::filesystem;
+
+namespace {
+
+/// A scratch directory removed at scope exit.
+class TempDir {
+public:
+    TempDir() {
+        path_ = fs::temp_directory_path() / ("chiprace-config-" + std::to_string(::getpid()) + "-" +
+                                             std::to_string(counter_++));
+        fs::create_directories(path_);
+    }
+    ~TempDir() { fs::remove_all(path_); }
+    std::string write(const std::string& name, const std::string& text) const {
+        std::ofstream(path_ / name) << text;
+        return (path_ / name).string();
+    }
+
+private:
+    static inline int counter_ = 0;
+    fs::path path_;
+};
+
+const std::string good = R"([experiment]
+name = "t"
+model = "ishigami"
+samples = 100
+seed = 3
+
+[model]
+a = 7.0
+b = 0.1
+
+[parameters]
+x3 = { dist = "uniform", low = -1, high = 1 }
+x1 = { dist = "normal", mean = 0, sd = 1 }
+x2 = { dist = "beta", alpha = 2, beta = 3, units = "share" }
+)";
+
+/// The diagnostics of loading text, or an empty list when it loads.
+std::vector<chiprace::Diagnostic> errors_of(const std::string& text,
+                                            const std::vector<std::string>& overrides = {}) {
+    TempDir dir;
+    const auto path = dir.write("x.toml", text);
+    try {
+        (void)load_experiment(path, overrides);
+    } catch (const ConfigError& e) {
+        return e.diagnostics();
+    }
+    return {};
+}
+
+bool mentions(const std::vector<chiprace::Diagnostic>& ds, const std::string& needle) {
+    for (const auto& d : ds)
+        if (d.to_string().find(needle) != std::string::npos)
+            return true;
+    return false;
+}
+
+std::string replace(std::string s, const std::string& from, const std::string& to) {
+    const auto pos = s.find(from);
+    REQUIRE(pos != std::string::npos);
+    return s.replace(pos, from.size(), to);
+}
+
+} // namespace
+
+TEST_CASE("a valid experiment loads with its parameters in file order") {
+    TempDir dir;
+    const auto ex = load_experiment(dir.write("x.toml", good));
+    CHECK(ex.name == "t");
+    CHECK(ex.samples == 100);
+    CHECK(ex.seed == 3);
+    CHECK(ex.design == "mc");
+    CHECK(ex.block_size == 1024);
+    REQUIRE(ex.parameters.dimension() == 3);
+    CHECK(ex.parameters.parameters()[0].name == "x3");
+    CHECK(ex.parameters.parameters()[1].name == "x1");
+    CHECK(ex.parameters.parameters()[2].name == "x2");
+    CHECK(ex.parameters.parameters()[2].units == "share");
+    CHECK(ex.model != nullptr);
+    CHECK(ex.model->name() == "ishigami");
+    CHECK(ex.resolved["experiment"]["samples"] == 100);
+    CHECK(ex.source_text == good);
+}
+
+TEST_CASE("--set overrides any value; a bare word is a string") {
+    TempDir dir;
+    const auto path = dir.write("x.toml", good);
+    const auto ex =
+        load_experiment(path, {"output.store=summary", "experiment.samples=7",
+                               "output.quantiles=[0.1, 0.9]", "parameters.x3.high=2.5"});
+    CHECK(ex.output.store == chiprace::config::StoreMode::summary);
+    CHECK(ex.samples == 7);
+    CHECK(ex.output.quantiles == std::vector<double>{0.1, 0.9});
+    CHECK(ex.parameters.parameters()[0].distribution.describe() == "uniform(low=-1, high=2.5)");
+}
+
+TEST_CASE("a malformed --set is reported") {
+    CHECK(mentions(errors_of(good, {"experiment.samples"}), "expected KEY.PATH=VALUE"));
+    CHECK(mentions(errors_of(good, {"experiment.samples=0"}), "samples must be positive"));
+    CHECK(mentions(errors_of(good, {"experiment.name.x=1"}), "is a value, not a table"));
+}
+
+TEST_CASE("a missing file is reported with its name") {
+    std::vector<chiprace::Diagnostic> ds;
+    try {
+        (void)load_experiment("/nonexistent/dir/exp.toml");
+    } catch (const ConfigError& e) {
+        ds = e.diagnostics();
+    }
+    REQUIRE(ds.size() == 1);
+    CHECK(ds[0].to_string().find("/nonexistent/dir/exp.toml: cannot open") == 0);
+}
+
+TEST_CASE("a TOML syntax error gives file:line:column") {
+    const auto ds = errors_of(replace(good, "seed = 3", "seed = = 3"));
+    REQUIRE(ds.size() == 1);
+    CHECK(ds[0].line == 5);
+    CHECK(ds[0].column > 0);
+    CHECK(ds[0].to_string().find("x.toml:5:") != std::string::npos);
+    CHECK(ds[0].message.find("TOML syntax error") == 0);
+}
+
+TEST_CASE("unknown keys are located and get a did-you-mean") {
+    const auto ds = errors_of(replace(good, "samples = 100", "smaples = 100"));
+    CHECK(
+        mentions(ds, "x.toml:4:1: unknown key 'smaples' in [experiment]; did you mean 'samples'?"));
+    // One mistake, one message: the misspelling explains the missing key.
+    CHECK(ds.size() == 1);
+    CHECK(mentions(errors_of(replace(good, "samples = 100\n", "")),
+                   "x.toml:1:2: missing required key 'samples' in [experiment]"));
+    CHECK(mentions(errors_of(good + "[ouput]\nstore = \"raw\"\n"), "did you mean 'output'?"));
+    CHECK(mentions(errors_of(replace(good, "sd = 1", "sdev = 1")), "did you mean 'sd'?"));
+    CHECK(mentions(errors_of(replace(good, "model = \"ishigami\"", "model = \"ishigam\"")),
+                   "unknown model 'ishigam'; did you mean 'ishigami'?"));
+    CHECK(mentions(errors_of(replace(good, "\"normal\"", "\"gaussian\"")),
+                   "unknown distribution 'gaussian'"));
+}
+
+TEST_CASE("invalid distribution parameters name the parameter and the problem") {
+    const auto ds = errors_of(replace(good, "sd = 1", "sd = -1"));
+    REQUIRE(ds.size() == 1);
+    CHECK(ds[0].line == 13);
+    CHECK(ds[0].message == "parameter 'x1' (normal): sd must be a positive number (got -1)");
+    CHECK(mentions(errors_of(replace(good, "low = -1, high = 1", "low = 1, high = 1")),
+                   "parameter 'x3' (uniform): low must be less than high"));
+    CHECK(mentions(errors_of(replace(good, "alpha = 2", "alpha = 0")), "alpha must be a positive"));
+    CHECK(mentions(errors_of(replace(good, "alpha = 2", "alpha = \"two\"")),
+                   "alpha must be a number"));
+    CHECK(mentions(errors_of(replace(good, "alpha = 2, ", "")), "is missing 'alpha'"));
+}
+
+TEST_CASE("every problem in a file is reported, not only the first") {
+    std::string text = replace(good, "samples = 100", "samples = -5");
+    text = replace(text, "sd = 1", "sd = 0");
+    text = replace(text, "seed = 3", "seed = 3\nbogus = 1");
+    const auto ds = errors_of(text);
+    CHECK(ds.size() == 3);
+    CHECK(mentions(ds, "samples must be positive"));
+    CHECK(mentions(ds, "sd must be a positive"));
+    CHECK(mentions(ds, "unknown key 'bogus'"));
+}
+
+TEST_CASE("model inputs must match the parameters") {
+    CHECK(mentions(errors_of(replace(good, "x2 = {", "x4 = {")),
+                   "model 'ishigami' needs parameter 'x2'"));
+    CHECK(mentions(errors_of(replace(good, "x2 = {", "x4 = {")), "has no input 'x4'"));
+    CHECK(mentions(errors_of(replace(good, "a = 7.0", "c = 7.0")), "unknown key 'c' in [model]"));
+}
+
+TEST_CASE("output settings are validated") {
+    CHECK(mentions(errors_of(good + "[output]\nstore = \"everything\"\n"),
+                   "output.store must be \"raw\" or \"summary\""));
+    CHECK(mentions(errors_of(good + "[output]\nquantiles = [0.5, 1.5]\n"), "in [0, 1]"));
+    CHECK(mentions(errors_of(good + "[output]\nquantiles = [0.9, 0.1]\n"), "increasing order"));
+    CHECK(mentions(errors_of(replace(good, "samples = 100", "samples = 1.5")),
+                   "samples must be an integer"));
+    CHECK(mentions(errors_of(replace(good, "seed = 3", "design = \"lhs\"")),
+                   "design 'lhs' is not available"));
+}
+
+TEST_CASE("quantile_relative_error picks the sketch precision") {
+    TempDir dir;
+    const auto ex =
+        load_experiment(dir.write("x.toml", good + "[output]\nquantile_relative_error = 0.001\n"));
+    // 2^-(m+1) <= 0.001 first holds at m = 9.
+    CHECK(ex.output.sketch_mantissa_bits == 9);
+}
+
+TEST_CASE("includes merge tables, the including file wins, cycles and missing files are errors") {
+    TempDir dir;
+    dir.write("priors.toml", "[parameters]\nx1 = { dist = \"uniform\", low = 0, high = 1 }\n"
+                             "x2 = { dist = \"uniform\", low = 0, high = 1 }\n"
+                             "x3 = { dist = \"uniform\", low = 0, high = 1 }\n"
+                             "[model]\na = 1.0\n");
+    const auto path =
+        dir.write("main.toml", "[experiment]\nname = \"i\"\nmodel = \"ishigami\"\n"
+                               "samples = 10\ninclude = [\"priors.toml\"]\n"
+                               "[parameters]\nx2 = { dist = \"fixed\", value = 0.5 }\n");
+    const auto ex = load_experiment(path);
+    REQUIRE(ex.parameters.dimension() == 3);
+    CHECK(ex.parameters.parameters()[0].name == "x1");
+    CHECK(ex.parameters.parameters()[1].distribution.describe() == "fixed(value=0.5)");
+    CHECK(ex.resolved["model"]["a"] == 1.0);
+    CHECK(ex.included_paths.size() == 1);
+
+    const auto self = dir.write("self.toml", "[experiment]\ninclude = [\"self.toml\"]\n");
+    CHECK_THROWS_WITH_AS((void)load_experiment(self), doctest::Contains("includes itself"),
+                         ConfigError);
+    const auto missing = dir.write("missing.toml", "[experiment]\ninclude = [\"nope.toml\"]\n");
+    CHECK_THROWS_WITH_AS((void)load_experiment(missing), doctest::Contains("does not exist"),
+                         ConfigError);
+}
+
+TEST_CASE("sobol_g takes one input per entry of a") {
+    TempDir dir;
+    const std::string text = "[experiment]\nname = \"g\"\nmodel = \"sobol_g\"\nsamples = 10\n"
+                             "[model]\na = [0, 1, 4.5]\n[parameters]\n"
+                             "p = { dist = \"uniform\", low = 0, high = 1 }\n"
+                             "q = { dist = \"uniform\", low = 0, high = 1 }\n";
+    CHECK(mentions(errors_of(text), "one input per entry of a (3), but [parameters] lists 2"));
+    const auto ex = load_experiment(
+        dir.write("g.toml", text + "r = { dist = \"uniform\", low = 0, high = 1 }\n"));
+    CHECK(ex.model->name() == "sobol_g");
+}
+
+TEST_CASE("did-you-mean only suggests plausible typos") {
+    using chiprace::config::closest_match;
+    const std::string_view keys[] = {"samples", "seed", "design"};
+    CHECK(closest_match("smaples", keys) == "samples");
+    CHECK(closest_match("sede", keys) == "seed");
+    CHECK_FALSE(closest_match("temperature", keys).has_value());
+    CHECK(chiprace::config::edit_distance("kitten", "sitting") == 3);
+}

@@ -1,0 +1,43 @@
+#include "chiprace/model/ishigami.hpp"
+#include "chiprace/model/sobol_g.hpp"
+
+#include <cmath>
+#include <doctest/doctest.h>
+#include <numbers>
+#include <vector>
+
+using namespace chiprace::model;
+
+TEST_CASE("Ishigami at hand-computed points") {
+    // Inputs deliberately listed as x3, x1, x2 to check the model reads them by index.
+    const Ishigami f(7.0, 0.1, 1, 2, 0);
+    const double pi = std::numbers::pi;
+    std::vector<double> in{/*x3*/ 0.0, 1.0,    2.0, /*x1*/ pi / 2, pi / 2, 0.0,
+                           /*x2*/ 0.0, pi / 2, 1.0};
+    std::vector<double> out(3);
+    OutputBlock ob(out, 3);
+    f.evaluate(0, InputBlock(in, 3), ob);
+    CHECK(out[0] == doctest::Approx(1.0));
+    CHECK(out[1] == doctest::Approx(1.0 + 7.0 + 0.1));
+    CHECK(out[2] == doctest::Approx(7.0 * std::sin(1.0) * std::sin(1.0)));
+    CHECK(f.column_count() == 1);
+    CHECK(f.years().empty());
+}
+
+TEST_CASE("Ishigami closed-form moments") {
+    CHECK(Ishigami::exact_mean(7, 0.1) == 3.5);
+    // Var = a^2/8 + b pi^4/5 + b^2 pi^8/18 + 1/2 = 13.8446 for a = 7, b = 0.1.
+    CHECK(Ishigami::exact_variance(7, 0.1) == doctest::Approx(13.844587940719254));
+}
+
+TEST_CASE("Sobol G at hand-computed points") {
+    const SobolG g({0.0, 1.0}, {0, 1});
+    std::vector<double> in{0.5, 0.0, /*second input*/ 1.0, 0.25};
+    std::vector<double> out(2);
+    OutputBlock ob(out, 2);
+    g.evaluate(0, InputBlock(in, 2), ob);
+    CHECK(out[0] == doctest::Approx(0.0 * (2.0 + 1.0) / 2.0));
+    CHECK(out[1] == doctest::Approx(2.0 * (1.0 + 1.0) / 2.0));
+    const double a[] = {0.0};
+    CHECK(SobolG::exact_variance(a) == doctest::Approx(1.0 / 3.0));
+}

@@ -1,0 +1,184 @@
+#include "chiprace/random/counter_stream.hpp"
+#include "chiprace/stats/column_summary.hpp"
+#include "chiprace/stats/dyadic_reduction.hpp"
+#include "chiprace/stats/log_histogram.hpp"
+#include "chiprace/stats/running_moments.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <doctest/doctest.h>
+#include <vector>
+
+using namespace chiprace::stats;
+
+namespace {
+
+std::vector<double> skewed_values(std::size_t n, std::uint64_t seed) {
+    std::vector<double> x(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        chiprace::random::CounterStream s(seed, i, chiprace::random::StreamPurpose::sample_inputs);
+        const double u = s.uniform_open01();
+        x[i] = std::exp(3.0 * (u - 0.3)) - 1.0; // both signs, a long right tail
+    }
+    return x;
+}
+
+bool same_bits(const RunningMoments& a, const RunningMoments& b) {
+    return a.count == b.count && a.non_finite == b.non_finite &&
+           std::bit_cast<std::uint64_t>(a.mean) == std::bit_cast<std::uint64_t>(b.mean) &&
+           std::bit_cast<std::uint64_t>(a.m2) == std::bit_cast<std::uint64_t>(b.m2) &&
+           a.min == b.min && a.max == b.max;
+}
+
+struct Moments1 {
+    RunningMoments m;
+    void merge(const Moments1& r) { m.merge(r.m); }
+};
+
+/// Reduces blocks of x cut into `workers` contiguous shares, as ranks would.
+RunningMoments reduce_cut(const std::vector<double>& x, std::size_t block, int workers) {
+    const std::uint64_t blocks = (x.size() + block - 1) / block;
+    DyadicReduction<Moments1> total;
+    for (int w = 0; w < workers; ++w) {
+        const std::uint64_t first = blocks * w / workers, end = blocks * (w + 1) / workers;
+        DyadicReduction<Moments1> mine;
+        for (std::uint64_t b = first; b < end; ++b) {
+            const std::size_t start = b * block, n = std::min(block, x.size() - start);
+            mine.push_block(b, {RunningMoments::of(std::span(x).subspan(start, n))});
+        }
+        for (auto& piece : mine.pieces())
+            total.push(std::move(piece));
+    }
+    return std::move(total).finish()->m;
+}
+
+} // namespace
+
+TEST_CASE("moments of a block match a direct computation") {
+    const std::vector<double> x{1.0, 2.0, 4.0, NAN, 8.0, INFINITY};
+    const auto m = RunningMoments::of(x);
+    CHECK(m.count == 4);
+    CHECK(m.non_finite == 2);
+    CHECK(m.mean == doctest::Approx(3.75));
+    CHECK(m.variance() ==
+          doctest::Approx((2.75 * 2.75 + 1.75 * 1.75 + 0.25 * 0.25 + 4.25 * 4.25) / 3));
+    CHECK(m.min == 1.0);
+    CHECK(m.max == 8.0);
+}
+
+TEST_CASE("merged moments equal the moments of the concatenation") {
+    const auto x = skewed_values(10007, 9);
+    auto left = RunningMoments::of(std::span(x).first(3001));
+    left.merge(RunningMoments::of(std::span(x).subspan(3001)));
+    const auto whole = RunningMoments::of(x);
+    CHECK(left.count == whole.count);
+    CHECK(left.mean == doctest::Approx(whole.mean).epsilon(1e-13));
+    CHECK(left.m2 == doctest::Approx(whole.m2).epsilon(1e-12));
+    CHECK(left.min == whole.min);
+    CHECK(left.max == whole.max);
+}
+
+TEST_CASE("the dyadic reduction gives the same bits for any cut") {
+    const auto x = skewed_values(100003, 4);
+    const auto one = reduce_cut(x, 1000, 1);
+    for (const int workers : {2, 3, 5, 7, 64, 101, 150}) {
+        INFO("workers = " << workers);
+        CHECK(same_bits(one, reduce_cut(x, 1000, workers)));
+    }
+    // A plain sequential fold would differ in the last bits for some cut: make sure the test
+    // would notice a reduction that depends on the cut.
+    RunningMoments seq_a, seq_b;
+    for (std::size_t b = 0; b < 101; ++b) {
+        const std::size_t start = b * 1000, n = std::min<std::size_t>(1000, x.size() - start);
+        seq_a.merge(RunningMoments::of(std::span(x).subspan(start, n)));
+    }
+    RunningMoments left, right;
+    for (std::size_t b = 0; b < 101; ++b) {
+        const std::size_t start = b * 1000, n = std::min<std::size_t>(1000, x.size() - start);
+        (b < 37 ? left : right).merge(RunningMoments::of(std::span(x).subspan(start, n)));
+    }
+    left.merge(right);
+    seq_b = left;
+    CHECK(seq_a.count == seq_b.count);
+    CHECK(seq_a.mean == doctest::Approx(one.mean).epsilon(1e-12));
+}
+
+TEST_CASE("the dyadic reduction rejects out-of-order pieces") {
+    DyadicReduction<Moments1> r;
+    r.push_block(0, {});
+    CHECK_THROWS_AS(r.push_block(2, {}), std::logic_error);
+}
+
+TEST_CASE("log histogram quantiles stay within the stated relative error of exact quantiles") {
+    const auto x = skewed_values(50000, 11);
+    auto sorted = x;
+    std::sort(sorted.begin(), sorted.end());
+    for (const unsigned bits : {4u, 8u, 12u}) {
+        LogHistogram h(bits);
+        h.add(x);
+        CHECK(h.count() == x.size());
+        const double bound = h.relative_error_bound();
+        CHECK(bound == std::ldexp(1.0, -static_cast<int>(bits) - 1));
+        for (const double q : {0.0, 0.001, 0.05, 0.25, 0.5, 0.75, 0.95, 0.999, 1.0}) {
+            const auto rank = static_cast<std::size_t>(std::floor(q * (x.size() - 1)));
+            const double exact = sorted[rank];
+            const double est = h.quantile(q, sorted.front(), sorted.back());
+            INFO("bits " << bits << " q " << q << " exact " << exact << " est " << est);
+            CHECK(std::abs(est - exact) <= bound * std::abs(exact));
+        }
+    }
+}
+
+TEST_CASE("log histogram handles zeros, negatives and non-finite values") {
+    LogHistogram h(8);
+    const std::vector<double> x{0.0, -0.0, -5.0, 3.0, NAN, INFINITY, 1e-320};
+    h.add(x);
+    CHECK(h.count() == 5); // NaN and inf excluded; the subnormal counts as zero
+    CHECK(h.quantile(0.0, -5.0, 3.0) == doctest::Approx(-5.0).epsilon(h.relative_error_bound()));
+    CHECK(h.quantile(0.5, -5.0, 3.0) == 0.0);
+    CHECK(h.quantile(1.0, -5.0, 3.0) == doctest::Approx(3.0).epsilon(h.relative_error_bound()));
+    CHECK(std::isnan(LogHistogram(8).quantile(0.5, 0, 1)));
+}
+
+TEST_CASE("log histogram merges exactly, in any order, and survives serialization") {
+    const auto x = skewed_values(30000, 12);
+    LogHistogram whole(8), a(8), b(8), c(8);
+    whole.add(x);
+    a.add(std::span(x).first(10000));
+    b.add(std::span(x).subspan(10000, 10000));
+    c.add(std::span(x).subspan(20000));
+    LogHistogram abc = a, cba = c;
+    abc.merge(b);
+    abc.merge(c);
+    cba.merge(b);
+    cba.merge(a);
+    CHECK(abc.serialize() == whole.serialize());
+    CHECK(cba.serialize() == whole.serialize());
+    CHECK(LogHistogram::deserialize(whole.serialize()).serialize() == whole.serialize());
+    CHECK_THROWS(LogHistogram::deserialize(std::vector<std::uint64_t>{8, 0, 5}));
+    CHECK_THROWS(a.merge(LogHistogram(9)));
+}
+
+TEST_CASE("moment blocks and sketch sets round-trip through serialization") {
+    MomentsBlock m;
+    m.columns = {RunningMoments::of(std::vector<double>{1, 2, 3}), RunningMoments{}};
+    const auto back = MomentsBlock::deserialize(m.serialize());
+    REQUIRE(back.columns.size() == 2);
+    CHECK(same_bits(back.columns[0], m.columns[0]));
+    CHECK(same_bits(back.columns[1], m.columns[1]));
+    SketchSet s(2, 8);
+    s.columns[0].add(std::vector<double>{1, 2, 3});
+    CHECK(SketchSet::deserialize(s.serialize()).serialize() == s.serialize());
+}
+
+TEST_CASE("a summary reports NaN statistics for a column without finite values") {
+    RunningMoments m = RunningMoments::of(std::vector<double>{NAN, NAN});
+    LogHistogram h(8);
+    const double levels[] = {0.5};
+    const auto s = summarize(m, h, levels);
+    CHECK(s.n_finite == 0);
+    CHECK(s.n_non_finite == 2);
+    CHECK(std::isnan(s.mean));
+    CHECK(std::isnan(s.quantiles[0]));
+}
