@@ -29,8 +29,8 @@ namespace fs = std::filesystem;
 struct RunArguments {
     std::string config;
     std::string output;
-    std::optional<std::uint64_t> samples;
-    std::optional<std::uint64_t> seed;
+    std::optional<std::int64_t> samples;
+    std::optional<std::int64_t> seed;
     std::vector<std::string> overrides;
     bool force = false;
     bool debug = false;

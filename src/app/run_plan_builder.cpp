@@ -91,6 +91,8 @@ io::RootMetadata make_metadata(const config::Experiment& ex, const std::string& 
     }
     m.config_text = ex.source_text;
     m.config_resolved = ex.resolved.dump(2);
+    for (std::size_t i = 0; i < ex.included_paths.size(); ++i)
+        m.included.emplace_back(ex.included_paths[i], ex.included_texts[i]);
     return m;
 }
 

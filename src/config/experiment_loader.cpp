@@ -5,6 +5,7 @@
 #include "chiprace/config/toml_diagnostics.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <array>
 #include <cerrno>
 #include <cmath>
@@ -21,6 +22,18 @@ namespace chiprace::config {
 namespace fs = std::filesystem;
 
 namespace {
+
+/// Blocks are a unit of work and of memory per thread; beyond this they only waste memory.
+constexpr std::uint64_t max_block_size = std::uint64_t{1} << 20;
+
+/// Names that become file names or HDF5 dataset names: no separators, no surprises.
+bool valid_name(std::string_view name) {
+    if (name.empty() || name.front() == '.')
+        return false;
+    return std::all_of(name.begin(), name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+    });
+}
 
 struct Document {
     std::string path;
@@ -70,7 +83,8 @@ void load_documents(const std::string& path, std::vector<std::string>& chain,
                    "TOML syntax error: " + std::string(e.description()));
         return;
     }
-    chain.push_back(fs::weakly_canonical(path).string());
+    std::error_code canonical_error;
+    chain.push_back(fs::weakly_canonical(path, canonical_error).string());
     if (const toml::node* exp = table.get("experiment"); exp && exp->is_table()) {
         if (const toml::node* inc = exp->as_table()->get("include")) {
             const toml::array* arr = inc->as_array();
@@ -86,14 +100,14 @@ void load_documents(const std::string& path, std::vector<std::string>& chain,
                     fs::path target = name->get();
                     if (target.is_relative())
                         target = fs::path(path).parent_path() / target;
-                    const std::string canonical = fs::weakly_canonical(target).string();
+                    std::error_code ec;
+                    const std::string canonical = fs::weakly_canonical(target, ec).string();
                     if (std::find(chain.begin(), chain.end(), canonical) != chain.end()) {
                         errors.add(diagnostic_at(el, "include '" + name->get() +
                                                          "' includes itself (directly or through "
                                                          "other files)"));
                         continue;
                     }
-                    std::error_code ec;
                     if (!fs::exists(target, ec)) {
                         errors.add(diagnostic_at(el, "included file '" + target.string() +
                                                          "' does not exist"));
@@ -111,22 +125,23 @@ void load_documents(const std::string& path, std::vector<std::string>& chain,
 /// Later values replace earlier ones; [section] tables merge key by key. An inline table is
 /// one value (a parameter's distribution), so it replaces the earlier one whole: a
 /// `fixed` parameter must not inherit the `low` and `high` of the uniform it overrides.
-void merge_into(toml::table& base, const toml::table& top) {
-    for (const auto& [key, node] : top) {
+/// Nodes are moved, not copied: toml++ keeps a node's source position only when it moves, and
+/// every later diagnostic needs it.
+void merge_into(toml::table& base, toml::table&& top) {
+    for (auto&& [key, node] : top) {
         toml::node* existing = base.get(key);
         if (existing != nullptr && existing->is_table() && node.is_table() &&
             !node.as_table()->is_inline()) {
-            merge_into(*existing->as_table(), *node.as_table());
+            merge_into(*existing->as_table(), std::move(*node.as_table()));
         } else {
-            base.insert_or_assign(key, node);
+            base.insert_or_assign(key, std::move(node));
         }
     }
 }
 
 /// Parameter names in the order a reader sees them: documents in merge order, each by
 /// position in its file; names first given with --set come last.
-std::vector<std::string> parameter_order(const std::vector<Document>& docs,
-                                         const toml::table& merged) {
+std::vector<std::string> parameter_order(const std::vector<Document>& docs) {
     std::vector<std::string> order;
     auto add = [&](const std::string& name) {
         if (std::find(order.begin(), order.end(), name) == order.end())
@@ -146,10 +161,6 @@ std::vector<std::string> parameter_order(const std::vector<Document>& docs,
         });
         for (const auto* k : keys)
             add(std::string(k->str()));
-    }
-    if (const toml::table* params = merged["parameters"].as_table()) {
-        for (const auto& [key, node] : *params)
-            add(std::string(key.str()));
     }
     return order;
 }
@@ -277,6 +288,12 @@ const std::vector<DistributionForm>& distribution_forms() {
 std::optional<random::Parameter> parse_parameter(const toml::key& key, const toml::node& node,
                                                  DiagnosticList& errors) {
     const std::string name(key.str());
+    if (!valid_name(name)) {
+        errors.add(diagnostic_at(key, "parameter name '" + name +
+                                          "' becomes an HDF5 dataset name: use letters, digits, "
+                                          "'-', '_' and '.' only"));
+        return std::nullopt;
+    }
     const toml::table* t = node.as_table();
     if (t == nullptr) {
         errors.add(diagnostic_at(key, "parameter '" + name +
@@ -418,8 +435,10 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
     errors.throw_if_any();
 
     toml::table root;
-    for (const auto& doc : docs)
-        merge_into(root, doc.table);
+    // Parameter order comes from the documents as written, before merging consumes them.
+    const auto declared_order = parameter_order(docs);
+    for (auto& doc : docs)
+        merge_into(root, std::move(doc.table));
     for (const auto& o : overrides)
         apply_override(root, o, errors);
     errors.throw_if_any();
@@ -427,8 +446,10 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
     Experiment ex;
     ex.source_path = path;
     ex.source_text = docs.back().text;
-    for (std::size_t i = 0; i + 1 < docs.size(); ++i)
+    for (std::size_t i = 0; i + 1 < docs.size(); ++i) {
         ex.included_paths.push_back(docs[i].path);
+        ex.included_texts.push_back(docs[i].text);
+    }
     ex.overrides = overrides;
 
     reject_unknown(root, top_level_keys, "top level", errors);
@@ -441,10 +462,10 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
         reject_unknown(*exp, experiment_keys, "experiment", errors, &site);
         if (auto v = string_value(*exp, "name", "experiment", true, errors, site))
             ex.name = *v;
-        if (!ex.name.empty() && ex.name.find_first_of("/\\ \t\n") != std::string::npos)
+        if (exp->get("name") != nullptr && exp->get("name")->is_string() && !valid_name(ex.name))
             errors.add(diagnostic_at(*exp->get("name"),
-                                     "experiment.name is used in file names: no spaces or "
-                                     "slashes (got '" +
+                                     "experiment.name names the result file: use letters, digits, "
+                                     "'-', '_' and '.' only (got '" +
                                          ex.name + "')"));
         if (auto v = string_value(*exp, "description", "experiment", false, errors, site))
             ex.description = *v;
@@ -454,8 +475,14 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
             ex.samples = *v;
         if (auto v = count_value(*exp, "seed", "experiment", false, 0, errors, site))
             ex.seed = *v;
-        if (auto v = count_value(*exp, "block_size", "experiment", false, 1, errors, site))
+        if (auto v = count_value(*exp, "block_size", "experiment", false, 1, errors, site)) {
             ex.block_size = *v;
+            if (*v > max_block_size)
+                errors.add(diagnostic_at(*exp->get("block_size"),
+                                         "experiment.block_size must be at most " +
+                                             std::to_string(max_block_size) + " (got " +
+                                             std::to_string(*v) + ")"));
+        }
         if (auto v = string_value(*exp, "design", "experiment", false, errors, site)) {
             ex.design = *v;
             const bool available = std::find(designs_available.begin(), designs_available.end(),
@@ -477,7 +504,11 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
     if (param_table != nullptr) {
         if (param_table->empty())
             errors.add(diagnostic_at(*param_table, "[parameters] lists no parameter"));
-        for (const auto& name : parameter_order(docs, root)) {
+        auto order = declared_order;
+        for (const auto& [key, node] : *param_table) // first given with --set: last
+            if (std::find(order.begin(), order.end(), key.str()) == order.end())
+                order.emplace_back(key.str());
+        for (const auto& name : order) {
             const toml::node* node = param_table->get(name);
             if (node == nullptr)
                 continue;
@@ -525,9 +556,9 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
                         }
                         ex.output.quantiles.push_back(*x);
                     }
-                    if (!std::is_sorted(ex.output.quantiles.begin(), ex.output.quantiles.end()))
-                        errors.add(diagnostic_at(*q, "output.quantiles must be in increasing "
-                                                     "order"));
+                    if (std::adjacent_find(ex.output.quantiles.begin(), ex.output.quantiles.end(),
+                                           std::greater_equal<>()) != ex.output.quantiles.end())
+                        errors.add(diagnostic_at(*q, "output.quantiles must be strictly increasing"));
                 }
             }
             if (const toml::node* r = out->get("quantile_relative_error")) {

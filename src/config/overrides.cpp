@@ -33,6 +33,11 @@ void apply_override(toml::table& root, const std::string& argument, DiagnosticLi
             return;
         }
     }
+    if (keys.size() == 2 && keys[0] == "experiment" && keys[1] == "include") {
+        errors.add(where, 0, 0, "includes are read before overrides apply; put include = [...] in "
+                                "the experiment file");
+        return;
+    }
     const std::string value_text = argument.substr(eq + 1);
 
     // The value gets the argument as its source path, so later validation errors about it
@@ -59,7 +64,7 @@ void apply_override(toml::table& root, const std::string& argument, DiagnosticLi
         }
         table = next->as_table();
     }
-    table->insert_or_assign(keys.back(), *value);
+    table->insert_or_assign(keys.back(), std::move(*value)); // moved: keeps its "--set" source
 }
 
 } // namespace chiprace::config

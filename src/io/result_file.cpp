@@ -62,6 +62,17 @@ void create_result_file(const std::string& path, const ResultLayout& layout,
     write_attributes(file, metadata.attributes);
     write_string_dataset(file, "config", metadata.config_text);
     write_string_dataset(file, "config_resolved", metadata.config_resolved);
+    if (!metadata.included.empty()) {
+        auto inc = create_group(file, "config_included");
+        write_attribute(inc, "description",
+                        std::string("text of each file the experiment included, in include order"));
+        for (std::size_t i = 0; i < metadata.included.size(); ++i) {
+            const std::string name = std::to_string(i);
+            write_string_dataset(inc, name, metadata.included[i].second);
+            auto ds = h5_dataset(H5Dopen2(inc, name.c_str(), H5P_DEFAULT), "opening include text");
+            write_attribute(ds, "path", metadata.included[i].first);
+        }
+    }
 
     Hdf5Handle time;
     if (!layout.years.empty()) {
@@ -195,6 +206,14 @@ void publish_result_file(const std::string& partial, const std::string& final_pa
     if (ec)
         throw RuntimeFailure("cannot rename " + partial + " to " + final_path + ": " +
                              ec.message());
+    // The rename itself is durable only once the directory is.
+    auto dir = std::filesystem::path(final_path).parent_path();
+    if (dir.empty())
+        dir = ".";
+    if (const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY); dfd >= 0) {
+        ::fsync(dfd);
+        ::close(dfd);
+    }
 }
 
 } // namespace chiprace::io

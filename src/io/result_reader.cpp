@@ -104,6 +104,9 @@ ResultOverview read_result_overview(const std::string& path) {
         throw RuntimeFailure(path + ": format version " + std::to_string(major) +
                              ", but this chiprace reads version " +
                              std::to_string(format_version_major));
+    if (!has_attribute(file, "completed_utc"))
+        throw RuntimeFailure(path + ": incomplete result file (the run that wrote it did not "
+                                    "finish)");
     ResultOverview out;
     std::vector<std::string> names;
     hsize_t idx = 0;

@@ -106,7 +106,19 @@ TEST_CASE("--set overrides any value; a bare word is a string") {
     CHECK(ex.parameters.parameters()[0].distribution.describe() == "uniform(low=-1, high=2.5)");
 }
 
+TEST_CASE("names that would make bad file or dataset names are rejected") {
+    CHECK(mentions(errors_of(replace(good, "name = \"t\"", "name = \"a b\"")), "experiment.name"));
+    CHECK(mentions(errors_of(replace(good, "name = \"t\"", "name = \"\"")), "experiment.name"));
+    CHECK(mentions(errors_of(good + "\"a/b\" = { dist = \"fixed\", value = 1 }\n"),
+                   "parameter name 'a/b'"));
+    CHECK(mentions(errors_of(replace(good, "seed = 3", "block_size = 100000000")),
+                   "block_size must be at most"));
+}
+
 TEST_CASE("a malformed --set is reported") {
+    CHECK(mentions(errors_of(good, {"experiment.include=[\"x.toml\"]"}), "includes are read before"));
+    CHECK(mentions(errors_of(good, {"experiment.samples=0"}),
+                   "--set experiment.samples=0: experiment.samples must be positive"));
     CHECK(mentions(errors_of(good, {"experiment.samples"}), "expected KEY.PATH=VALUE"));
     CHECK(mentions(errors_of(good, {"experiment.samples=0"}), "samples must be positive"));
     CHECK(mentions(errors_of(good, {"experiment.name.x=1"}), "is a value, not a table"));
@@ -167,7 +179,7 @@ TEST_CASE("every problem in a file is reported, not only the first") {
     text = replace(text, "seed = 3", "seed = 3\nbogus = 1");
     const auto ds = errors_of(text);
     CHECK(ds.size() == 3);
-    CHECK(mentions(ds, "samples must be positive"));
+    CHECK(mentions(ds, "x.toml:4:11: experiment.samples must be positive (got -5)"));
     CHECK(mentions(ds, "sd must be a positive"));
     CHECK(mentions(ds, "unknown key 'bogus'"));
 }
@@ -183,7 +195,8 @@ TEST_CASE("output settings are validated") {
     CHECK(mentions(errors_of(good + "[output]\nstore = \"everything\"\n"),
                    "output.store must be \"raw\" or \"summary\""));
     CHECK(mentions(errors_of(good + "[output]\nquantiles = [0.5, 1.5]\n"), "in [0, 1]"));
-    CHECK(mentions(errors_of(good + "[output]\nquantiles = [0.9, 0.1]\n"), "increasing order"));
+    CHECK(mentions(errors_of(good + "[output]\nquantiles = [0.9, 0.1]\n"), "strictly increasing"));
+    CHECK(mentions(errors_of(good + "[output]\nquantiles = [0.5, 0.5]\n"), "strictly increasing"));
     CHECK(mentions(errors_of(replace(good, "samples = 100", "samples = 1.5")),
                    "samples must be an integer"));
     CHECK(mentions(errors_of(replace(good, "seed = 3", "design = \"lhs\"")),

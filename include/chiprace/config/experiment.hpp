@@ -38,6 +38,7 @@ struct Experiment {
     std::string source_path; // the experiment file as given
     std::string source_text; // its text, stored in /config
     std::vector<std::string> included_paths;
+    std::vector<std::string> included_texts; // same order as included_paths
     std::vector<std::string> overrides; // --set arguments, in order
     nlohmann::json resolved;            // the validated experiment, stored in /config_resolved
 

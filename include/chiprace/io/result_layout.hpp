@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -55,6 +56,9 @@ struct RootMetadata {
     std::vector<Attribute> attributes; // written on "/"
     std::string config_text;           // /config
     std::string config_resolved;       // /config_resolved (JSON)
+    /// Files the experiment included, as (path, text): /config_included/<n>, so that a result
+    /// file is self-contained.
+    std::vector<std::pair<std::string, std::string>> included;
 };
 
 } // namespace chiprace::io
