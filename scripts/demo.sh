@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/env.sh
 scripts/setup.sh release
-experiment=${CHIPRACE_EXPERIMENT:-experiments/ishigami.toml}
+experiment=${CHIPRACE_EXPERIMENT:-experiments/policy_comparison.toml}
 name=$(build/release/chiprace validate "$experiment" | sed -n "s/.*valid experiment '\([^']*\)'.*/\1/p")
 mkdir -p results
 mpiexec -n 2 build/release/chiprace run "$experiment" -o "results/$name.h5" --force

@@ -10,6 +10,7 @@
 #include "chiprace/parallel/runner.hpp"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -150,7 +151,44 @@ std::string number(double x) {
     return s.str();
 }
 
-void print_overview(const io::ResultOverview& o, std::ostream& out) {
+/// Per policy (and per contrast): median and 90% interval of the outputs a policy analyst
+/// asks about first, in the years they ask about.
+void print_key_results(const io::ResultOverview& o, std::size_t median, std::size_t lo,
+                       std::size_t hi, std::ostream& out) {
+    const std::size_t nq = o.quantile_levels.size();
+    std::vector<std::size_t> year_rows;
+    for (const int wanted : {2027, 2030})
+        for (std::size_t r = 0; r < o.years.size(); ++r)
+            if (o.years[r] == wanted)
+                year_rows.push_back(r);
+    if (year_rows.empty() && !o.years.empty())
+        year_rows = {0, o.years.size() - 1};
+    for (const char* prefix : {"policies/", "contrasts/"}) {
+        bool header = false;
+        for (const char* name : {"compute_ratio", "frontier_gap_years", "cn_smuggled"}) {
+            for (const auto& s : o.summaries) {
+                if (s.name != name || s.group.rfind(prefix, 0) != 0 || !s.per_year)
+                    continue;
+                if (!header) {
+                    out << "\n"
+                        << (prefix[0] == 'p' ? "policy" : "contrast (paired difference)")
+                        << ": median [5%, 95%]\n";
+                    header = true;
+                }
+                out << "  " << std::left << std::setw(56)
+                    << s.group.substr(std::string(prefix).size()) + "  " + s.name + " ";
+                for (const auto r : year_rows) {
+                    out << o.years[r] << ": " << number(s.quantiles[r * nq + median]) << " ["
+                        << number(s.quantiles[r * nq + lo]) << ", "
+                        << number(s.quantiles[r * nq + hi]) << "]   ";
+                }
+                out << std::right << s.units << "\n";
+            }
+        }
+    }
+}
+
+void print_overview(const io::ResultOverview& o, bool all, std::ostream& out) {
     auto attr = [&](const char* name) { return o.attribute(name); };
     out << "experiment   " << attr("experiment") << " (model " << attr("model") << ")\n"
         << "samples      " << attr("n_samples") << " (design " << attr("design") << ", seed "
@@ -183,6 +221,16 @@ void print_overview(const io::ResultOverview& o, std::ostream& out) {
             hi = q;
     }
     const std::size_t nq = o.quantile_levels.size();
+    const bool has_policies =
+        std::any_of(o.summaries.begin(), o.summaries.end(),
+                    [](const auto& s) { return s.group.rfind("policies/", 0) == 0; });
+    if (has_policies && median < nq && lo < nq && hi < nq) {
+        print_key_results(o, median, lo, hi, out);
+        if (!all) {
+            out << "\n(chiprace info --all lists every output of every policy)\n";
+            return;
+        }
+    }
     std::string current_group = "\x01";
     for (const auto& s : o.summaries) {
         if (s.group != current_group) {
@@ -210,12 +258,12 @@ void print_overview(const io::ResultOverview& o, std::ostream& out) {
     }
 }
 
-int command_info(const std::string& path, bool debug, const parallel::MpiSession& mpi) {
+int command_info(const std::string& path, bool all, bool debug, const parallel::MpiSession& mpi) {
     if (!mpi.is_root())
         return exit_code::success;
     io::set_hdf5_error_printing(debug);
     try {
-        print_overview(io::read_result_overview(path), std::cout);
+        print_overview(io::read_result_overview(path), all, std::cout);
         return exit_code::success;
     } catch (const RuntimeFailure& e) {
         std::cerr << "chiprace: error: " << e.what() << '\n';
@@ -288,6 +336,11 @@ int main_with_mpi(int argc, char** argv, const parallel::MpiSession& mpi) {
         "info", "Summarise a result file: provenance, and the mean, std, median and 90% "
                 "interval of every output");
     info->add_option("file", info_path, "Result file (.h5)")->required();
+    bool info_all = false;
+    info->add_flag("--all", info_all,
+                   "List every output of every policy and year (by default a model with "
+                   "policies shows the key results: compute_ratio, frontier_gap_years and "
+                   "cn_smuggled in 2027 and 2030)");
     info->add_flag("--debug", info_debug, "Show HDF5's own error stack");
 
     try {
@@ -314,7 +367,7 @@ int main_with_mpi(int argc, char** argv, const parallel::MpiSession& mpi) {
     if (validate->parsed())
         return command_validate(validate_args, mpi);
     if (info->parsed())
-        return command_info(info_path, info_debug, mpi);
+        return command_info(info_path, info_all, info_debug, mpi);
     if (root)
         std::cout << app.help();
     return exit_code::bad_input;

@@ -107,6 +107,16 @@ parallel::RunPlan make_run_plan(const config::Experiment& ex, const design::Desi
     plan.block_size = ex.block_size;
     plan.sketch_mantissa_bits = ex.output.sketch_mantissa_bits;
     plan.layout = make_layout(ex);
+    if (ex.reference) {
+        const std::size_t ref = *ex.reference;
+        for (std::size_t v = 0; v < ex.model->variant_count(); ++v) {
+            if (v == ref)
+                continue;
+            plan.contrasts.emplace_back(v, ref);
+            plan.layout.contrast_groups.push_back("contrasts/" + ex.model->variant_name(v) +
+                                                  "_vs_" + ex.model->variant_name(ref));
+        }
+    }
     plan.metadata = make_metadata(ex, command_line, ranks, threads);
     plan.output_path = output;
     return plan;

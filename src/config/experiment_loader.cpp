@@ -5,8 +5,8 @@
 #include "chiprace/config/toml_diagnostics.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <array>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -41,10 +41,11 @@ struct Document {
     toml::table table;
 };
 
-constexpr std::array<std::string_view, 4> top_level_keys{"experiment", "model", "parameters",
-                                                         "output"};
-constexpr std::array<std::string_view, 8> experiment_keys{
-    "name", "model", "samples", "seed", "design", "include", "block_size", "description"};
+constexpr std::array<std::string_view, 5> top_level_keys{"experiment", "model", "parameters",
+                                                         "policies", "output"};
+constexpr std::array<std::string_view, 10> experiment_keys{
+    "name",    "model",      "samples",     "seed",     "design",
+    "include", "block_size", "description", "policies", "reference"};
 constexpr std::array<std::string_view, 3> output_keys{"store", "quantiles",
                                                       "quantile_relative_error"};
 constexpr std::array<std::string_view, 1> designs_available{"mc"};
@@ -141,14 +142,15 @@ void merge_into(toml::table& base, toml::table&& top) {
 
 /// Parameter names in the order a reader sees them: documents in merge order, each by
 /// position in its file; names first given with --set come last.
-std::vector<std::string> parameter_order(const std::vector<Document>& docs) {
+std::vector<std::string> declared_order(const std::vector<Document>& docs,
+                                        std::string_view table_name) {
     std::vector<std::string> order;
     auto add = [&](const std::string& name) {
         if (std::find(order.begin(), order.end(), name) == order.end())
             order.push_back(name);
     };
     for (const auto& doc : docs) {
-        const toml::table* params = doc.table["parameters"].as_table();
+        const toml::table* params = doc.table[table_name].as_table();
         if (params == nullptr)
             continue;
         std::vector<const toml::key*> keys;
@@ -436,7 +438,8 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
 
     toml::table root;
     // Parameter order comes from the documents as written, before merging consumes them.
-    const auto declared_order = parameter_order(docs);
+    const auto parameter_order = declared_order(docs, "parameters");
+    const auto policy_order = declared_order(docs, "policies");
     for (auto& doc : docs)
         merge_into(root, std::move(doc.table));
     for (const auto& o : overrides)
@@ -500,11 +503,12 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
 
     // [parameters]
     std::vector<random::Parameter> params;
+    const std::size_t errors_before_parameters = errors.size();
     const toml::table* param_table = require_table(root, "parameters", errors, path);
     if (param_table != nullptr) {
         if (param_table->empty())
             errors.add(diagnostic_at(*param_table, "[parameters] lists no parameter"));
-        auto order = declared_order;
+        auto order = parameter_order;
         for (const auto& [key, node] : *param_table) // first given with --set: last
             if (std::find(order.begin(), order.end(), key.str()) == order.end())
                 order.emplace_back(key.str());
@@ -521,6 +525,7 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
         }
     }
     ex.parameters = random::ParameterSpace(std::move(params));
+    const std::size_t parameter_errors = errors.size() - errors_before_parameters;
 
     // [output]
     if (const toml::node* out_node = root.get("output")) {
@@ -558,7 +563,8 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
                     }
                     if (std::adjacent_find(ex.output.quantiles.begin(), ex.output.quantiles.end(),
                                            std::greater_equal<>()) != ex.output.quantiles.end())
-                        errors.add(diagnostic_at(*q, "output.quantiles must be strictly increasing"));
+                        errors.add(
+                            diagnostic_at(*q, "output.quantiles must be strictly increasing"));
                 }
             }
             if (const toml::node* r = out->get("quantile_relative_error")) {
@@ -584,9 +590,25 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
         if (model_settings == nullptr)
             errors.add(diagnostic_at(*m, "'model' must be a table of model settings"));
     }
-    if (model_name_node != nullptr && errors.empty()) {
+    const toml::table* policies_table = nullptr;
+    if (const toml::node* pol = root.get("policies")) {
+        policies_table = pol->as_table();
+        if (policies_table == nullptr)
+            errors.add(
+                diagnostic_at(*pol, "'policies' must be a table of [policies.<name>] tables"));
+    }
+    // A parameter that failed to parse is missing from the space: checking the model's inputs
+    // then would only add confusing "needs parameter" errors.
+    nlohmann::json model_resolved = nlohmann::json::object();
+    if (model_name_node != nullptr && parameter_errors == 0) {
         ex.model_name = model_name_node->as_string()->get();
-        ex.model = make_model(*model_name_node, model_settings, param_table, ex.parameters, errors);
+        ModelSource source{*model_name_node, exp, model_settings, param_table, policies_table,
+                           policy_order,     path};
+        auto built = make_model(source, ex.parameters, errors);
+        ex.model = std::move(built.model);
+        if (built.has_reference)
+            ex.reference = built.reference;
+        model_resolved = std::move(built.resolved_settings);
     }
     errors.throw_if_any();
 
@@ -600,7 +622,11 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
                        {"seed", ex.seed},
                        {"design", ex.design},
                        {"block_size", ex.block_size}};
-    j["model"] = model_settings ? to_json(*model_settings) : nlohmann::json::object();
+    j["model"] = std::move(model_resolved);
+    if (policies_table != nullptr)
+        j["policies"] = to_json(*policies_table);
+    if (ex.reference)
+        j["experiment"]["reference"] = ex.model->variant_name(*ex.reference);
     j["parameters"] = nlohmann::json::array();
     for (const auto& p : ex.parameters.parameters()) {
         j["parameters"].push_back({{"name", p.name},

@@ -1,19 +1,22 @@
 #include "chiprace/config/model_factory.hpp"
 
+#include "chiprace/config/policy_loader.hpp"
 #include "chiprace/config/toml_diagnostics.hpp"
+#include "chiprace/model/compute_race.hpp"
 #include "chiprace/model/ishigami.hpp"
 #include "chiprace/model/sobol_g.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 #include <vector>
 
 namespace chiprace::config {
 
 namespace {
 
-constexpr std::array<std::string_view, 2> model_names{"ishigami", "sobol_g"};
+constexpr std::array<std::string_view, 3> model_names{"compute_race", "ishigami", "sobol_g"};
 
 /// A number setting (integer or float) with a default; reports a wrong type.
 double number_setting(const toml::table* settings, std::string_view key, double fallback,
@@ -135,29 +138,215 @@ std::shared_ptr<const model::Model> make_sobol_g(const toml::node& name_node,
     return std::make_shared<model::SobolG>(std::move(a), std::move(inputs));
 }
 
+/// Where a parameter's value may lie for the equations to make sense (MODEL.md section 9).
+struct ParameterBound {
+    double low, high;
+    bool low_exclusive;
+    const char* what;
+};
+
+ParameterBound bound_of(std::string_view name) {
+    constexpr double inf = std::numeric_limits<double>::infinity();
+    static const std::array<std::string_view, 13> shares{
+        "china_demand_share", "tier2_demand_share", "tier2_lpp_share",     "reallocation_rate",
+        "leakage_rate",       "lpp_leakage_rate",   "direct_leakage_rate", "cloud_access_share",
+        "cn_yield_max",       "us_largest_share",   "cn_largest_share",    "mfu",
+        "cn_yield_2025"};
+    static const std::array<std::string_view, 14> positive{
+        "us_units_growth",   "us_chip_perf_growth", "price_performance_growth",
+        "cn_chips_growth",   "cn_hbm_growth",       "cn_chip_perf_growth",
+        "algo_progress",     "us_chip_perf_2025",   "us_price_2025",
+        "cn_yield_halflife", "cn_hbm_per_chip",     "cn_chip_perf_2025",
+        "cn_algo_factor",    "cn_yield_2025"};
+    if (name == "cn_yield_2025") // a share that is also a divisor (the yield formula)
+        return {0, 1, true, "a share in (0, 1]"};
+    if (std::find(shares.begin(), shares.end(), name) != shares.end())
+        return {0, 1, false, "a share in [0, 1]"};
+    if (name == "hardware_lifetime") // δ = 1/lifetime must not exceed 1
+        return {1, inf, false, "at least 1 year"};
+    if (std::find(positive.begin(), positive.end(), name) != positive.end())
+        return {0, inf, true, "positive"};
+    return {0, inf, false, "non-negative"};
+}
+
+BuiltModel make_compute_race(const ModelSource& src, const random::ParameterSpace& space,
+                             DiagnosticList& errors) {
+    constexpr std::array<std::string_view, 2> known{"start_year", "end_year"};
+    reject_unknown_settings(src.settings, known, "compute_race", errors);
+    auto year_setting = [&](std::string_view key, int fallback) {
+        const toml::node* node = src.settings ? src.settings->get(key) : nullptr;
+        if (node == nullptr)
+            return fallback;
+        if (!node->is_integer() || node->as_integer()->get() < 1900 ||
+            node->as_integer()->get() > 3000) {
+            errors.add(diagnostic_at(*node, "[model] " + std::string(key) +
+                                                " must be a calendar year (an integer)"));
+            return fallback;
+        }
+        return static_cast<int>(node->as_integer()->get());
+    };
+    const int start = year_setting("start_year", 2025);
+    const int end = year_setting("end_year", 2035);
+    if (end <= start) {
+        const toml::node* where = src.settings ? src.settings->get("end_year") : nullptr;
+        errors.add(where
+                       ? diagnostic_at(*where, "[model] end_year must be after start_year")
+                       : diagnostic_at(src.name_node, "[model] end_year must be after start_year"));
+        return {};
+    }
+
+    // Parameters: every one of MODEL.md section 9, nothing else, each within its bounds.
+    const auto& names = model::compute_race_parameter_names();
+    std::array<std::size_t, model::compute_race_parameter_count> index{};
+    std::vector<std::string> missing;
+    for (std::size_t j = 0; j < names.size(); ++j) {
+        index[j] = space.index_of(names[j]);
+        if (index[j] == space.dimension())
+            missing.emplace_back(names[j]);
+    }
+    if (!missing.empty()) {
+        std::string list;
+        for (const auto& m : missing)
+            list += (list.empty() ? "" : ", ") + m;
+        errors.add(diagnostic_at(
+            src.name_node, "model 'compute_race' needs parameter(s) " + list +
+                               " (include experiments/priors/default.toml for the defaults)"));
+    }
+    for (const auto& p : space.parameters()) {
+        if (std::find(names.begin(), names.end(), p.name) == names.end()) {
+            std::string msg = "model 'compute_race' has no parameter '" + p.name + "'";
+            if (const auto guess = closest_match(p.name, names))
+                msg += "; did you mean '" + *guess + "'?";
+            errors.add(at_parameter(src.parameters, src.name_node, p.name, msg));
+            continue;
+        }
+        const auto b = bound_of(p.name);
+        const auto sup = p.distribution.support();
+        const bool low_ok =
+            sup.low > b.low || (sup.low == b.low && (sup.low_open || !b.low_exclusive));
+        const bool ok = low_ok && sup.high <= b.high;
+        if (!ok)
+            errors.add(at_parameter(src.parameters, src.name_node, p.name,
+                                    "parameter '" + p.name + "' must be " + b.what + ", but " +
+                                        p.distribution.describe() + " can take values outside"));
+    }
+
+    // Policies: those selected (default: all, as written), and the reference.
+    if (src.policies == nullptr || src.policies->empty()) {
+        errors.add(src.file, 0, 0,
+                   "model 'compute_race' needs at least one [policies.<name>] table");
+        return {};
+    }
+    std::vector<std::string> order = src.policy_order;
+    const toml::node* selection = src.experiment ? src.experiment->get("policies") : nullptr;
+    if (selection != nullptr) {
+        const toml::array* arr = selection->as_array();
+        if (arr == nullptr || arr->empty()) {
+            errors.add(diagnostic_at(*selection, "experiment.policies must be a non-empty array of "
+                                                 "policy names"));
+            return {};
+        }
+        order.clear();
+        for (const auto& el : *arr) {
+            if (!el.is_string()) {
+                errors.add(diagnostic_at(el, "experiment.policies entries must be policy names"));
+                continue;
+            }
+            const std::string name = el.as_string()->get();
+            if (src.policies->get(name) == nullptr) {
+                std::vector<std::string_view> defined;
+                for (const auto& [k, v] : *src.policies)
+                    defined.push_back(k.str());
+                std::string msg = "experiment.policies: no policy '" + name + "' is defined";
+                if (const auto guess = closest_match(name, defined))
+                    msg += "; did you mean '" + *guess + "'?";
+                errors.add(diagnostic_at(el, msg));
+                continue;
+            }
+            if (std::find(order.begin(), order.end(), name) != order.end()) {
+                errors.add(diagnostic_at(el, "experiment.policies lists '" + name + "' twice"));
+                continue;
+            }
+            order.push_back(name);
+        }
+    }
+    auto policies = load_policies(*src.policies, order, start, end, errors);
+
+    BuiltModel built;
+    if (const toml::node* ref = src.experiment ? src.experiment->get("reference") : nullptr) {
+        const auto it = ref->is_string()
+                            ? std::find(order.begin(), order.end(), ref->as_string()->get())
+                            : order.end();
+        if (it == order.end()) {
+            errors.add(diagnostic_at(*ref, "experiment.reference must name one of the policies "
+                                           "that run"));
+        } else {
+            built.has_reference = true;
+            built.reference = static_cast<std::size_t>(it - order.begin());
+        }
+    }
+    if (!errors.empty())
+        return {};
+    built.resolved_settings = {{"start_year", start}, {"end_year", end}};
+    nlohmann::json levers = nlohmann::json::object();
+    for (const auto& p : policies) {
+        nlohmann::json lp = nlohmann::json::object();
+        for (std::size_t l = 0; l < model::lever_count; ++l) {
+            nlohmann::json values = nlohmann::json::array();
+            for (const double v : p.by_year[l])
+                values.push_back(std::isinf(v) ? nlohmann::json("inf") : nlohmann::json(v));
+            lp[std::string(model::lever_names()[l])] = values;
+        }
+        levers[p.name] = lp;
+    }
+    built.resolved_settings["policy_levers_by_year"] = levers;
+    built.model = std::make_shared<model::ComputeRace>(start, end, std::move(policies), index);
+    return built;
+}
+
 } // namespace
 
 std::span<const std::string_view> builtin_model_names() {
     return model_names;
 }
 
-std::shared_ptr<const model::Model> make_model(const toml::node& name_node,
-                                               const toml::table* settings,
-                                               const toml::table* parameter_table,
-                                               const random::ParameterSpace& parameters,
-                                               DiagnosticList& errors) {
-    const std::string name = name_node.value_or(std::string{});
-    if (name == "ishigami")
-        return make_ishigami(name_node, settings, parameter_table, parameters, errors);
-    if (name == "sobol_g")
-        return make_sobol_g(name_node, settings, parameters, errors);
+BuiltModel make_model(const ModelSource& src, const random::ParameterSpace& parameters,
+                      DiagnosticList& errors) {
+    const std::string name = src.name_node.value_or(std::string{});
+    if (name == "compute_race")
+        return make_compute_race(src, parameters, errors);
+    if (src.policies != nullptr)
+        errors.add(src.file, 0, 0,
+                   "[policies] applies to models with policy levers (compute_race), not '" + name +
+                       "'");
+    BuiltModel built;
+    if (name == "ishigami") {
+        built.model =
+            make_ishigami(src.name_node, src.settings, src.parameters, parameters, errors);
+        auto value = [&](const char* key, double fallback) {
+            const toml::node* n = src.settings ? src.settings->get(key) : nullptr;
+            return n ? n->value_or(fallback) : fallback;
+        };
+        built.resolved_settings = {{"a", value("a", 7.0)}, {"b", value("b", 0.1)}};
+        return built;
+    }
+    if (name == "sobol_g") {
+        built.model = make_sobol_g(src.name_node, src.settings, parameters, errors);
+        if (built.model) {
+            std::vector<double> a;
+            for (const auto& el : *src.settings->get("a")->as_array())
+                a.push_back(el.value_or(0.0));
+            built.resolved_settings = {{"a", a}};
+        }
+        return built;
+    }
     std::string msg = "unknown model '" + name + "'";
     if (const auto guess = closest_match(name, model_names))
         msg += "; did you mean '" + *guess + "'?";
     else
-        msg += "; built-in models: ishigami, sobol_g";
-    errors.add(diagnostic_at(name_node, msg));
-    return nullptr;
+        msg += "; built-in models: compute_race, ishigami, sobol_g";
+    errors.add(diagnostic_at(src.name_node, msg));
+    return {};
 }
 
 } // namespace chiprace::config

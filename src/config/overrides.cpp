@@ -34,8 +34,9 @@ void apply_override(toml::table& root, const std::string& argument, DiagnosticLi
         }
     }
     if (keys.size() == 2 && keys[0] == "experiment" && keys[1] == "include") {
-        errors.add(where, 0, 0, "includes are read before overrides apply; put include = [...] in "
-                                "the experiment file");
+        errors.add(where, 0, 0,
+                   "includes are read before overrides apply; put include = [...] in "
+                   "the experiment file");
         return;
     }
     const std::string value_text = argument.substr(eq + 1);

@@ -101,7 +101,9 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
     const std::size_t d = plan.parameters->dimension();
     const std::size_t variants = model.variant_count();
     const std::size_t columns = model.column_count();
-    const std::size_t all_columns = variants * columns;
+    const std::size_t contrasts = plan.contrasts.size();
+    // Summary columns: each variant's outputs, then each contrast's paired differences.
+    const std::size_t all_columns = (variants + contrasts) * columns;
     const std::uint64_t bs = plan.block_size;
     const std::uint64_t blocks = (plan.samples + bs - 1) / bs;
     const bool raw = plan.layout.store_raw;
@@ -158,7 +160,8 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
 #pragma omp parallel num_threads(threads)
         {
             const auto tid = static_cast<std::size_t>(omp_get_thread_num());
-            std::vector<double> unit(d * bs), values(d * bs), outputs(columns * bs);
+            std::vector<double> unit(d * bs), values(d * bs), outputs(variants * columns * bs),
+                difference(bs);
 #pragma omp for schedule(static)
             for (std::uint64_t k = 0; k < n_blocks; ++k) {
                 try {
@@ -177,17 +180,33 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
                     auto& leaf = leaves[k];
                     leaf.columns.resize(all_columns);
                     const model::InputBlock in(std::span<const double>(values).first(d * n), n);
+                    auto accumulate = [&](std::size_t c, std::span<const double> col) {
+                        leaf.columns[c] = stats::RunningMoments::of(col);
+                        sketches[tid].columns[c].add(col);
+                    };
+                    // Every policy meets the same sampled futures (common random numbers).
+                    std::vector<model::OutputBlock> outs;
                     for (std::size_t v = 0; v < variants; ++v) {
-                        model::OutputBlock out(std::span<double>(outputs).first(columns * n), n);
-                        model.evaluate(v, in, out);
+                        outs.emplace_back(
+                            std::span<double>(outputs).subspan(v * columns * n, columns * n), n);
+                        model.evaluate(v, in, outs[v]);
                         for (std::size_t c = 0; c < columns; ++c) {
-                            const auto col = std::span<const double>(out.column(c));
-                            leaf.columns[v * columns + c] = stats::RunningMoments::of(col);
-                            sketches[tid].columns[v * columns + c].add(col);
+                            const auto col = std::span<const double>(outs[v].column(c));
+                            accumulate(v * columns + c, col);
                             if (raw)
                                 std::copy(col.begin(), col.end(),
                                           round_outputs[v].begin() +
                                               static_cast<std::ptrdiff_t>(c * rows + offset));
+                        }
+                    }
+                    for (std::size_t p = 0; p < contrasts; ++p) {
+                        const auto [v, ref] = plan.contrasts[p];
+                        for (std::size_t c = 0; c < columns; ++c) {
+                            const auto a = outs[v].column(c), b = outs[ref].column(c);
+                            for (std::size_t i = 0; i < n; ++i)
+                                difference[i] = a[i] - b[i];
+                            accumulate((variants + p) * columns + c,
+                                       std::span<const double>(difference).first(n));
                         }
                     }
                 } catch (...) {
@@ -243,6 +262,16 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
                     const auto& m = merged->columns[v * columns + c];
                     report.non_finite_values += m.non_finite;
                     g.columns.push_back(stats::summarize(m, sketches[0].columns[v * columns + c],
+                                                         plan.layout.quantile_levels));
+                }
+                groups.push_back(std::move(g));
+            }
+            for (std::size_t p = 0; p < contrasts; ++p) {
+                io::SummaryGroup g{plan.layout.contrast_groups[p], {}};
+                for (std::size_t c = 0; c < columns; ++c) {
+                    const std::size_t col = (variants + p) * columns + c;
+                    g.columns.push_back(stats::summarize(merged->columns[col],
+                                                         sketches[0].columns[col],
                                                          plan.layout.quantile_levels));
                 }
                 groups.push_back(std::move(g));

@@ -6,6 +6,7 @@
 #include <boost/math/special_functions/erf.hpp>
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <numbers>
 
 namespace chiprace::random {
@@ -33,6 +34,10 @@ std::string fmt(double x) {
 
 bool finite(double x) {
     return std::isfinite(x);
+}
+
+constexpr double inf() {
+    return std::numeric_limits<double>::infinity();
 }
 
 } // namespace
@@ -167,6 +172,30 @@ std::string Distribution::describe() const {
                               return "beta(alpha=" + fmt(d.alpha) + ", beta=" + fmt(d.beta) + ")";
                           },
                           [](const Fixed& d) { return "fixed(value=" + fmt(d.value) + ")"; },
+                      },
+                      v_);
+}
+
+Distribution::Support Distribution::support() const {
+    return std::visit(Overloaded{
+                          [](const Uniform& d) {
+                              return Support{d.low, d.high, false, false};
+                          },
+                          [](const Normal&) {
+                              return Support{-inf(), inf(), true, true};
+                          },
+                          [](const LogNormal&) {
+                              return Support{0.0, inf(), true, true};
+                          },
+                          [](const Triangular& d) {
+                              return Support{d.low, d.high, false, false};
+                          },
+                          [](const Beta&) {
+                              return Support{0.0, 1.0, true, true};
+                          },
+                          [](const Fixed& d) {
+                              return Support{d.value, d.value, false, false};
+                          },
                       },
                       v_);
 }

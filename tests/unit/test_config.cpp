@@ -116,7 +116,8 @@ TEST_CASE("names that would make bad file or dataset names are rejected") {
 }
 
 TEST_CASE("a malformed --set is reported") {
-    CHECK(mentions(errors_of(good, {"experiment.include=[\"x.toml\"]"}), "includes are read before"));
+    CHECK(
+        mentions(errors_of(good, {"experiment.include=[\"x.toml\"]"}), "includes are read before"));
     CHECK(mentions(errors_of(good, {"experiment.samples=0"}),
                    "--set experiment.samples=0: experiment.samples must be positive"));
     CHECK(mentions(errors_of(good, {"experiment.samples"}), "expected KEY.PATH=VALUE"));

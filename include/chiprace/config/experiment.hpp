@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,13 +35,15 @@ struct Experiment {
     random::ParameterSpace parameters;
     OutputSettings output;
     std::shared_ptr<const model::Model> model;
+    /// Variant index of [experiment] reference: every other policy is contrasted with it.
+    std::optional<std::size_t> reference;
 
     std::string source_path; // the experiment file as given
     std::string source_text; // its text, stored in /config
     std::vector<std::string> included_paths;
     std::vector<std::string> included_texts; // same order as included_paths
-    std::vector<std::string> overrides; // --set arguments, in order
-    nlohmann::json resolved;            // the validated experiment, stored in /config_resolved
+    std::vector<std::string> overrides;      // --set arguments, in order
+    nlohmann::json resolved;                 // the validated experiment, stored in /config_resolved
 
     [[nodiscard]] std::uint64_t block_count() const {
         return (samples + block_size - 1) / block_size;

@@ -39,6 +39,9 @@ struct ResultLayout {
     std::vector<OutputDescription> outputs;
     /// One group per model variant: "" for the file root, "policies/<name>" for a policy.
     std::vector<std::string> variant_groups;
+    /// Paired differences (policy − reference, per sample): "contrasts/<a>_vs_<b>". Summaries
+    /// only; the per-sample differences follow from the stored outputs.
+    std::vector<std::string> contrast_groups;
 
     [[nodiscard]] std::size_t columns_per_variant() const {
         std::size_t c = 0;

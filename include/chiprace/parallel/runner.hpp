@@ -15,6 +15,8 @@
 #include <cstdint>
 #include <mpi.h>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace chiprace::parallel {
 
@@ -25,6 +27,8 @@ struct RunPlan {
     std::uint64_t samples = 0;
     std::uint64_t block_size = 1024;
     unsigned sketch_mantissa_bits = 8;
+    /// (variant, reference variant) per contrast, in the order of layout.contrast_groups.
+    std::vector<std::pair<std::size_t, std::size_t>> contrasts;
     io::ResultLayout layout;   // what the file holds
     io::RootMetadata metadata; // provenance written at creation
     std::string output_path;   // final name; written as output_path + ".partial"

@@ -6,6 +6,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <variant>
 
 namespace chiprace::random {
@@ -48,6 +49,13 @@ public:
     [[nodiscard]] std::string describe() const;
     [[nodiscard]] const char* kind_name() const;
     [[nodiscard]] const Variant& variant() const { return v_; }
+    /// The values the distribution can produce: an interval, open at an end the quantile
+    /// approaches but never reaches (a lognormal never gives 0).
+    struct Support {
+        double low, high;
+        bool low_open, high_open;
+    };
+    [[nodiscard]] Support support() const;
     [[nodiscard]] double mean() const;
     [[nodiscard]] double variance() const;
 

@@ -1,0 +1,23 @@
+#pragma once
+// [policies.<name>] tables: each a setting of the compute-race levers (MODEL.md section 2).
+// A lever is a number, inf, or a year-step table {2025 = 0.08, 2026 = 1.0}: a value holds until
+// the next key, and years before the first key take the first key's value.
+
+#include "chiprace/core/diagnostic.hpp"
+#include "chiprace/model/compute_race.hpp"
+
+#include <string>
+#include <toml++/toml.h>
+#include <vector>
+
+namespace chiprace::config {
+
+/// Reads the policies named in `order` (all defined policies, in the order they are written,
+/// unless [experiment] policies selects some) for years start … end. `based_on = "other"`
+/// starts a policy from another's levers. Reports unknown levers, missing levers, values out
+/// of range and year keys outside the horizon.
+std::vector<model::Policy> load_policies(const toml::table& policies,
+                                         const std::vector<std::string>& order, int start, int end,
+                                         DiagnosticList& errors);
+
+} // namespace chiprace::config

@@ -1,0 +1,398 @@
+#include "chiprace/model/compute_race.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+namespace chiprace::model {
+
+namespace {
+
+// Parameter positions in compute_race_parameter_names().
+enum P : std::size_t {
+    us_supply_2025,
+    us_units_growth,
+    us_chip_perf_growth,
+    us_chip_perf_2025,
+    us_price_2025,
+    price_performance_growth,
+    china_demand_share,
+    tier2_demand_share,
+    tier2_capped_countries,
+    tier2_lpp_share,
+    lpp_elasticity,
+    reallocation_rate,
+    leakage_rate,
+    lpp_leakage_rate,
+    direct_leakage_rate,
+    enforcement_elasticity,
+    cloud_access_share,
+    smuggling_premium,
+    cn_chips_2025,
+    cn_chips_growth,
+    induced_substitution,
+    cn_yield_2025,
+    cn_yield_max,
+    cn_yield_halflife,
+    cn_hbm_stockpile,
+    cn_hbm_domestic_2025,
+    cn_hbm_growth,
+    cn_hbm_per_chip,
+    cn_chip_perf_2025,
+    cn_chip_perf_growth,
+    cn_chip_price_2025,
+    hardware_lifetime,
+    us_stock_2024,
+    t2_stock_2024,
+    cn_stock_2024,
+    us_largest_share,
+    cn_largest_share,
+    mfu,
+    run_days,
+    algo_progress,
+    cn_algo_factor,
+};
+
+// Output positions in outputs_: 19 series, then 3 scalars.
+enum O : std::size_t {
+    o_us_stock,
+    o_t2_stock,
+    o_cn_stock,
+    o_cn_usable,
+    o_compute_ratio,
+    o_cn_legal_imports,
+    o_cn_smuggled,
+    o_cn_domestic,
+    o_cn_domestic_chips,
+    o_cn_hbm_stock,
+    o_us_largest_run,
+    o_cn_largest_run,
+    o_us_effective_run,
+    o_cn_effective_run,
+    o_frontier_gap_years,
+    o_revenue,
+    o_revenue_forgone,
+    o_cn_cost_multiplier,
+    o_us_chips,
+    series_count,
+};
+
+constexpr double h100_flop_per_s = 9.89e14; // dense BF16, MODEL.md
+constexpr double seconds_per_day = 86400.0;
+constexpr double lpp_threshold_2025 = 1700.0; // H100e per customer per year, 2025 rule
+
+std::vector<OutputSpec> make_outputs() {
+    return {
+        {"us_stock", "M H100e", "installed AI compute of the US and Tier-1 allies, end of year",
+         true},
+        {"t2_stock", "M H100e", "installed AI compute of Tier-2 countries, end of year", true},
+        {"cn_stock", "M H100e",
+         "installed AI compute in China (imports, smuggling, domestic), end of year", true},
+        {"cn_usable", "M H100e",
+         "compute China can use: its own stock plus Tier-2 cloud it can rent", true},
+        {"compute_ratio", "1", "US and Tier-1 stock divided by compute usable by China", true},
+        {"cn_legal_imports", "M H100e/yr", "US-designed accelerators sold to China legally", true},
+        {"cn_smuggled", "M H100e/yr",
+         "US-designed accelerators smuggled to China (Tier-2 and direct channels)", true},
+        {"cn_domestic", "M H100e/yr", "China's domestic accelerator output, in delivered H100e",
+         true},
+        {"cn_domestic_chips", "M chips/yr",
+         "China's domestic accelerators produced (logic or HBM bound)", true},
+        {"cn_hbm_stock", "M stacks", "China's HBM stacks left at year end", true},
+        {"us_largest_run", "FLOP", "largest US training run feasible in the year", true},
+        {"cn_largest_run", "FLOP", "largest Chinese training run feasible in the year", true},
+        {"us_effective_run", "FLOP (start-year algorithms)",
+         "largest US run times algorithmic efficiency", true},
+        {"cn_effective_run", "FLOP (start-year algorithms)",
+         "largest Chinese run times algorithmic efficiency and China's algorithm factor", true},
+        {"frontier_gap_years", "years",
+         "years China's best effective run trails the US's (NaN when US effective compute stops "
+         "growing)",
+         true},
+        {"revenue", "B$/yr",
+         "revenue of US designers from accelerator sales, net of fees to the US government", true},
+        {"revenue_forgone", "B$/yr",
+         "revenue lost against selling the whole output unrestricted and fee-free", true},
+        {"cn_cost_multiplier", "1", "China's cost per effective FLOP divided by the US's", true},
+        {"us_chips", "M chips/yr", "US-designed accelerators produced", true},
+        {"cum_smuggled", "M H100e", "accelerators smuggled to China over the horizon", false},
+        {"cum_revenue_forgone", "B$", "revenue forgone over the horizon, undiscounted", false},
+        {"first_year_gap_below_1", "year",
+         "first year whose frontier gap is below one year (a NaN gap never counts, a negative one "
+         "does); end year + 1 when none: right-censored",
+         false},
+    };
+}
+
+} // namespace
+
+const std::array<std::string_view, lever_count>& lever_names() {
+    static const std::array<std::string_view, lever_count> names{
+        "china_legal_cap", "tier2_country_cap", "tier2_exempt_capacity",
+        "lpp_threshold",   "enforcement",       "leakage_multiplier",
+        "cloud_kyc",       "stringency",        "china_fee"};
+    return names;
+}
+
+const std::array<std::string_view, compute_race_parameter_count>& compute_race_parameter_names() {
+    static const std::array<std::string_view, compute_race_parameter_count> names{
+        "us_supply_2025",
+        "us_units_growth",
+        "us_chip_perf_growth",
+        "us_chip_perf_2025",
+        "us_price_2025",
+        "price_performance_growth",
+        "china_demand_share",
+        "tier2_demand_share",
+        "tier2_capped_countries",
+        "tier2_lpp_share",
+        "lpp_elasticity",
+        "reallocation_rate",
+        "leakage_rate",
+        "lpp_leakage_rate",
+        "direct_leakage_rate",
+        "enforcement_elasticity",
+        "cloud_access_share",
+        "smuggling_premium",
+        "cn_chips_2025",
+        "cn_chips_growth",
+        "induced_substitution",
+        "cn_yield_2025",
+        "cn_yield_max",
+        "cn_yield_halflife",
+        "cn_hbm_stockpile",
+        "cn_hbm_domestic_2025",
+        "cn_hbm_growth",
+        "cn_hbm_per_chip",
+        "cn_chip_perf_2025",
+        "cn_chip_perf_growth",
+        "cn_chip_price_2025",
+        "hardware_lifetime",
+        "us_stock_2024",
+        "t2_stock_2024",
+        "cn_stock_2024",
+        "us_largest_share",
+        "cn_largest_share",
+        "mfu",
+        "run_days",
+        "algo_progress",
+        "cn_algo_factor"};
+    return names;
+}
+
+ComputeRace::ComputeRace(int start_year, int end_year, std::vector<Policy> policies,
+                         std::array<std::size_t, compute_race_parameter_count> parameter_index)
+    : policies_(std::move(policies)), index_(parameter_index), outputs_(make_outputs()) {
+    if (end_year <= start_year)
+        throw std::invalid_argument("ComputeRace: the horizon needs end > start");
+    for (int y = start_year; y <= end_year; ++y)
+        years_.push_back(y);
+    for (const auto& p : policies_)
+        for (const auto& lever : p.by_year)
+            if (lever.size() != years_.size())
+                throw std::invalid_argument("ComputeRace: policy " + p.name +
+                                            " has levers for the wrong number of years");
+}
+
+void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBlock& out) const {
+    const Policy& policy = policies_[variant];
+    const std::size_t n = in.size();
+    const std::size_t years = years_.size();
+    const auto col = [&](P p) { return in.column(index_[p]).data(); };
+    const auto series = [&](O o, std::size_t k) { return out.column(o * years + k).data(); };
+    const std::size_t scalar0 = series_count * years;
+
+    // Stocks carried from year to year, per sample: K(−1) and H(−1) from the parameters.
+    std::vector<double> k_us(col(us_stock_2024), col(us_stock_2024) + n);
+    std::vector<double> k_t2(col(t2_stock_2024), col(t2_stock_2024) + n);
+    std::vector<double> k_cn(col(cn_stock_2024), col(cn_stock_2024) + n);
+    std::vector<double> hbm(col(cn_hbm_stockpile), col(cn_hbm_stockpile) + n);
+    std::vector<double> cum_x(n, 0.0), cum_forgone(n, 0.0);
+
+    const double* supply = col(us_supply_2025);
+    const double* units_g = col(us_units_growth);
+    const double* perf_g = col(us_chip_perf_growth);
+    const double* perf0 = col(us_chip_perf_2025);
+    const double* price0 = col(us_price_2025);
+    const double* pp_g = col(price_performance_growth);
+    const double* cn_share = col(china_demand_share);
+    const double* t2_share = col(tier2_demand_share);
+    const double* capped = col(tier2_capped_countries);
+    const double* lpp_share0 = col(tier2_lpp_share);
+    const double* lpp_el = col(lpp_elasticity);
+    const double* realloc = col(reallocation_rate);
+    const double* leak = col(leakage_rate);
+    const double* lpp_leak = col(lpp_leakage_rate);
+    const double* direct_leak = col(direct_leakage_rate);
+    const double* enf_el = col(enforcement_elasticity);
+    const double* cloud = col(cloud_access_share);
+    const double* premium = col(smuggling_premium);
+    const double* chips0 = col(cn_chips_2025);
+    const double* chips_g = col(cn_chips_growth);
+    const double* subst = col(induced_substitution);
+    const double* yield0 = col(cn_yield_2025);
+    const double* yield_max = col(cn_yield_max);
+    const double* yield_half = col(cn_yield_halflife);
+    const double* hbm0 = col(cn_hbm_domestic_2025);
+    const double* hbm_g = col(cn_hbm_growth);
+    const double* hbm_per_chip = col(cn_hbm_per_chip);
+    const double* cn_perf0 = col(cn_chip_perf_2025);
+    const double* cn_perf_g = col(cn_chip_perf_growth);
+    const double* cn_price0 = col(cn_chip_price_2025);
+    const double* lifetime = col(hardware_lifetime);
+    const double* us_f = col(us_largest_share);
+    const double* cn_f = col(cn_largest_share);
+    const double* mfu_ = col(mfu);
+    const double* days = col(run_days);
+    const double* algo = col(algo_progress);
+    const double* cn_algo = col(cn_algo_factor);
+
+    for (std::size_t k = 0; k < years; ++k) {
+        const double kd = static_cast<double>(k);
+        const double cap_cn = policy.at(Lever::china_legal_cap, k);
+        const double cap_t2 = policy.at(Lever::tier2_country_cap, k);
+        const double exempt = policy.at(Lever::tier2_exempt_capacity, k);
+        const double lpp_ratio =
+            std::min(1.0, policy.at(Lever::lpp_threshold, k) / lpp_threshold_2025);
+        const double enforcement = policy.at(Lever::enforcement, k);
+        const double leak_mult = policy.at(Lever::leakage_multiplier, k);
+        const double kyc = policy.at(Lever::cloud_kyc, k);
+        const double stringency = policy.at(Lever::stringency, k);
+        const double fee = policy.at(Lever::china_fee, k);
+        const bool uncapped = std::isinf(cap_t2);
+
+        double* o_us = series(o_us_stock, k);
+        double* o_t2 = series(o_t2_stock, k);
+        double* o_cn = series(o_cn_stock, k);
+        double* o_use = series(o_cn_usable, k);
+        double* o_ratio = series(o_compute_ratio, k);
+        double* o_legal = series(o_cn_legal_imports, k);
+        double* o_smug = series(o_cn_smuggled, k);
+        double* o_dom = series(o_cn_domestic, k);
+        double* o_dom_chips = series(o_cn_domestic_chips, k);
+        double* o_hbm = series(o_cn_hbm_stock, k);
+        double* o_us_run = series(o_us_largest_run, k);
+        double* o_cn_run = series(o_cn_largest_run, k);
+        double* o_us_eff = series(o_us_effective_run, k);
+        double* o_cn_eff = series(o_cn_effective_run, k);
+        double* o_rev = series(o_revenue, k);
+        double* o_forgone = series(o_revenue_forgone, k);
+        double* o_cost = series(o_cn_cost_multiplier, k);
+        double* o_chips = series(o_us_chips, k);
+
+        for (std::size_t i = 0; i < n; ++i) {
+            // 1. Supply of US-designed accelerators.
+            const double g_p = units_g[i] * perf_g[i];
+            const double p_total = supply[i] * std::pow(g_p, kd);
+            const double e_us = perf0[i] * std::pow(perf_g[i], kd);
+            const double price = price0[i] / std::pow(pp_g[i], kd);
+            const double d_cn = cn_share[i] * p_total;
+            const double d_t2 = t2_share[i] * p_total;
+            const double d_us = p_total - d_cn - d_t2;
+
+            // 2. What may be sold where.
+            const double legal = std::min(d_cn, cap_cn);
+            const double lpp_share = lpp_share0[i] * std::pow(lpp_ratio, lpp_el[i]);
+            const double small = lpp_share * d_t2;
+            const double quota =
+                uncapped ? std::numeric_limits<double>::infinity() : capped[i] * cap_t2 + exempt;
+            const double shipped_t2 = uncapped ? d_t2 : small + std::min(d_t2 - small, quota);
+            const double blocked = (d_t2 - shipped_t2) + (d_cn - legal);
+            const double resold = realloc[i] * blocked;
+            const double forgone = blocked - resold;
+            const double sold_us = d_us + resold;
+
+            // 3. Leakage to China, capped by China's unmet demand.
+            const double m = std::pow(enforcement, -enf_el[i]) * leak_mult;
+            const double x_t2 = m * (leak[i] * (shipped_t2 - small) + lpp_leak[i] * small);
+            const double x_us = m * direct_leak[i] * sold_us;
+            const double x_raw = x_t2 + x_us;
+            const double room = std::max(0.0, d_cn - legal);
+            const double s_x = x_raw > room ? room / x_raw : 1.0;
+            const double smuggled = s_x * x_raw;
+            const double add_us = sold_us - s_x * x_us;
+            const double add_t2 = shipped_t2 - s_x * x_t2;
+            const double add_cn_imports = legal + smuggled;
+
+            // 4. China's domestic production, bound by logic dies or by HBM.
+            const double boost = std::pow(1.0 + subst[i] * stringency, kd);
+            const double yield =
+                yield_max[i] - (yield_max[i] - yield0[i]) * std::exp2(-kd / yield_half[i]);
+            const double logic = chips0[i] * std::pow(chips_g[i], kd) * boost * yield / yield0[i];
+            const double avail = hbm[i] + hbm0[i] * std::pow(hbm_g[i], kd);
+            const double chips_cn = std::min(logic, avail / hbm_per_chip[i]);
+            hbm[i] = avail - hbm_per_chip[i] * chips_cn;
+            const double e_cn = cn_perf0[i] * std::pow(cn_perf_g[i], kd);
+            const double domestic = chips_cn * e_cn;
+
+            // 5. Stocks, access, training runs.
+            const double keep = 1.0 - 1.0 / lifetime[i];
+            k_us[i] = keep * k_us[i] + add_us;
+            k_t2[i] = keep * k_t2[i] + add_t2;
+            k_cn[i] = keep * k_cn[i] + add_cn_imports + domestic;
+            const double rho = cloud[i] * (1.0 - kyc);
+            const double usable = k_cn[i] + rho * k_t2[i];
+            const double run_scale = 1e6 * mfu_[i] * h100_flop_per_s * days[i] * seconds_per_day;
+            const double c_us = us_f[i] * k_us[i] * run_scale;
+            const double c_cn = cn_f[i] * usable * run_scale;
+            const double a = std::pow(algo[i], kd);
+
+            // 6. Money.
+            const double revenue = price * (p_total - forgone) - fee * price * legal;
+            const double price_cn = cn_price0[i] / e_cn;
+            const double cn_supply = legal + smuggled + domestic;
+            const double cost_cn = cn_supply == 0.0
+                                       ? price_cn
+                                       : (legal * price + smuggled * price * (1.0 + premium[i]) +
+                                          domestic * price_cn) /
+                                             cn_supply;
+
+            o_us[i] = k_us[i];
+            o_t2[i] = k_t2[i];
+            o_cn[i] = k_cn[i];
+            o_use[i] = usable;
+            o_ratio[i] = k_us[i] / usable;
+            o_legal[i] = legal;
+            o_smug[i] = smuggled;
+            o_dom[i] = domestic;
+            o_dom_chips[i] = chips_cn;
+            o_hbm[i] = hbm[i];
+            o_us_run[i] = c_us;
+            o_cn_run[i] = c_cn;
+            o_us_eff[i] = c_us * a;
+            o_cn_eff[i] = c_cn * a * cn_algo[i];
+            o_rev[i] = revenue;
+            o_forgone[i] = price * p_total - revenue;
+            o_cost[i] = cost_cn / (price * cn_algo[i]);
+            o_chips[i] = p_total / e_us;
+            cum_x[i] += smuggled;
+            cum_forgone[i] += o_forgone[i];
+        }
+    }
+
+    // The gap needs next year's US growth for the first year, so it comes after the loop.
+    constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+    double* first_below = out.column(scalar0 + 2).data();
+    for (std::size_t i = 0; i < n; ++i)
+        first_below[i] = static_cast<double>(years_.back() + 1);
+    for (std::size_t k = years; k-- > 0;) {
+        const double* e_us = series(o_us_effective_run, k);
+        const double* e_cn = series(o_cn_effective_run, k);
+        const double* e_us_prev = series(o_us_effective_run, k == 0 ? 0 : k - 1);
+        const double* e_us_next = series(o_us_effective_run, k == 0 ? 1 : k);
+        double* gap = series(o_frontier_gap_years, k);
+        const double year = static_cast<double>(years_[k]);
+        for (std::size_t i = 0; i < n; ++i) {
+            const double growth = k == 0 ? e_us_next[i] / e_us[i] : e_us[i] / e_us_prev[i];
+            gap[i] = growth > 1.0 ? std::log(e_us[i] / e_cn[i]) / std::log(growth) : nan;
+            // Walking backwards, the last year written is the first year below 1.
+            if (gap[i] < 1.0)
+                first_below[i] = year;
+        }
+    }
+    std::copy(cum_x.begin(), cum_x.end(), out.column(scalar0).begin());
+    std::copy(cum_forgone.begin(), cum_forgone.end(), out.column(scalar0 + 1).begin());
+}
+
+} // namespace chiprace::model
