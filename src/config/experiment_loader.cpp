@@ -123,17 +123,18 @@ void load_documents(const std::string& path, std::vector<std::string>& chain,
     out.push_back({path, std::move(text), std::move(table)});
 }
 
-/// Later values replace earlier ones; [section] tables merge key by key. An inline table is
-/// one value (a parameter's distribution), so it replaces the earlier one whole: a
-/// `fixed` parameter must not inherit the `low` and `high` of the uniform it overrides.
+/// Later values replace earlier ones; tables merge key by key, except that one parameter or
+/// one policy is a single value: a redefinition replaces it whole (a `fixed` parameter must
+/// not inherit the `low` and `high` of the uniform it overrides), and so does an inline table.
 /// Nodes are moved, not copied: toml++ keeps a node's source position only when it moves, and
 /// every later diagnostic needs it.
-void merge_into(toml::table& base, toml::table&& top) {
+void merge_into(toml::table& base, toml::table&& top, bool entries_are_values = false) {
     for (auto&& [key, node] : top) {
         toml::node* existing = base.get(key);
-        if (existing != nullptr && existing->is_table() && node.is_table() &&
+        if (!entries_are_values && existing != nullptr && existing->is_table() && node.is_table() &&
             !node.as_table()->is_inline()) {
-            merge_into(*existing->as_table(), std::move(*node.as_table()));
+            const bool whole_entries = key.str() == "parameters" || key.str() == "policies";
+            merge_into(*existing->as_table(), std::move(*node.as_table()), whole_entries);
         } else {
             base.insert_or_assign(key, std::move(node));
         }

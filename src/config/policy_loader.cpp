@@ -194,6 +194,7 @@ std::vector<model::Policy> load_policies(const toml::table& policies,
                 continue;
             }
             const auto lever = static_cast<std::size_t>(it - names.begin());
+            set[lever] = true; // set, even if wrongly: one message per mistake
             auto values =
                 lever_values(value, static_cast<Lever>(lever),
                              "policies." + name + "." + std::string(key.str()), start, end, errors);
@@ -202,7 +203,6 @@ std::vector<model::Policy> load_policies(const toml::table& policies,
                 continue;
             }
             policy.by_year[lever] = std::move(*values);
-            set[lever] = true;
         }
         for (std::size_t l = 0; l < model::lever_count; ++l) {
             if (!set[l]) {

@@ -21,6 +21,20 @@ def objects(f):
     return found
 
 
+def scale_names(f, found):
+    """File address of each dimension scale -> its path. h5py's name lookup of a dereferenced
+    object searches the whole file, far too slow for thousands of attached datasets."""
+    return {h5py.h5o.get_info(obj.id).addr: "/" + name for name, obj in found.items()
+            if isinstance(obj, h5py.Dataset) and obj.attrs.get("CLASS") == b"DIMENSION_SCALE"}
+
+
+def dimension_names(f, dataset, scales):
+    if "DIMENSION_LIST" not in dataset.attrs:
+        return []
+    return [[scales.get(h5py.h5o.get_info(f[ref].id).addr, "?") for ref in refs]
+            for refs in dataset.attrs["DIMENSION_LIST"]]
+
+
 def same_value(a, b):
     a, b = np.asarray(a), np.asarray(b)
     if a.dtype.kind in "OSU" or b.dtype.kind in "OSU":
@@ -39,6 +53,7 @@ def compare(path_a, path_b):
             elif not same_value(a.attrs[name], b.attrs[name]):
                 problems.append(f"/ attribute {name}: {a.attrs[name]!r} != {b.attrs[name]!r}")
         oa, ob = objects(a), objects(b)
+        scales_a, scales_b = scale_names(a, oa), scale_names(b, ob)
         for name in sorted(set(oa) ^ set(ob)):
             problems.append(f"/{name}: only in {'first' if name in oa else 'second'} file")
         for name in sorted(set(oa) & set(ob)):
@@ -59,8 +74,9 @@ def compare(path_a, path_b):
                 elif not same_value(x.attrs[attr], y.attrs[attr]):
                     problems.append(f"/{name} attribute {attr}: differs")
             if isinstance(x, h5py.Dataset):
-                dims_x = [[s.name for s in d.values()] for d in x.dims]
-                dims_y = [[s.name for s in d.values()] for d in y.dims]
+                # Read the references directly: h5py's dims API scans every scale's
+                # back-reference list, which is slow with thousands of attached datasets.
+                dims_x, dims_y = dimension_names(a, x, scales_a), dimension_names(b, y, scales_b)
                 if dims_x != dims_y:
                     problems.append(f"/{name}: dimension scales {dims_x} != {dims_y}")
     return problems

@@ -20,4 +20,29 @@ chiprace_mpi 1 1 run "$SOURCE_DIR/experiments/ishigami.toml" --samples 20011 \
 if "$PYTHON" "$SOURCE_DIR/tests/integration/compare_results.py" "$WORK/raw-1x1.h5" "$WORK/other-seed.h5" >/dev/null; then
     fail "files from different seeds compared equal"
 fi
-echo "invariant holds for raw and summary runs at 1x1, 2x2, 3x1"
+# The same for the multi-policy compute_race model, raw rows of every policy and the contrasts.
+for cut in "1 1" "2 2" "3 1"; do
+    set -- $cut
+    chiprace_mpi "$1" "$2" run "$SOURCE_DIR/experiments/policy_comparison.toml" --samples 3001 \
+        --set experiment.block_size=256 --set output.store=raw -o "$WORK/race-$1x$2.h5" 2>"$WORK/log" \
+        || { cat "$WORK/log"; fail "compute_race run $cut"; }
+done
+"$PYTHON" "$SOURCE_DIR/tests/integration/compare_results.py" "$WORK/race-1x1.h5" "$WORK/race-2x2.h5"
+"$PYTHON" "$SOURCE_DIR/tests/integration/compare_results.py" "$WORK/race-1x1.h5" "$WORK/race-3x1.h5"
+"$PYTHON" - "$WORK/race-1x1.h5" <<'PY'
+import sys, h5py
+f = h5py.File(sys.argv[1], "r")
+policies = sorted(f["policies"])
+assert policies == ["anthropic", "diffusion_rule", "nvidia", "pre_diffusion", "rescission_deals",
+                    "tight_enforcement"], policies
+assert f["policies/nvidia/outputs/compute_ratio"].shape == (3001, 11)
+assert "tight_enforcement_vs_diffusion_rule" in f["contrasts"]
+assert "diffusion_rule_vs_diffusion_rule" not in f["contrasts"]
+# A contrast is the paired difference: its mean equals the difference of the means.
+a = f["policies/anthropic/outputs/cn_stock"][()]
+b = f["policies/diffusion_rule/outputs/cn_stock"][()]
+m = f["contrasts/anthropic_vs_diffusion_rule/summary/cn_stock/mean"][()]
+assert abs((a - b).mean(axis=0) - m).max() < 1e-9 * abs(m).max(), ((a - b).mean(axis=0), m)
+print("compute_race: six policies and five contrasts as documented")
+PY
+echo "invariant holds for raw and summary runs at 1x1, 2x2, 3x1, and for compute_race"

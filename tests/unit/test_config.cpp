@@ -94,7 +94,7 @@ TEST_CASE("a valid experiment loads with its parameters in file order") {
     CHECK(ex.source_text == good);
 }
 
-TEST_CASE("--set overrides any value; a bare word is a string") {
+TEST_CASE("--set overrides any value, a bare word being a string") {
     TempDir dir;
     const auto path = dir.write("x.toml", good);
     const auto ex =
