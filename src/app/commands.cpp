@@ -4,7 +4,6 @@
 #include "chiprace/app/run_plan_builder.hpp"
 #include "chiprace/config/experiment_loader.hpp"
 #include "chiprace/core/exit_code.hpp"
-#include "chiprace/design/monte_carlo_design.hpp"
 #include "chiprace/io/hdf5_handle.hpp"
 #include "chiprace/io/result_reader.hpp"
 #include "chiprace/parallel/runner.hpp"
@@ -98,13 +97,16 @@ int command_run(const RunArguments& args, const std::string& command_line,
         return exit_code::bad_input;
     }
 
-    const design::MonteCarloDesign design(ex.seed, ex.parameters.dimension());
+    if (root)
+        for (const auto& w : ex.warnings)
+            std::cerr << "chiprace: warning: " << w << '\n';
+    const auto design = make_design(ex);
     const int threads = std::max(1, omp_get_max_threads());
-    const auto plan = make_run_plan(ex, design, output, command_line, mpi.size(), threads);
+    const auto plan = make_run_plan(ex, *design, output, command_line, mpi.size(), threads);
 
     if (root)
         std::cerr << "chiprace: running '" << ex.name << "' (" << ex.model_name << ", "
-                  << ex.samples << " samples, design " << ex.design << ") on " << mpi.size()
+                  << plan.samples << " runs, design " << ex.design << ") on " << mpi.size()
                   << " rank(s) x " << threads << " thread(s)\n";
     parallel::RunReport report;
     try {
@@ -133,6 +135,8 @@ int command_validate(const RunArguments& args, const parallel::MpiSession& mpi) 
     try {
         const auto ex = config::load_experiment(args.config, all_overrides(args));
         if (mpi.is_root()) {
+            for (const auto& w : ex.warnings)
+                std::cerr << "chiprace: warning: " << w << '\n';
             std::cout << args.config << ": valid experiment '" << ex.name << "': model "
                       << ex.model_name << ", " << ex.parameters.dimension() << " parameters, "
                       << ex.samples << " samples, design " << ex.design << ", seed " << ex.seed

@@ -1,6 +1,12 @@
 #include "chiprace/app/run_plan_builder.hpp"
 
 #include "chiprace/app/build_info.hpp"
+#include "chiprace/design/grid_design.hpp"
+#include "chiprace/design/latin_hypercube_design.hpp"
+#include "chiprace/design/monte_carlo_design.hpp"
+#include "chiprace/design/morris_design.hpp"
+#include "chiprace/design/saltelli_design.hpp"
+#include "chiprace/design/sobol_design.hpp"
 
 #include <cctype>
 #include <chrono>
@@ -30,9 +36,35 @@ std::string utc_now() {
 
 } // namespace
 
-io::ResultLayout make_layout(const config::Experiment& ex) {
+std::unique_ptr<design::Design> make_design(const config::Experiment& ex) {
+    const std::size_t d = ex.parameters.dimension();
+    const auto& o = ex.design_options;
+    if (ex.design == "lhs")
+        return std::make_unique<design::LatinHypercubeDesign>(ex.seed, d, ex.samples);
+    if (ex.design == "sobol")
+        return std::make_unique<design::SobolDesign>(ex.seed, d, ex.samples, o.scramble);
+    if (ex.design == "saltelli") {
+        std::unique_ptr<design::Design> base;
+        if (o.base == "mc")
+            base = std::make_unique<design::MonteCarloDesign>(ex.seed, 2 * d, ex.samples);
+        else
+            base = std::make_unique<design::SobolDesign>(ex.seed, 2 * d, ex.samples, o.scramble);
+        return std::make_unique<design::SaltelliDesign>(std::move(base), d, o.second_order);
+    }
+    if (ex.design == "morris")
+        return std::make_unique<design::MorrisDesign>(ex.seed, d, ex.samples, o.levels);
+    if (ex.design == "grid") {
+        std::vector<design::GridAxis> axes;
+        for (const auto& [name, values] : o.grid)
+            axes.push_back({ex.parameters.index_of(name), name, values});
+        return std::make_unique<design::GridDesign>(ex.seed, d, ex.samples, std::move(axes));
+    }
+    return std::make_unique<design::MonteCarloDesign>(ex.seed, d, ex.samples);
+}
+
+io::ResultLayout make_layout(const config::Experiment& ex, std::uint64_t runs) {
     io::ResultLayout layout;
-    layout.n_samples = ex.samples;
+    layout.n_samples = runs;
     layout.store_raw = ex.output.store == config::StoreMode::raw;
     const auto years = ex.model->years();
     layout.years.assign(years.begin(), years.end());
@@ -50,8 +82,8 @@ io::ResultLayout make_layout(const config::Experiment& ex) {
     return layout;
 }
 
-io::RootMetadata make_metadata(const config::Experiment& ex, const std::string& command_line,
-                               int ranks, int threads) {
+io::RootMetadata make_metadata(const config::Experiment& ex, const design::Design& design,
+                               const std::string& command_line, int ranks, int threads) {
     const auto info = build_info();
     io::RootMetadata m;
     auto add = [&](std::string name, io::AttributeValue v) {
@@ -75,7 +107,8 @@ io::RootMetadata make_metadata(const config::Experiment& ex, const std::string& 
     add("model", ex.model_name);
     add("seed", static_cast<std::int64_t>(ex.seed));
     add("design", ex.design);
-    add("n_samples", static_cast<std::int64_t>(ex.samples));
+    add("n_samples", static_cast<std::int64_t>(design.run_count()));
+    add("n_base_samples", static_cast<std::int64_t>(ex.samples));
     add("block_size", static_cast<std::int64_t>(ex.block_size));
     add("store", std::string(ex.output.store == config::StoreMode::raw ? "raw" : "summary"));
     add("mpi_ranks", static_cast<std::int64_t>(ranks));
@@ -91,6 +124,8 @@ io::RootMetadata make_metadata(const config::Experiment& ex, const std::string& 
     }
     m.config_text = ex.source_text;
     m.config_resolved = ex.resolved.dump(2);
+    for (const auto& [name, value] : design.facts())
+        std::visit([&](const auto& v) { m.design.push_back({name, v}); }, value);
     for (std::size_t i = 0; i < ex.included_paths.size(); ++i)
         m.included.emplace_back(ex.included_paths[i], ex.included_texts[i]);
     return m;
@@ -103,10 +138,10 @@ parallel::RunPlan make_run_plan(const config::Experiment& ex, const design::Desi
     plan.model = ex.model.get();
     plan.parameters = &ex.parameters;
     plan.design = &design;
-    plan.samples = ex.samples;
+    plan.samples = design.run_count();
     plan.block_size = ex.block_size;
     plan.sketch_mantissa_bits = ex.output.sketch_mantissa_bits;
-    plan.layout = make_layout(ex);
+    plan.layout = make_layout(ex, design.run_count());
     if (ex.reference) {
         const std::size_t ref = *ex.reference;
         for (std::size_t v = 0; v < ex.model->variant_count(); ++v) {
@@ -117,7 +152,7 @@ parallel::RunPlan make_run_plan(const config::Experiment& ex, const design::Desi
                                                   "_vs_" + ex.model->variant_name(ref));
         }
     }
-    plan.metadata = make_metadata(ex, command_line, ranks, threads);
+    plan.metadata = make_metadata(ex, design, command_line, ranks, threads);
     plan.output_path = output;
     return plan;
 }

@@ -1,5 +1,6 @@
 #include "chiprace/config/experiment_loader.hpp"
 
+#include "chiprace/config/design_options.hpp"
 #include "chiprace/config/model_factory.hpp"
 #include "chiprace/config/overrides.hpp"
 #include "chiprace/config/toml_diagnostics.hpp"
@@ -41,16 +42,15 @@ struct Document {
     toml::table table;
 };
 
-constexpr std::array<std::string_view, 5> top_level_keys{"experiment", "model", "parameters",
-                                                         "policies", "output"};
+constexpr std::array<std::string_view, 6> top_level_keys{"experiment", "model", "parameters",
+                                                         "policies", "design", "output"};
 constexpr std::array<std::string_view, 10> experiment_keys{
     "name",    "model",      "samples",     "seed",     "design",
     "include", "block_size", "description", "policies", "reference"};
 constexpr std::array<std::string_view, 3> output_keys{"store", "quantiles",
                                                       "quantile_relative_error"};
-constexpr std::array<std::string_view, 1> designs_available{"mc"};
-constexpr std::array<std::string_view, 5> designs_planned{"lhs", "sobol", "saltelli", "morris",
-                                                          "grid"};
+constexpr std::array<std::string_view, 6> designs_available{"mc",       "lhs",    "sobol",
+                                                            "saltelli", "morris", "grid"};
 
 std::string read_text(const std::string& path, DiagnosticList& errors) {
     std::error_code ec;
@@ -492,11 +492,11 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
             const bool available = std::find(designs_available.begin(), designs_available.end(),
                                              *v) != designs_available.end();
             if (!available) {
-                const bool planned = std::find(designs_planned.begin(), designs_planned.end(),
-                                               *v) != designs_planned.end();
-                std::string msg = "design '" + *v + "' is " +
-                                  (planned ? "not available in this version" : "unknown") +
-                                  "; available: mc";
+                std::string msg = "unknown design '" + *v + "'";
+                if (const auto guess = closest_match(*v, designs_available))
+                    msg += "; did you mean '" + *guess + "'?";
+                else
+                    msg += "; available: mc, lhs, sobol, saltelli, morris, grid";
                 errors.add(diagnostic_at(*exp->get("design"), msg));
             }
         }
@@ -527,6 +527,7 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
     }
     ex.parameters = random::ParameterSpace(std::move(params));
     const std::size_t parameter_errors = errors.size() - errors_before_parameters;
+    read_design_options(root, ex, errors);
 
     // [output]
     if (const toml::node* out_node = root.get("output")) {
@@ -622,6 +623,7 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
                        {"samples", ex.samples},
                        {"seed", ex.seed},
                        {"design", ex.design},
+                       {"design_options", design_options_json(ex)},
                        {"block_size", ex.block_size}};
     j["model"] = std::move(model_resolved);
     if (policies_table != nullptr)

@@ -74,6 +74,10 @@ void create_result_file(const std::string& path, const ResultLayout& layout,
         }
     }
 
+    {
+        auto design = create_group(file, "design");
+        write_attributes(design, metadata.design);
+    }
     Hdf5Handle time;
     if (!layout.years.empty()) {
         std::vector<std::int64_t> years(layout.years.begin(), layout.years.end());

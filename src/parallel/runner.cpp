@@ -171,6 +171,7 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
                     plan.design->unit_points(start, n, std::span(unit).first(d * n));
                     plan.parameters->to_values(std::span<const double>(unit).first(d * n), n,
                                                std::span(values).first(d * n));
+                    plan.design->fixed_values(start, n, std::span(values).first(d * n));
                     if (raw) {
                         for (std::size_t j = 0; j < d; ++j)
                             std::copy_n(values.begin() + static_cast<std::ptrdiff_t>(j * n), n,

@@ -92,7 +92,7 @@ Serial serial(const config::Experiment& ex) {
 
 void run_and_compare(std::uint64_t samples, std::uint64_t block, const std::string& store) {
     const auto ex = experiment(samples, block, store);
-    const design::MonteCarloDesign mc(ex.seed, ex.parameters.dimension());
+    const design::MonteCarloDesign mc(ex.seed, ex.parameters.dimension(), ex.samples);
     const std::string path = shared_temp_path("chiprace-mpi-run-" + store);
     const auto plan = app::make_run_plan(ex, mc, path, "test", world_size(), 1);
     const auto report = parallel::run(plan, MPI_COMM_WORLD);

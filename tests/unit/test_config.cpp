@@ -200,8 +200,19 @@ TEST_CASE("output settings are validated") {
     CHECK(mentions(errors_of(good + "[output]\nquantiles = [0.5, 0.5]\n"), "strictly increasing"));
     CHECK(mentions(errors_of(replace(good, "samples = 100", "samples = 1.5")),
                    "samples must be an integer"));
-    CHECK(mentions(errors_of(replace(good, "seed = 3", "design = \"lhs\"")),
-                   "design 'lhs' is not available"));
+    CHECK(mentions(errors_of(replace(good, "seed = 3", "design = \"lhz\"")),
+                   "unknown design 'lhz'; did you mean 'lhs'?"));
+    CHECK(mentions(errors_of(good + "[design]\nlevels = 4\n"),
+                   "design.levels applies to design morris, not 'mc'"));
+    CHECK(mentions(
+        errors_of(replace(good, "seed = 3", "design = \"morris\"") + "[design]\nlevels = 3\n"),
+        "design.levels must be an even integer"));
+    CHECK(mentions(
+        errors_of(replace(good, "seed = 3", "design = \"grid\"") + "[design.grid]\nx9 = [1, 2]\n"),
+        "'x9' is not a parameter"));
+    CHECK(mentions(errors_of(replace(good, "seed = 3", "design = \"grid\"") +
+                             "[design.grid]\nx1 = [1, 2, 3]\n"),
+                   "must be a multiple of the number of grid cells (3)"));
 }
 
 TEST_CASE("quantile_relative_error picks the sketch precision") {

@@ -24,6 +24,15 @@ struct OutputSettings {
     unsigned sketch_mantissa_bits = 8;      // smallest m with 2^-(m+1) <= the request
 };
 
+/// [design]: options of the sampling design named by experiment.design.
+struct DesignOptions {
+    std::string base = "sobol"; // saltelli: the base design of dimension 2d (sobol or mc)
+    bool second_order = false;  // saltelli: also the B_A^k runs
+    unsigned levels = 4;        // morris: grid levels p (even)
+    bool scramble = true;       // sobol (and a sobol base): randomise the points
+    std::vector<std::pair<std::string, std::vector<double>>> grid; // grid: swept parameters
+};
+
 struct Experiment {
     std::string name;
     std::string description;
@@ -31,6 +40,9 @@ struct Experiment {
     std::uint64_t samples = 0;
     std::uint64_t seed = 0;
     std::string design = "mc";
+    DesignOptions design_options;
+    /// Things worth knowing that are not errors (a Sobol' N that is not a power of two).
+    std::vector<std::string> warnings;
     std::uint64_t block_size = 1024;
     random::ParameterSpace parameters;
     OutputSettings output;

@@ -62,6 +62,8 @@ struct RootMetadata {
     /// Files the experiment included, as (path, text): /config_included/<n>, so that a result
     /// file is self-contained.
     std::vector<std::pair<std::string, std::string>> included;
+    /// Attributes of /design: what the sampling design is, so every point can be re-derived.
+    std::vector<Attribute> design;
 };
 
 } // namespace chiprace::io
