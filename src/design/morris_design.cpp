@@ -59,7 +59,7 @@ double MorrisDesign::step(std::uint64_t run) const {
     if (step_index == 0)
         return 0.0;
     const auto tr = trajectory(run / (dimension_ + 1));
-    return tr.direction[tr.order[step_index - 1]] * (levels_ / 2) / static_cast<double>(levels_);
+    return static_cast<double>(tr.direction[tr.order[step_index - 1]]) * 0.5; // p/2 levels of 1/p
 }
 
 void MorrisDesign::unit_points(std::uint64_t first, std::size_t n, std::span<double> out) const {

@@ -20,6 +20,20 @@ chiprace_mpi 1 1 run "$SOURCE_DIR/experiments/ishigami.toml" --samples 20011 \
 if "$PYTHON" "$SOURCE_DIR/tests/integration/compare_results.py" "$WORK/raw-1x1.h5" "$WORK/other-seed.h5" >/dev/null; then
     fail "files from different seeds compared equal"
 fi
+# Every sampling design: runs are a function of (seed, index) alone, so the cut does not matter.
+for design in lhs sobol saltelli morris grid; do
+    extra=()
+    [ "$design" = grid ] && extra=(--set 'design.grid.x3=[-1.0, 0.0, 1.0]')
+    for cut in "1 1" "2 2" "3 1"; do
+        set -- $cut
+        chiprace_mpi "$1" "$2" run "$SOURCE_DIR/experiments/ishigami.toml" --samples 999 \
+            --set experiment.design=$design --set experiment.block_size=128 "${extra[@]}" \
+            -o "$WORK/$design-$1x$2.h5" 2>"$WORK/log" || { cat "$WORK/log"; fail "$design run $cut"; }
+    done
+    "$PYTHON" "$SOURCE_DIR/tests/integration/compare_results.py" "$WORK/$design-1x1.h5" "$WORK/$design-2x2.h5"
+    "$PYTHON" "$SOURCE_DIR/tests/integration/compare_results.py" "$WORK/$design-1x1.h5" "$WORK/$design-3x1.h5"
+done
+
 # The same for the multi-policy compute_race model, raw rows of every policy and the contrasts.
 for cut in "1 1" "2 2" "3 1"; do
     set -- $cut
