@@ -16,7 +16,7 @@ packages=(
     libopenmpi-dev openmpi-bin
     libhdf5-openmpi-dev hdf5-tools
     libboost-dev librandom123-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev doctest-dev
-    python3-h5py python3-numpy python3-matplotlib
+    python3-h5py python3-numpy python3-matplotlib python3-xarray python3-netcdf4
 )
 
 explain_modules() {

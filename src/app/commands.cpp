@@ -1,6 +1,7 @@
 #include "chiprace/app/commands.hpp"
 
 #include "chiprace/app/build_info.hpp"
+#include "chiprace/app/progress_reporter.hpp"
 #include "chiprace/app/run_plan_builder.hpp"
 #include "chiprace/config/experiment_loader.hpp"
 #include "chiprace/core/exit_code.hpp"
@@ -34,6 +35,8 @@ struct RunArguments {
     std::vector<std::string> overrides;
     bool force = false;
     bool debug = false;
+    bool quiet = false;
+    int progress_seconds = 10;
 };
 
 /// --samples and --seed are shorthands for --set; they apply after every --set.
@@ -102,9 +105,18 @@ int command_run(const RunArguments& args, const std::string& command_line,
             std::cerr << "chiprace: warning: " << w << '\n';
     const auto design = make_design(ex);
     const int threads = std::max(1, omp_get_max_threads());
-    const auto plan = make_run_plan(ex, *design, output, command_line, mpi.size(), threads);
+    auto plan = make_run_plan(ex, *design, output, command_line, mpi.size(), threads);
+    std::optional<ProgressReporter> progress;
+    if (root && !args.quiet) {
+        const bool terminal = ::isatty(STDERR_FILENO) != 0;
+        progress.emplace(std::cerr, terminal,
+                         std::chrono::seconds(terminal ? 1 : args.progress_seconds));
+        plan.progress = [&](std::uint64_t done, std::uint64_t total) {
+            progress->update(done, total);
+        };
+    }
 
-    if (root)
+    if (root && !args.quiet)
         std::cerr << "chiprace: running '" << ex.name << "' (" << ex.model_name << ", "
                   << plan.samples << " runs, design " << ex.design << ") on " << mpi.size()
                   << " rank(s) x " << threads << " thread(s)\n";
@@ -119,10 +131,11 @@ int command_run(const RunArguments& args, const std::string& command_line,
             mpi.abort(exit_code::failure);
         return exit_code::failure;
     }
-    if (root) {
+    if (root && !args.quiet)
         std::cerr << "chiprace: wrote " << output << " in " << std::fixed << std::setprecision(2)
                   << report.seconds << " s (" << std::setprecision(0)
                   << static_cast<double>(report.samples) / report.seconds << " samples/s)\n";
+    if (root) {
         if (report.non_finite_values > 0)
             std::cerr << "chiprace: warning: " << report.non_finite_values
                       << " output values were not finite (NaN or inf); they are excluded from "
@@ -321,6 +334,13 @@ int main_with_mpi(int argc, char** argv, const parallel::MpiSession& mpi) {
         ->type_name("KEY=VALUE");
     run->add_flag("--force", run_args.force, "Replace an existing result file");
     run->add_flag("--debug", run_args.debug, "Show HDF5's own error stack on I/O failures");
+    run->add_flag("-q,--quiet", run_args.quiet,
+                  "Print nothing but errors and warnings (no progress, no summary line)");
+    run->add_option("--progress-every", run_args.progress_seconds,
+                    "Seconds between progress lines when stderr is not a terminal (batch logs); "
+                    "a terminal gets a bar redrawn every second")
+        ->check(CLI::PositiveNumber)
+        ->default_val(10);
 
     RunArguments validate_args;
     auto* validate = app.add_subcommand(

@@ -74,7 +74,7 @@ io::ResultLayout make_layout(const config::Experiment& ex, std::uint64_t runs) {
     for (const auto& p : ex.parameters.parameters())
         layout.inputs.push_back({p.name, p.units, p.description, p.distribution.describe()});
     for (const auto& o : ex.model->outputs())
-        layout.outputs.push_back({o.name, o.units, o.description, o.per_year});
+        layout.outputs.push_back({o.name, o.units, o.description, o.per_year, o.integer_valued});
     for (std::size_t v = 0; v < ex.model->variant_count(); ++v) {
         const auto name = ex.model->variant_name(v);
         layout.variant_groups.push_back(name.empty() ? std::string{} : "policies/" + name);
@@ -126,6 +126,15 @@ io::RootMetadata make_metadata(const config::Experiment& ex, const design::Desig
     m.config_resolved = ex.resolved.dump(2);
     for (const auto& [name, value] : design.facts())
         std::visit([&](const auto& v) { m.design.push_back({name, v}); }, value);
+    if (!ex.correlations.empty()) {
+        std::string text;
+        for (const auto& c : ex.correlations)
+            text += (text.empty() ? "" : "; ") + c.first + " ~ " + c.second + ": " +
+                    std::to_string(c.spearman);
+        m.design.push_back({"rank_correlations", text});
+        m.design.push_back({"copula", std::string("Gaussian; Pearson of normal scores = 2 sin(pi "
+                                                  "rho_s / 6), Cholesky")});
+    }
     for (std::size_t i = 0; i < ex.included_paths.size(); ++i)
         m.included.emplace_back(ex.included_paths[i], ex.included_texts[i]);
     return m;
@@ -138,6 +147,7 @@ parallel::RunPlan make_run_plan(const config::Experiment& ex, const design::Desi
     plan.model = ex.model.get();
     plan.parameters = &ex.parameters;
     plan.design = &design;
+    plan.copula = ex.copula.get();
     plan.samples = design.run_count();
     plan.block_size = ex.block_size;
     plan.sketch_mantissa_bits = ex.output.sketch_mantissa_bits;

@@ -1,5 +1,6 @@
 #include "chiprace/config/experiment_loader.hpp"
 
+#include "chiprace/config/correlations.hpp"
 #include "chiprace/config/design_options.hpp"
 #include "chiprace/config/model_factory.hpp"
 #include "chiprace/config/overrides.hpp"
@@ -42,8 +43,8 @@ struct Document {
     toml::table table;
 };
 
-constexpr std::array<std::string_view, 6> top_level_keys{"experiment", "model", "parameters",
-                                                         "policies", "design", "output"};
+constexpr std::array<std::string_view, 7> top_level_keys{
+    "experiment", "model", "parameters", "policies", "design", "correlations", "output"};
 constexpr std::array<std::string_view, 10> experiment_keys{
     "name",    "model",      "samples",     "seed",     "design",
     "include", "block_size", "description", "policies", "reference"};
@@ -280,10 +281,21 @@ struct DistributionForm {
 };
 
 const std::vector<DistributionForm>& distribution_forms() {
+    // A distribution that can be given in two ways (lognormal, beta) has one entry per form.
     static const std::vector<DistributionForm> forms{
-        {"uniform", {"low", "high"}},  {"normal", {"mean", "sd"}},
-        {"lognormal", {"p05", "p95"}}, {"triangular", {"low", "mode", "high"}},
-        {"beta", {"alpha", "beta"}},   {"fixed", {"value"}},
+        {"uniform", {"low", "high"}},
+        {"loguniform", {"low", "high"}},
+        {"normal", {"mean", "sd"}},
+        {"truncnormal", {"mean", "sd", "low", "high"}},
+        {"lognormal", {"p05", "p95"}},
+        {"lognormal", {"mu", "sigma"}},
+        {"beta", {"alpha", "beta"}},
+        {"beta", {"p05", "p95"}},
+        {"pert", {"low", "mode", "high"}},
+        {"triangular", {"low", "mode", "high"}},
+        {"gamma", {"shape", "scale"}},
+        {"discrete", {"values", "weights"}}, // arrays of numbers
+        {"fixed", {"value"}},
     };
     return forms;
 }
@@ -311,22 +323,31 @@ std::optional<random::Parameter> parse_parameter(const toml::key& key, const tom
         return std::nullopt;
     }
     const std::string dist = dist_node->as_string()->get();
-    const auto& forms = distribution_forms();
-    const auto form =
-        std::find_if(forms.begin(), forms.end(), [&](const auto& f) { return f.name == dist; });
-    if (form == forms.end()) {
-        std::vector<std::string_view> names;
-        for (const auto& f : forms)
+    std::vector<const DistributionForm*> candidates;
+    std::vector<std::string_view> names;
+    for (const auto& f : distribution_forms()) {
+        if (f.name == dist)
+            candidates.push_back(&f);
+        if (std::find(names.begin(), names.end(), f.name) == names.end())
             names.push_back(f.name);
+    }
+    if (candidates.empty()) {
         std::string msg = "parameter '" + name + "': unknown distribution '" + dist + "'";
-        if (const auto guess = closest_match(dist, names))
+        if (const auto guess = closest_match(dist, names)) {
             msg += "; did you mean '" + *guess + "'?";
-        else
-            msg += "; available: uniform, normal, lognormal, triangular, beta, fixed";
+        } else {
+            msg += "; available: ";
+            for (std::size_t i = 0; i < names.size(); ++i)
+                msg += (i ? ", " : "") + std::string(names[i]);
+        }
         errors.add(diagnostic_at(*dist_node, msg));
         return std::nullopt;
     }
-    std::vector<std::string_view> allowed = form->keys;
+    std::vector<std::string_view> allowed;
+    for (const auto* f : candidates)
+        for (const auto k : f->keys)
+            if (std::find(allowed.begin(), allowed.end(), k) == allowed.end())
+                allowed.push_back(k);
     allowed.insert(allowed.end(), {"dist", "units", "description"});
     bool ok = true;
     for (const auto& [k, v] : *t) {
@@ -336,13 +357,74 @@ std::optional<random::Parameter> parse_parameter(const toml::key& key, const tom
             ok = false;
         }
     }
+    // With two forms (lognormal, beta), the keys present choose one; a mix is an error.
+    const DistributionForm* form = candidates.front();
+    if (candidates.size() > 1) {
+        std::vector<const DistributionForm*> used;
+        std::string given;
+        for (const auto* f : candidates) {
+            bool any = false;
+            for (const auto k : f->keys) {
+                if (t->get(k) != nullptr) {
+                    any = true;
+                    given += (given.empty() ? "" : ", ") + std::string(k);
+                }
+            }
+            if (any)
+                used.push_back(f);
+        }
+        std::string choices;
+        for (std::size_t i = 0; i < candidates.size(); ++i) {
+            const auto& keys = candidates[i]->keys;
+            choices += i == 0 ? "" : ", or ";
+            for (std::size_t j = 0; j < keys.size(); ++j) {
+                if (j > 0)
+                    choices += j + 1 == keys.size() ? " and " : ", ";
+                choices += keys[j];
+            }
+        }
+        if (used.size() == 1) {
+            form = used.front();
+        } else {
+            errors.add(diagnostic_at(
+                key, "parameter '" + name + "' (" + dist + ") takes either " + choices +
+                         (used.empty() ? "" : ", not a mix (got " + given + ")")));
+            return std::nullopt;
+        }
+    }
+    // discrete takes arrays of numbers; every other distribution takes numbers.
+    const bool arrays = dist == "discrete";
     std::vector<double> values;
+    std::vector<std::vector<double>> lists;
     for (const auto k : form->keys) {
         const toml::node* v = t->get(k);
         if (v == nullptr) {
             errors.add(diagnostic_at(key, "parameter '" + name + "' (" + dist + ") is missing '" +
                                               std::string(k) + "'"));
             ok = false;
+            continue;
+        }
+        if (arrays) {
+            const toml::array* a = v->as_array();
+            if (a == nullptr) {
+                errors.add(diagnostic_at(*v, "parameter '" + name + "': " + std::string(k) +
+                                                 " must be an array of numbers"));
+                ok = false;
+                continue;
+            }
+            std::vector<double> list;
+            for (std::size_t i = 0; i < a->size(); ++i) {
+                const auto x = number_of(*a->get(i));
+                if (!x) {
+                    errors.add(diagnostic_at(*a->get(i),
+                                             "parameter '" + name + "': " + std::string(k) + "[" +
+                                                 std::to_string(i) + "] must be a number"));
+                    ok = false;
+                    continue;
+                }
+                list.push_back(*x);
+            }
+            lists.push_back(std::move(list));
             continue;
         }
         const auto x = number_of(*v);
@@ -369,17 +451,32 @@ std::optional<random::Parameter> parse_parameter(const toml::key& key, const tom
     }
     if (!ok)
         return std::nullopt;
+    const std::string_view first_key = form->keys.front();
     auto make = [&]() -> random::Distribution::Variant {
         if (dist == "uniform")
             return random::Uniform{values[0], values[1]};
+        if (dist == "loguniform")
+            return random::LogUniform{values[0], values[1]};
         if (dist == "normal")
             return random::Normal{values[0], values[1]};
-        if (dist == "lognormal")
+        if (dist == "truncnormal")
+            return random::TruncNormal{values[0], values[1], values[2], values[3]};
+        if (dist == "lognormal" && first_key == "p05")
             return random::LogNormal{values[0], values[1]};
+        if (dist == "lognormal")
+            return random::LogNormalMuSigma{values[0], values[1]};
+        if (dist == "beta" && first_key == "alpha")
+            return random::Beta{values[0], values[1]};
+        if (dist == "beta")
+            return random::BetaPercentiles{values[0], values[1]};
+        if (dist == "pert")
+            return random::Pert{values[0], values[1], values[2]};
         if (dist == "triangular")
             return random::Triangular{values[0], values[1], values[2]};
-        if (dist == "beta")
-            return random::Beta{values[0], values[1]};
+        if (dist == "gamma")
+            return random::Gamma{values[0], values[1]};
+        if (dist == "discrete")
+            return random::Discrete{lists[0], lists[1]};
         return random::Fixed{values[0]};
     };
     random::Distribution d(make());
@@ -528,6 +625,8 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
     ex.parameters = random::ParameterSpace(std::move(params));
     const std::size_t parameter_errors = errors.size() - errors_before_parameters;
     read_design_options(root, ex, errors);
+    if (parameter_errors == 0)
+        read_correlations(root, ex, errors);
 
     // [output]
     if (const toml::node* out_node = root.get("output")) {
@@ -641,6 +740,10 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
                    {"quantiles", ex.output.quantiles},
                    {"quantile_relative_error", ex.output.quantile_relative_error},
                    {"sketch_mantissa_bits", ex.output.sketch_mantissa_bits}};
+    j["correlations"] = nlohmann::json::array();
+    for (const auto& c : ex.correlations)
+        j["correlations"].push_back(
+            {{"first", c.first}, {"second", c.second}, {"spearman", c.spearman}});
     j["includes"] = ex.included_paths;
     j["overrides"] = ex.overrides;
     ex.resolved = std::move(j);

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -238,6 +239,24 @@ BuiltModel make_compute_race(const ModelSource& src, const random::ParameterSpac
         return {};
     }
     std::vector<std::string> order = src.policy_order;
+    for (const auto& [key, value] : *src.policies) { // first defined with --set: last
+        if (std::find(order.begin(), order.end(), key.str()) == order.end())
+            order.emplace_back(key.str());
+        const bool ok_name = !key.str().empty() && key.str().front() != '.' &&
+                             std::all_of(key.str().begin(), key.str().end(), [](char ch) {
+                                 return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' ||
+                                        ch == '-' || ch == '.';
+                             });
+        if (!ok_name)
+            errors.add(diagnostic_at(key, "policy name '" + std::string(key.str()) +
+                                              "' becomes an HDF5 group name: use letters, "
+                                              "digits, '-', '_' and '.' only"));
+        if (!value.is_table())
+            errors.add(diagnostic_at(key, "policies." + std::string(key.str()) +
+                                              " must be a table of lever settings"));
+    }
+    if (!errors.empty())
+        return {};
     const toml::node* selection = src.experiment ? src.experiment->get("policies") : nullptr;
     if (selection != nullptr) {
         const toml::array* arr = selection->as_array();
@@ -319,6 +338,12 @@ BuiltModel make_model(const ModelSource& src, const random::ParameterSpace& para
         errors.add(src.file, 0, 0,
                    "[policies] applies to models with policy levers (compute_race), not '" + name +
                        "'");
+    for (const char* key : {"policies", "reference"})
+        if (const toml::node* n = src.experiment ? src.experiment->get(key) : nullptr)
+            errors.add(diagnostic_at(*n, "experiment." + std::string(key) +
+                                             " applies to models with policies (compute_race), "
+                                             "not '" +
+                                             name + "'"));
     BuiltModel built;
     if (name == "ishigami") {
         built.model =

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
@@ -101,12 +102,32 @@ void create_result_file(const std::string& path, const ResultLayout& layout,
 
     if (!layout.store_raw)
         return;
+    // The sample axis, as netCDF-4 names a dimension without coordinate values, so that
+    // xarray and netCDF tools see (sample, time) instead of anonymous "phony" dimensions. It
+    // is never written, so it takes no space.
+    Hdf5Handle sample;
+    {
+        const hsize_t n = layout.n_samples;
+        auto space = h5_space(H5Screate_simple(1, &n, nullptr), "dataspace of /sample");
+        auto dcpl = h5_plist(H5Pcreate(H5P_DATASET_CREATE), "dataset creation list");
+        const hsize_t chunk = std::max<hsize_t>(1, std::min<hsize_t>(n, hsize_t{1} << 17));
+        check_h5(H5Pset_chunk(dcpl, 1, &chunk), "chunking /sample");
+        sample = h5_dataset(
+            H5Dcreate2(file, "sample", H5T_IEEE_F32LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+            "creating /sample");
+        char name[80];
+        std::snprintf(name, sizeof name,
+                      "This is a netCDF dimension but not a netCDF variable.%10llu",
+                      static_cast<unsigned long long>(n));
+        check_h5(H5DSset_scale(sample, name), "making /sample a dimension scale");
+    }
     auto inputs = create_group(file, "inputs");
     write_attribute(inputs, "description",
                     std::string("sampled parameter values, one row per sample"));
     for (const auto& in : layout.inputs) {
         auto ds = create_row_dataset(inputs, in.name, layout.n_samples, 0);
         describe(ds, in.units, in.description.empty() ? in.name : in.description);
+        attach(ds, sample, 0, in.name);
         write_attribute(ds, "distribution", in.distribution);
     }
     for (const auto& group : layout.variant_groups) {
@@ -115,6 +136,7 @@ void create_result_file(const std::string& path, const ResultLayout& layout,
             const std::size_t width = out.per_year ? layout.years.size() : 0;
             auto ds = create_row_dataset(g, out.name, layout.n_samples, width);
             describe(ds, out.units, out.description);
+            attach(ds, sample, 0, out.name);
             if (out.per_year)
                 attach(ds, time, 1, out.name);
         }
@@ -172,7 +194,8 @@ void write_summaries(const std::string& path, const ResultLayout& layout,
             {
                 auto ds = h5_dataset(H5Dopen2(g, "quantiles", H5P_DEFAULT), "opening quantiles");
                 write_attribute(ds, "units", out.units.empty() ? std::string("1") : out.units);
-                write_attribute(ds, "relative_error_bound", layout.quantile_relative_error);
+                write_attribute(ds, "relative_error_bound",
+                                out.integer_valued ? 0.0 : layout.quantile_relative_error);
                 write_attribute(ds, "definition",
                                 std::string("lower sample quantile x_(floor(q*(n-1))) of the "
                                             "finite values, from a log-linear histogram"));

@@ -121,7 +121,7 @@ std::vector<OutputSpec> make_outputs() {
         {"first_year_gap_below_1", "year",
          "first year whose frontier gap is below one year (a NaN gap never counts, a negative one "
          "does); end year + 1 when none: right-censored",
-         false},
+         false, true},
     };
 }
 

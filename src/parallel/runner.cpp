@@ -169,6 +169,8 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
                     const std::size_t n = std::min<std::uint64_t>(bs, plan.samples - start);
                     const std::uint64_t offset = start - first_row;
                     plan.design->unit_points(start, n, std::span(unit).first(d * n));
+                    if (plan.copula != nullptr)
+                        plan.copula->apply(std::span(unit).first(d * n), n);
                     plan.parameters->to_values(std::span<const double>(unit).first(d * n), n,
                                                std::span(values).first(d * n));
                     plan.design->fixed_values(start, n, std::span(values).first(d * n));
@@ -221,6 +223,13 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
             std::rethrow_exception(failure);
         for (std::uint64_t k = 0; k < n_blocks; ++k)
             reduction.push_block(s + k, std::move(leaves[k]));
+        if (rank == 0 && plan.progress && mine.size() > 0) {
+            const double share =
+                static_cast<double>(e - mine.first) / static_cast<double>(mine.size());
+            plan.progress(std::min(plan.samples, static_cast<std::uint64_t>(
+                                                     share * static_cast<double>(plan.samples))),
+                          plan.samples);
+        }
         if (writer) {
             std::vector<std::span<const double>> outs;
             for (const auto& o : round_outputs)

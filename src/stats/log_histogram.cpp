@@ -9,16 +9,20 @@
 namespace chiprace::stats {
 
 LogHistogram::LogHistogram(unsigned mantissa_bits) : bits_(mantissa_bits) {
-    if (bits_ < 1 || bits_ > 16)
-        throw std::invalid_argument("LogHistogram: mantissa bits must be in [1, 16]");
+    if (bits_ > 16)
+        throw std::invalid_argument("LogHistogram: mantissa bits must be in [0, 16]");
 }
 
 std::uint64_t LogHistogram::key(double magnitude) const {
+    if (bits_ == exact_integers)
+        return static_cast<std::uint64_t>(magnitude);
     // Positive doubles order like their bit patterns: exponent then mantissa.
     return std::bit_cast<std::uint64_t>(magnitude) >> (52u - bits_);
 }
 
 double LogHistogram::bucket_midpoint(std::uint64_t k) const {
+    if (bits_ == exact_integers)
+        return static_cast<double>(k);
     const double lo = std::bit_cast<double>(k << (52u - bits_));
     const double hi = std::bit_cast<double>((k + 1) << (52u - bits_));
     return 0.5 * (lo + hi);
@@ -58,6 +62,8 @@ void LogHistogram::add(std::span<const double> values) {
     for (const double v : values) {
         if (!std::isfinite(v) || std::fabs(v) < tiny)
             continue;
+        if (bits_ == exact_integers && (v != std::trunc(v) || std::fabs(v) > 0x1.0p53))
+            throw std::invalid_argument("LogHistogram: a non-integer value in an integer column");
         const auto k = key(std::fabs(v));
         if (v > 0) {
             pos_lo = std::min(pos_lo, k);

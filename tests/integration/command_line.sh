@@ -25,6 +25,10 @@ assert f["summary/y/quantiles"].shape == (3,)
 assert f.attrs["store"] == b"summary"
 PY
 
+# --quiet: nothing on stderr for a good run.
+chiprace_mpi 2 1 run "$SOURCE_DIR/experiments/ishigami.toml" --samples 500 --quiet -o "$WORK/q.h5" 2>"$WORK/stderr"
+[ ! -s "$WORK/stderr" ] || { cat "$WORK/stderr"; fail "--quiet printed something"; }
+
 # info: a readable summary; only rank 0 prints it.
 "$CHIPRACE" info "$WORK/s.h5" > "$WORK/info.txt"
 grep -q "experiment   ishigami-demo" "$WORK/info.txt" || fail "info: experiment line"

@@ -2,6 +2,7 @@
 // A validated experiment: everything a run needs, typed and immutable once loaded.
 
 #include "chiprace/model/model.hpp"
+#include "chiprace/random/gaussian_copula.hpp"
 #include "chiprace/random/parameter_space.hpp"
 
 #include <cstdint>
@@ -41,6 +42,13 @@ struct Experiment {
     std::uint64_t seed = 0;
     std::string design = "mc";
     DesignOptions design_options;
+    /// [correlations], as given (first, second, Spearman ρ), and the copula that imposes them.
+    struct Correlation {
+        std::string first, second;
+        double spearman;
+    };
+    std::vector<Correlation> correlations;
+    std::shared_ptr<const random::GaussianCopula> copula;
     /// Things worth knowing that are not errors (a Sobol' N that is not a power of two).
     std::vector<std::string> warnings;
     std::uint64_t block_size = 1024;

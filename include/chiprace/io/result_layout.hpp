@@ -21,6 +21,7 @@ struct InputDescription {
 struct OutputDescription {
     std::string name, units, description;
     bool per_year = false;
+    bool integer_valued = false; // quantiles exact rather than within the sketch's bound
 };
 
 using AttributeValue = std::variant<std::string, std::int64_t, double>;

@@ -14,7 +14,8 @@ struct OutputSpec {
     std::string name;
     std::string units;
     std::string description;
-    bool per_year = false; // a (N, T) series over the model's years, else a scalar (N)
+    bool per_year = false;       // a (N, T) series over the model's years, else a scalar (N)
+    bool integer_valued = false; // years, counts: summarised with exact quantiles
 };
 
 /// Parameter values of n samples: column j (parameter j of the experiment) at j*n.

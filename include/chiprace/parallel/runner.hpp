@@ -10,9 +10,11 @@
 #include "chiprace/design/design.hpp"
 #include "chiprace/io/result_layout.hpp"
 #include "chiprace/model/model.hpp"
+#include "chiprace/random/gaussian_copula.hpp"
 #include "chiprace/random/parameter_space.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <mpi.h>
 #include <string>
 #include <utility>
@@ -24,6 +26,7 @@ struct RunPlan {
     const model::Model* model = nullptr;
     const random::ParameterSpace* parameters = nullptr;
     const design::Design* design = nullptr;
+    const random::GaussianCopula* copula = nullptr; // rank correlations, or none
     std::uint64_t samples = 0;
     std::uint64_t block_size = 1024;
     unsigned sketch_mantissa_bits = 8;
@@ -32,6 +35,9 @@ struct RunPlan {
     io::ResultLayout layout;   // what the file holds
     io::RootMetadata metadata; // provenance written at creation
     std::string output_path;   // final name; written as output_path + ".partial"
+    /// Called on rank 0 after each round with (runs done, runs in total), estimated from rank
+    /// 0's own share: ranks hold equal shares, and asking the others would cost a message.
+    std::function<void(std::uint64_t, std::uint64_t)> progress;
     /// Upper bound on the per-rank round buffers, bytes.
     std::size_t round_bytes = std::size_t{64} << 20;
 };

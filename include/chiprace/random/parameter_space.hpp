@@ -29,8 +29,10 @@ public:
     /// Index of the named parameter, or dimension() when there is none.
     [[nodiscard]] std::size_t index_of(std::string_view name) const;
 
-    /// unit and values are dimension() columns of n samples each (column j at j*n).
-    void to_values(std::span<const double> unit, std::size_t n, std::span<double> values) const;
+    /// unit and values are dimension() columns of n samples each (column j at j*n). Runs use
+    /// the fast quantiles (relative error < 2e-13 for beta, pert and gamma; see QuantileMethod).
+    void to_values(std::span<const double> unit, std::size_t n, std::span<double> values,
+                   QuantileMethod method = QuantileMethod::fast) const;
 
 private:
     std::vector<Parameter> parameters_;

@@ -27,6 +27,11 @@ struct SketchSet {
     SketchSet() = default;
     SketchSet(std::size_t n_columns, unsigned mantissa_bits)
         : columns(n_columns, LogHistogram(mantissa_bits)) {}
+    /// One precision per column (LogHistogram::exact_integers for integer-valued columns).
+    explicit SketchSet(const std::vector<unsigned>& mantissa_bits) {
+        for (const unsigned b : mantissa_bits)
+            columns.emplace_back(b);
+    }
     void merge(const SketchSet& other);
     [[nodiscard]] std::vector<std::uint64_t> serialize() const;
     static SketchSet deserialize(std::span<const std::uint64_t> data);

@@ -19,8 +19,11 @@ namespace chiprace::stats {
 
 class LogHistogram {
 public:
-    /// m = mantissa_bits ∈ [1, 16]: relative error ≤ 2^−(m+1).
+    /// m = mantissa_bits ∈ [1, 16]: relative error ≤ 2^−(m+1). m = exact_integers: one
+    /// bucket per integer, for integer-valued columns (years, counts), whose quantiles are
+    /// then exact.
     explicit LogHistogram(unsigned mantissa_bits = 8);
+    static constexpr unsigned exact_integers = 0;
 
     /// Adds the finite values; non-finite ones are skipped (RunningMoments counts them).
     void add(std::span<const double> values);

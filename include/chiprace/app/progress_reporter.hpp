@@ -1,0 +1,27 @@
+#pragma once
+// Progress of a long run on rank 0: runs done, runs per second, time left. A bar redrawn in
+// place when stderr is a terminal; otherwise a plain line every few seconds, which is what a
+// batch log wants.
+
+#include <chrono>
+#include <cstdint>
+#include <ostream>
+
+namespace chiprace::app {
+
+class ProgressReporter {
+public:
+    ProgressReporter(std::ostream& out, bool terminal, std::chrono::seconds every);
+    /// Reports if enough time has passed since the last report (always the final one).
+    void update(std::uint64_t done, std::uint64_t total);
+
+private:
+    std::ostream& out_;
+    bool terminal_;
+    std::chrono::steady_clock::duration every_;
+    std::chrono::steady_clock::time_point start_;
+    std::chrono::steady_clock::time_point last_;
+    bool drawn_ = false;
+};
+
+} // namespace chiprace::app
