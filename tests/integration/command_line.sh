@@ -25,6 +25,10 @@ assert f["summary/y/quantiles"].shape == (3,)
 assert f.attrs["store"] == b"summary"
 PY
 
+# Sobol' points with N not a power of two: a warning, not an error.
+"$CHIPRACE" validate "$SOURCE_DIR/experiments/ishigami.toml" --set experiment.design=sobol 2>"$WORK/stderr" >/dev/null
+grep -q "warning: experiment.samples = 100000 is not a power of two" "$WORK/stderr" || { cat "$WORK/stderr"; fail "no power-of-two warning"; }
+
 # --quiet: nothing on stderr for a good run.
 chiprace_mpi 2 1 run "$SOURCE_DIR/experiments/ishigami.toml" --samples 500 --quiet -o "$WORK/q.h5" 2>"$WORK/stderr"
 [ ! -s "$WORK/stderr" ] || { cat "$WORK/stderr"; fail "--quiet printed something"; }

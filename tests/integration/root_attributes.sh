@@ -20,5 +20,25 @@ assert f["outputs/y"].shape == (1000,)
 assert f["summary/y/quantiles"].shape == (5,)
 assert list(f["quantile_level"][()]) == [0.05, 0.25, 0.5, 0.75, 0.95]
 assert f["summary/y/n_finite"][()] == 1000
+d = f["design"].attrs
+assert d["kind"] == b"mc" and d["seed"] == 42 and d["n_runs"] == 1000 and d["dimension"] == 3, dict(d)
 print("root attributes and layout as documented")
+PY
+
+# Every design says what it is in /design, enough to re-derive its points.
+chiprace_mpi 2 1 run "$SOURCE_DIR/experiments/ishigami.toml" --samples 64 --set experiment.design=saltelli \
+    -o "$WORK/s.h5" 2>/dev/null
+chiprace_mpi 2 1 run "$SOURCE_DIR/experiments/ishigami.toml" --samples 10 --set experiment.design=morris \
+    --set design.levels=6 -o "$WORK/m.h5" 2>/dev/null
+"$PYTHON" - "$WORK/s.h5" "$WORK/m.h5" <<'PY'
+import sys, h5py
+s = h5py.File(sys.argv[1], "r")
+d = s["design"].attrs
+assert d["kind"] == b"saltelli" and d["n_base"] == 64 and d["n_runs"] == 64 * 5, dict(d)
+assert d["base_kind"] == b"sobol" and b"digital shift" in d["base_scramble"]
+assert s.attrs["n_samples"] == 320 and s["outputs/y"].shape == (320,)
+m = h5py.File(sys.argv[2], "r")
+assert m["design"].attrs["levels"] == 6 and m["design"].attrs["trajectories"] == 10
+assert m["outputs/y"].shape == (40,)
+print("/design records saltelli and morris")
 PY
