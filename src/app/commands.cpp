@@ -135,6 +135,11 @@ int command_run(const RunArguments& args, const std::string& command_line,
         std::cerr << "chiprace: wrote " << output << " in " << std::fixed << std::setprecision(2)
                   << report.seconds << " s (" << std::setprecision(0)
                   << static_cast<double>(report.samples) / report.seconds << " samples/s)\n";
+    if (!report.collective_breaks.empty())
+        std::cerr << "chiprace: warning: rank " << mpi.rank() << ": "
+                  << report.collective_breaks.size() << " raw writes fell back to independent I/O ("
+                  << report.collective_breaks.front()
+                  << "); results are correct but writes are slower\n";
     if (root) {
         if (report.non_finite_values > 0)
             std::cerr << "chiprace: warning: " << report.non_finite_values

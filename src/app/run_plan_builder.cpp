@@ -66,6 +66,8 @@ io::ResultLayout make_layout(const config::Experiment& ex, std::uint64_t runs) {
     io::ResultLayout layout;
     layout.n_samples = runs;
     layout.store_raw = ex.output.store == config::StoreMode::raw;
+    layout.compression = ex.output.compression;
+    layout.single_precision = ex.output.single_precision;
     const auto years = ex.model->years();
     layout.years.assign(years.begin(), years.end());
     layout.quantile_levels = ex.output.quantiles;

@@ -48,8 +48,8 @@ constexpr std::array<std::string_view, 7> top_level_keys{
 constexpr std::array<std::string_view, 10> experiment_keys{
     "name",    "model",      "samples",     "seed",     "design",
     "include", "block_size", "description", "policies", "reference"};
-constexpr std::array<std::string_view, 3> output_keys{"store", "quantiles",
-                                                      "quantile_relative_error"};
+constexpr std::array<std::string_view, 5> output_keys{
+    "store", "quantiles", "quantile_relative_error", "compression", "precision"};
 constexpr std::array<std::string_view, 6> designs_available{"mc",       "lhs",    "sobol",
                                                             "saltelli", "morris", "grid"};
 
@@ -677,6 +677,22 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
                     ex.output.quantile_relative_error = *x;
                 }
             }
+            if (const toml::node* c = out->get("compression")) {
+                const auto level = c->is_integer() ? c->as_integer()->get() : -1;
+                if (level < 0 || level > 9)
+                    errors.add(diagnostic_at(*c, "output.compression must be a deflate level "
+                                                 "0-9 (0: none)"));
+                else
+                    ex.output.compression = static_cast<int>(level);
+            }
+            if (auto v = string_value(*out, "precision", "output", false, errors, site)) {
+                if (*v == "float32")
+                    ex.output.single_precision = true;
+                else if (*v != "float64")
+                    errors.add(
+                        diagnostic_at(*out->get("precision"),
+                                      "output.precision must be \"float64\" or \"float32\""));
+            }
         }
     }
     unsigned bits = 1;
@@ -739,6 +755,8 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
     j["output"] = {{"store", ex.output.store == StoreMode::raw ? "raw" : "summary"},
                    {"quantiles", ex.output.quantiles},
                    {"quantile_relative_error", ex.output.quantile_relative_error},
+                   {"compression", ex.output.compression},
+                   {"precision", ex.output.single_precision ? "float32" : "float64"},
                    {"sketch_mantissa_bits", ex.output.sketch_mantissa_bits}};
     j["correlations"] = nlohmann::json::array();
     for (const auto& c : ex.correlations)

@@ -1,5 +1,7 @@
 #include "chiprace/io/raw_row_writer.hpp"
 
+#include <string>
+
 namespace chiprace::io {
 
 RawRowWriter::RawRowWriter(const std::string& path, const ResultLayout& layout, MPI_Comm comm)
@@ -24,7 +26,7 @@ RawRowWriter::RawRowWriter(const std::string& path, const ResultLayout& layout, 
 }
 
 void RawRowWriter::write_column_block(hid_t dataset, std::uint64_t first, std::size_t n,
-                                      std::size_t width, const double* data) {
+                                      std::size_t width, const double* data, bool narrow) {
     auto file_space = h5_space(H5Dget_space(dataset), "dataspace");
     const hsize_t start[2] = {first, 0};
     const hsize_t count[2] = {n, std::max<std::size_t>(width, 1)};
@@ -39,8 +41,25 @@ void RawRowWriter::write_column_block(hid_t dataset, std::uint64_t first, std::s
         check_h5(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, count, nullptr),
                  "selecting rows");
     }
-    check_h5(H5Dwrite(dataset, H5T_NATIVE_DOUBLE, mem_space, file_space, transfer_, data),
-             "writing rows");
+    if (narrow) {
+        const std::size_t count_values = n * std::max<std::size_t>(width, 1);
+        narrow_.resize(std::max<std::size_t>(count_values, 1));
+        for (std::size_t i = 0; i < count_values; ++i)
+            narrow_[i] = static_cast<float>(data[i]);
+        check_h5(
+            H5Dwrite(dataset, H5T_NATIVE_FLOAT, mem_space, file_space, transfer_, narrow_.data()),
+            "writing rows");
+    } else {
+        check_h5(H5Dwrite(dataset, H5T_NATIVE_DOUBLE, mem_space, file_space, transfer_, data),
+                 "writing rows");
+    }
+    // Ask rather than assume (as HighFive's parallel example does): HDF5 silently falls back
+    // to independent I/O for some layouts and type conversions.
+    std::uint32_t local = 0, global = 0;
+    check_h5(H5Pget_mpio_no_collective_cause(transfer_, &local, &global), "collective-I/O query");
+    if (global != H5D_MPIO_COLLECTIVE && broken_.size() < 8)
+        broken_.push_back("global cause " + std::to_string(global) + ", local cause " +
+                          std::to_string(local));
 }
 
 void RawRowWriter::write(std::uint64_t first, std::size_t n, std::span<const double> inputs,
@@ -55,7 +74,8 @@ void RawRowWriter::write(std::uint64_t first, std::size_t n, std::span<const dou
             const auto& spec = layout_.outputs[k];
             if (!spec.per_year) {
                 write_column_block(output_sets_[v][k], first, n, 0,
-                                   n ? outputs[v].data() + column * stride : &nothing);
+                                   n ? outputs[v].data() + column * stride : &nothing,
+                                   layout_.single_precision);
                 ++column;
                 continue;
             }
@@ -66,7 +86,8 @@ void RawRowWriter::write(std::uint64_t first, std::size_t n, std::span<const dou
                 for (std::size_t i = 0; i < n; ++i)
                     scratch_[i * years + t] = src[i];
             }
-            write_column_block(output_sets_[v][k], first, n, years, scratch_.data());
+            write_column_block(output_sets_[v][k], first, n, years, scratch_.data(),
+                               layout_.single_precision);
             column += years;
         }
     }

@@ -28,7 +28,7 @@ hsize_t chunk_rows(std::uint64_t n_rows, std::size_t width) {
 }
 
 Hdf5Handle create_row_dataset(hid_t parent, const std::string& name, std::uint64_t n_rows,
-                              std::size_t width) {
+                              std::size_t width, int compression, hid_t type) {
     const hsize_t dims[2] = {n_rows, width};
     const int rank = width == 0 ? 1 : 2;
     auto space = h5_space(H5Screate_simple(rank, dims, nullptr), "dataspace of " + name);
@@ -39,9 +39,15 @@ Hdf5Handle create_row_dataset(hid_t parent, const std::string& name, std::uint64
     // no fill value either.
     check_h5(H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY), "allocation time of " + name);
     check_h5(H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER), "fill time of " + name);
-    return h5_dataset(
-        H5Dcreate2(parent, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
-        "creating dataset " + name);
+    if (compression > 0) {
+        // Byte shuffle first: it groups the exponent bytes of neighbouring doubles, which is
+        // what makes model outputs compress. Parallel HDF5 writes filtered datasets only
+        // collectively, which is how RawRowWriter writes.
+        check_h5(H5Pset_shuffle(dcpl), "shuffle filter of " + name);
+        check_h5(H5Pset_deflate(dcpl, static_cast<unsigned>(compression)), "deflate of " + name);
+    }
+    return h5_dataset(H5Dcreate2(parent, name.c_str(), type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+                      "creating dataset " + name);
 }
 
 void describe(hid_t object, const std::string& units, const std::string& description) {
@@ -125,7 +131,8 @@ void create_result_file(const std::string& path, const ResultLayout& layout,
     write_attribute(inputs, "description",
                     std::string("sampled parameter values, one row per sample"));
     for (const auto& in : layout.inputs) {
-        auto ds = create_row_dataset(inputs, in.name, layout.n_samples, 0);
+        auto ds = create_row_dataset(inputs, in.name, layout.n_samples, 0, layout.compression,
+                                     H5T_IEEE_F64LE);
         describe(ds, in.units, in.description.empty() ? in.name : in.description);
         attach(ds, sample, 0, in.name);
         write_attribute(ds, "distribution", in.distribution);
@@ -134,7 +141,8 @@ void create_result_file(const std::string& path, const ResultLayout& layout,
         auto g = require_group(file, group.empty() ? std::string("outputs") : group + "/outputs");
         for (const auto& out : layout.outputs) {
             const std::size_t width = out.per_year ? layout.years.size() : 0;
-            auto ds = create_row_dataset(g, out.name, layout.n_samples, width);
+            auto ds = create_row_dataset(g, out.name, layout.n_samples, width, layout.compression,
+                                         layout.single_precision ? H5T_IEEE_F32LE : H5T_IEEE_F64LE);
             describe(ds, out.units, out.description);
             attach(ds, sample, 0, out.name);
             if (out.per_year)

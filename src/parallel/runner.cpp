@@ -237,14 +237,18 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
             writer->write(first_row, rows, round_inputs, outs, rows);
         }
     }
-    if (writer)
+    std::vector<std::string> collective_breaks;
+    if (writer) {
+        collective_breaks = writer->broken_collective();
         writer->close();
+    }
 
     for (int t = 1; t < threads; ++t)
         sketches[0].merge(sketches[static_cast<std::size_t>(t)]);
 
     RunReport report;
     report.samples = plan.samples;
+    report.collective_breaks = std::move(collective_breaks);
     std::string finish_error;
     if (rank != 0) {
         const auto moments = pack(reduction.pieces());

@@ -23,6 +23,8 @@ struct OutputSettings {
     std::vector<double> quantiles{0.05, 0.25, 0.5, 0.75, 0.95};
     double quantile_relative_error = 0.002; // requested bound
     unsigned sketch_mantissa_bits = 8;      // smallest m with 2^-(m+1) <= the request
+    int compression = 0;                    // deflate level of raw datasets, 0 = none
+    bool single_precision = false;          // raw outputs stored as float32
 };
 
 /// [design]: options of the sampling design named by experiment.design.

@@ -26,9 +26,16 @@ public:
     /// Collective; reports a failed close (where MPI-IO write-back errors appear).
     void close();
 
+    /// Writes that HDF5 performed independently although collective I/O was asked for, with
+    /// the reason it gave (H5Pget_mpio_no_collective_cause); empty when all were collective.
+    [[nodiscard]] const std::vector<std::string>& broken_collective() const { return broken_; }
+
 private:
+    /// Writes n rows of width values (0: a 1-D dataset) from data, row-major. In single
+    /// precision the values are narrowed here: HDF5 1.10 breaks collective I/O, which filtered
+    /// datasets require, whenever it has to convert types itself.
     void write_column_block(hid_t dataset, std::uint64_t first, std::size_t n, std::size_t width,
-                            const double* data);
+                            const double* data, bool narrow = false);
 
     const ResultLayout& layout_;
     Hdf5Handle file_;
@@ -36,6 +43,8 @@ private:
     std::vector<Hdf5Handle> input_sets_;
     std::vector<std::vector<Hdf5Handle>> output_sets_; // [variant][output]
     std::vector<double> scratch_;
+    std::vector<float> narrow_;
+    std::vector<std::string> broken_;
 };
 
 } // namespace chiprace::io

@@ -33,7 +33,9 @@ struct Attribute {
 struct ResultLayout {
     std::uint64_t n_samples = 0;
     bool store_raw = true;
-    std::vector<int> years; // the time axis; empty when the model has none
+    int compression = 0;           // deflate level of the per-sample datasets (with shuffle)
+    bool single_precision = false; // per-sample outputs as float32 (inputs stay float64)
+    std::vector<int> years;        // the time axis; empty when the model has none
     std::vector<double> quantile_levels;
     double quantile_relative_error = 0.0; // guaranteed bound of the quantile sketch
     std::vector<InputDescription> inputs;

@@ -46,6 +46,9 @@ struct RunReport {
     double seconds = 0.0;
     std::uint64_t samples = 0;
     std::uint64_t non_finite_values = 0; // over every output column and variant
+    /// Raw writes on this rank that HDF5 performed independently instead of collectively,
+    /// with its reason; empty when every write was collective, as it should be.
+    std::vector<std::string> collective_breaks;
 };
 
 /// Collective over comm. Throws RuntimeFailure on I/O errors (the caller aborts the job).
