@@ -209,6 +209,10 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
     std::vector<double> k_cn(col(cn_stock_2024), col(cn_stock_2024) + n);
     std::vector<double> hbm(col(cn_hbm_stockpile), col(cn_hbm_stockpile) + n);
     std::vector<double> cum_x(n, 0.0), cum_forgone(n, 0.0);
+    // x^k for the yearly growth factors, carried by multiplication: pow() was a third of the
+    // model's time, and k rounding steps differ from pow by a few ulp at most.
+    std::vector<double> pw_supply(n, 1.0), pw_perf(n, 1.0), pw_price(n, 1.0), pw_chips(n, 1.0),
+        pw_hbm(n, 1.0), pw_cn_perf(n, 1.0), pw_algo(n, 1.0);
 
     const double* supply = col(us_supply_2025);
     const double* units_g = col(us_units_growth);
@@ -261,6 +265,9 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
         const double stringency = policy.at(Lever::stringency, k);
         const double fee = policy.at(Lever::china_fee, k);
         const bool uncapped = std::isinf(cap_t2);
+        // The common lever values (threshold at the 2025 level, enforcement at 1) need no pow.
+        const bool lpp_at_reference = lpp_ratio == 1.0;
+        const bool enforcement_at_reference = enforcement == 1.0;
 
         double* o_us = series(o_us_stock, k);
         double* o_t2 = series(o_t2_stock, k);
@@ -283,17 +290,17 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
 
         for (std::size_t i = 0; i < n; ++i) {
             // 1. Supply of US-designed accelerators.
-            const double g_p = units_g[i] * perf_g[i];
-            const double p_total = supply[i] * std::pow(g_p, kd);
-            const double e_us = perf0[i] * std::pow(perf_g[i], kd);
-            const double price = price0[i] / std::pow(pp_g[i], kd);
+            const double p_total = supply[i] * pw_supply[i];
+            const double e_us = perf0[i] * pw_perf[i];
+            const double price = price0[i] / pw_price[i];
             const double d_cn = cn_share[i] * p_total;
             const double d_t2 = t2_share[i] * p_total;
             const double d_us = p_total - d_cn - d_t2;
 
             // 2. What may be sold where.
             const double legal = std::min(d_cn, cap_cn);
-            const double lpp_share = lpp_share0[i] * std::pow(lpp_ratio, lpp_el[i]);
+            const double lpp_share =
+                lpp_at_reference ? lpp_share0[i] : lpp_share0[i] * std::pow(lpp_ratio, lpp_el[i]);
             const double small = lpp_share * d_t2;
             const double quota =
                 uncapped ? std::numeric_limits<double>::infinity() : capped[i] * cap_t2 + exempt;
@@ -304,7 +311,9 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
             const double sold_us = d_us + resold;
 
             // 3. Leakage to China, capped by China's unmet demand.
-            const double m = std::pow(enforcement, -enf_el[i]) * leak_mult;
+            const double m = enforcement_at_reference
+                                 ? leak_mult
+                                 : std::pow(enforcement, -enf_el[i]) * leak_mult;
             const double x_t2 = m * (leak[i] * (shipped_t2 - small) + lpp_leak[i] * small);
             const double x_us = m * direct_leak[i] * sold_us;
             const double x_raw = x_t2 + x_us;
@@ -323,7 +332,7 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
             const double avail = hbm[i] + hbm0[i] * std::pow(hbm_g[i], kd);
             const double chips_cn = std::min(logic, avail / hbm_per_chip[i]);
             hbm[i] = avail - hbm_per_chip[i] * chips_cn;
-            const double e_cn = cn_perf0[i] * std::pow(cn_perf_g[i], kd);
+            const double e_cn = cn_perf0[i] * pw_cn_perf[i];
             const double domestic = chips_cn * e_cn;
 
             // 5. Stocks, access, training runs.
@@ -336,7 +345,7 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
             const double run_scale = 1e6 * mfu_[i] * h100_flop_per_s * days[i] * seconds_per_day;
             const double c_us = us_f[i] * k_us[i] * run_scale;
             const double c_cn = cn_f[i] * usable * run_scale;
-            const double a = std::pow(algo[i], kd);
+            const double a = pw_algo[i];
 
             // 6. Money.
             const double revenue = price * (p_total - forgone) - fee * price * legal;
@@ -368,6 +377,15 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
             o_chips[i] = p_total / e_us;
             cum_x[i] += smuggled;
             cum_forgone[i] += o_forgone[i];
+        }
+        for (std::size_t i = 0; i < n; ++i) {
+            pw_supply[i] *= units_g[i] * perf_g[i];
+            pw_perf[i] *= perf_g[i];
+            pw_price[i] *= pp_g[i];
+            pw_chips[i] *= chips_g[i];
+            pw_hbm[i] *= hbm_g[i];
+            pw_cn_perf[i] *= cn_perf_g[i];
+            pw_algo[i] *= algo[i];
         }
     }
 

@@ -58,6 +58,28 @@ void LogHistogram::Side::add(const Side& other) {
 
 void LogHistogram::add(std::span<const double> values) {
     constexpr double tiny = std::numeric_limits<double>::min();
+    // Most columns hold only positive values (stocks, FLOP, prices): one min/max pass, one
+    // growth, then a shift and an increment per value.
+    double lo = std::numeric_limits<double>::infinity();
+    double hi = -std::numeric_limits<double>::infinity();
+    for (const double v : values) {
+        if (std::isfinite(v)) {
+            lo = std::min(lo, v);
+            hi = std::max(hi, v);
+        }
+    }
+    if (lo > hi)
+        return; // nothing finite
+    if (lo >= tiny && bits_ != exact_integers) {
+        positive_.grow_to(key(lo), key(hi));
+        const std::uint64_t first = positive_.first_key;
+        std::uint64_t* counts = positive_.counts.data();
+        const unsigned shift = 52u - bits_;
+        for (const double v : values)
+            if (std::isfinite(v))
+                ++counts[(std::bit_cast<std::uint64_t>(v) >> shift) - first];
+        return;
+    }
     std::uint64_t pos_lo = ~0ull, pos_hi = 0, neg_lo = ~0ull, neg_hi = 0;
     for (const double v : values) {
         if (!std::isfinite(v) || std::fabs(v) < tiny)
