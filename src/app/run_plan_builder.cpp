@@ -128,6 +128,44 @@ io::RootMetadata make_metadata(const config::Experiment& ex, const design::Desig
     m.config_resolved = ex.resolved.dump(2);
     for (const auto& [name, value] : design.facts())
         std::visit([&](const auto& v) { m.design.push_back({name, v}); }, value);
+    if (const auto* saltelli = dynamic_cast<const design::SaltelliDesign*>(&design)) {
+        m.design_runs.push_back(
+            {"role",
+             "role of the run: 0 = A, 1 = B, 2 + k = A with column k from B, 2 + d + k = B with "
+             "column k from A (k counts parameters from 0, in /config_resolved order)",
+             [saltelli](std::uint64_t first, std::span<std::int32_t> out) {
+                 for (std::size_t i = 0; i < out.size(); ++i)
+                     out[i] = static_cast<std::int32_t>(saltelli->role(first + i));
+             }});
+    }
+    if (const auto* morris = dynamic_cast<const design::MorrisDesign*>(&design)) {
+        m.design_runs.push_back(
+            {"moved_parameter",
+             "parameter (index from 0) this run moved relative to the previous run of its "
+             "trajectory; -1 for a trajectory's base point",
+             [morris](std::uint64_t first, std::span<std::int32_t> out) {
+                 for (std::size_t i = 0; i < out.size(); ++i) {
+                     const auto k = morris->moved_dimension(first + i);
+                     out[i] = k == morris->dimension() ? -1 : static_cast<std::int32_t>(k);
+                 }
+             }});
+        m.design_runs.push_back(
+            {"step_sign", "+1 or -1: direction of the move in the unit cube (0 for a base point)",
+             [morris](std::uint64_t first, std::span<std::int32_t> out) {
+                 for (std::size_t i = 0; i < out.size(); ++i) {
+                     const double step = morris->step(first + i);
+                     out[i] = step > 0 ? 1 : (step < 0 ? -1 : 0);
+                 }
+             }});
+    }
+    if (const auto* grid = dynamic_cast<const design::GridDesign*>(&design)) {
+        m.design_runs.push_back(
+            {"cell", "grid cell of the run (the first swept parameter varies slowest)",
+             [grid](std::uint64_t first, std::span<std::int32_t> out) {
+                 for (std::size_t i = 0; i < out.size(); ++i)
+                     out[i] = static_cast<std::int32_t>((first + i) % grid->cells());
+             }});
+    }
     if (!ex.correlations.empty()) {
         std::string text;
         for (const auto& c : ex.correlations)

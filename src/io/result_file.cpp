@@ -50,6 +50,33 @@ Hdf5Handle create_row_dataset(hid_t parent, const std::string& name, std::uint64
                       "creating dataset " + name);
 }
 
+/// A per-run int32 column filled piece by piece, so memory stays bounded for any N.
+void write_run_column(hid_t parent, const RootMetadata::RunColumn& column, std::uint64_t n_runs) {
+    const hsize_t n = n_runs;
+    auto space = h5_space(H5Screate_simple(1, &n, nullptr), "dataspace of " + column.name);
+    auto dcpl = h5_plist(H5Pcreate(H5P_DATASET_CREATE), "dataset creation list");
+    const hsize_t chunk = std::max<hsize_t>(1, std::min<hsize_t>(n, hsize_t{1} << 18));
+    check_h5(H5Pset_chunk(dcpl, 1, &chunk), "chunking " + column.name);
+    check_h5(H5Pset_deflate(dcpl, 1), "deflate of " + column.name);
+    auto ds = h5_dataset(H5Dcreate2(parent, column.name.c_str(), H5T_STD_I32LE, space, H5P_DEFAULT,
+                                    dcpl, H5P_DEFAULT),
+                         "creating /design/" + column.name);
+    std::vector<std::int32_t> buffer(static_cast<std::size_t>(chunk));
+    for (hsize_t first = 0; first < n; first += chunk) {
+        const hsize_t count = std::min<hsize_t>(chunk, n - first);
+        column.fill(first, std::span(buffer).first(static_cast<std::size_t>(count)));
+        auto file_space = h5_space(H5Dget_space(ds), "dataspace");
+        check_h5(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, &first, nullptr, &count, nullptr),
+                 "selecting runs");
+        auto mem_space = h5_space(H5Screate_simple(1, &count, nullptr), "memory dataspace");
+        check_h5(H5Dwrite(ds, H5T_NATIVE_INT32, mem_space, file_space, H5P_DEFAULT, buffer.data()),
+                 "writing /design/" + column.name);
+    }
+    write_attribute(ds, "description", column.description);
+    write_attribute(ds, "long_name", column.description);
+    write_attribute(ds, "units", std::string("1"));
+}
+
 void describe(hid_t object, const std::string& units, const std::string& description) {
     write_attribute(object, "units", units.empty() ? std::string("1") : units);
     write_attribute(object, "long_name", description);
@@ -84,6 +111,9 @@ void create_result_file(const std::string& path, const ResultLayout& layout,
     {
         auto design = create_group(file, "design");
         write_attributes(design, metadata.design);
+        if (layout.store_raw)
+            for (const auto& column : metadata.design_runs)
+                write_run_column(design, column, layout.n_samples);
     }
     Hdf5Handle time;
     if (!layout.years.empty()) {

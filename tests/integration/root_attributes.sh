@@ -40,5 +40,15 @@ assert s.attrs["n_samples"] == 320 and s["outputs/y"].shape == (320,)
 m = h5py.File(sys.argv[2], "r")
 assert m["design"].attrs["levels"] == 6 and m["design"].attrs["trajectories"] == 10
 assert m["outputs/y"].shape == (40,)
+role = s["design/role"][()]
+assert list(role[:10]) == [0, 1, 2, 3, 4, 0, 1, 2, 3, 4], role[:10]
+moved = m["design/moved_parameter"][()]
+assert list(moved[0::4]) == [-1] * 10 and sorted(moved[1:4]) == [0, 1, 2], moved[:8]
+# The moved parameter is the one whose value changed between consecutive runs.
+x = [m["inputs/x1"][()], m["inputs/x2"][()], m["inputs/x3"][()]]
+for run in range(1, 40):
+    if moved[run] >= 0:
+        changed = [k for k in range(3) if x[k][run] != x[k][run - 1]]
+        assert changed == [moved[run]], (run, changed, moved[run])
 print("/design records saltelli and morris")
 PY

@@ -3,6 +3,8 @@
 // that io/ depends only on core and stats (DESIGN.md).
 
 #include <cstdint>
+#include <functional>
+#include <span>
 #include <string>
 #include <utility>
 #include <variant>
@@ -67,6 +69,13 @@ struct RootMetadata {
     std::vector<std::pair<std::string, std::string>> included;
     /// Attributes of /design: what the sampling design is, so every point can be re-derived.
     std::vector<Attribute> design;
+    /// Per-run columns of /design (raw mode): the role of each run in its design, so that an
+    /// analysis finds A, B and A_B^k rows, or each elementary effect, without recomputing.
+    struct RunColumn {
+        std::string name, description;
+        std::function<void(std::uint64_t first, std::span<std::int32_t> out)> fill;
+    };
+    std::vector<RunColumn> design_runs;
 };
 
 } // namespace chiprace::io
