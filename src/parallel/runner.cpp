@@ -139,9 +139,15 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
         writer.emplace(partial, plan.layout, comm);
 
     Reduction reduction;
-    std::vector<stats::SketchSet> sketches(
-        static_cast<std::size_t>(threads),
-        stats::SketchSet(all_columns, plan.sketch_mantissa_bits));
+    // Integer-valued outputs (years) are counted exactly; the rest within the sketch's bound.
+    std::vector<unsigned> precision;
+    for (std::size_t g = 0; g < variants + contrasts; ++g)
+        for (const auto& o : plan.layout.outputs)
+            precision.insert(precision.end(), o.per_year ? plan.layout.years.size() : 1,
+                             o.integer_valued ? stats::LogHistogram::exact_integers
+                                              : plan.sketch_mantissa_bits);
+    std::vector<stats::SketchSet> sketches(static_cast<std::size_t>(threads),
+                                           stats::SketchSet(precision));
     const std::size_t round_rows = raw ? per_round * bs : 0;
     std::vector<double> round_inputs(raw ? d * round_rows : 0);
     std::vector<std::vector<double>> round_outputs(

@@ -24,4 +24,24 @@ summary = summary.assign_coords(time=root["time"].values, quantile_level=root["q
 median_2030 = float(summary["quantiles"].sel(time=2030, quantile_level=0.5))
 assert median_2030 < 0, median_2030  # nvidia narrows the gap against the Diffusion Rule
 print("xarray sees named dimensions; nvidia vs diffusion_rule gap 2030 median", median_2030)
+
+# The streaming quantiles are within their stated bound of the exact quantiles of the rows.
+import h5py
+import numpy as np
+f = h5py.File(path, "r")
+levels = f["quantile_level"][()]
+worst = 0.0
+for policy in f["policies"]:
+    for name, ds in f[f"policies/{policy}/outputs"].items():
+        rows = ds[()].reshape(ds.shape[0], -1)
+        q = f[f"policies/{policy}/summary/{name}/quantiles"]
+        bound = q.attrs["relative_error_bound"]
+        est = q[()].reshape(rows.shape[1], -1)
+        for c in range(rows.shape[1]):
+            col = rows[:, c][np.isfinite(rows[:, c])]
+            exact = np.quantile(col, levels, method="lower")
+            err = np.abs(est[c] - exact)
+            assert np.all(err <= bound * np.abs(exact) * (1 + 1e-12)), (policy, name, c, est[c], exact)
+            worst = max(worst, float(np.max(err / np.maximum(np.abs(exact), 1e-300))))
+print(f"quantile sketch: worst relative error {worst:.2e} within the bound {bound:.2e}")
 PY
