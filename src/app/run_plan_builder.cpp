@@ -1,6 +1,7 @@
 #include "chiprace/app/run_plan_builder.hpp"
 
 #include "chiprace/app/build_info.hpp"
+#include "chiprace/core/utc_time.hpp"
 #include "chiprace/design/grid_design.hpp"
 #include "chiprace/design/latin_hypercube_design.hpp"
 #include "chiprace/design/monte_carlo_design.hpp"
@@ -22,15 +23,6 @@ namespace {
 std::string hostname() {
     char buf[256] = {};
     gethostname(buf, sizeof buf - 1);
-    return buf;
-}
-
-std::string utc_now() {
-    const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
     return buf;
 }
 
@@ -102,7 +94,7 @@ io::RootMetadata make_metadata(const config::Experiment& ex, const design::Desig
     add("mpi_library", info.mpi_library);
     add("hdf5_library", info.hdf5_library);
     add("boost_version", info.boost);
-    add("created_utc", utc_now());
+    add("created_utc", utc_now_iso8601());
     add("host", hostname());
     add("command_line", command_line);
     add("experiment", ex.name);

@@ -267,14 +267,6 @@ std::optional<std::uint64_t> count_value(const toml::table& t, std::string_view 
     return static_cast<std::uint64_t>(v);
 }
 
-std::optional<double> number_of(const toml::node& node) {
-    if (node.is_integer())
-        return static_cast<double>(node.as_integer()->get());
-    if (node.is_floating_point())
-        return node.as_floating_point()->get();
-    return std::nullopt;
-}
-
 struct DistributionForm {
     std::string_view name;
     std::vector<std::string_view> keys;
@@ -414,7 +406,7 @@ std::optional<random::Parameter> parse_parameter(const toml::key& key, const tom
             }
             std::vector<double> list;
             for (std::size_t i = 0; i < a->size(); ++i) {
-                const auto x = number_of(*a->get(i));
+                const auto x = toml_number(*a->get(i));
                 if (!x) {
                     errors.add(diagnostic_at(*a->get(i),
                                              "parameter '" + name + "': " + std::string(k) + "[" +
@@ -427,7 +419,7 @@ std::optional<random::Parameter> parse_parameter(const toml::key& key, const tom
             lists.push_back(std::move(list));
             continue;
         }
-        const auto x = number_of(*v);
+        const auto x = toml_number(*v);
         if (!x) {
             errors.add(diagnostic_at(*v, "parameter '" + name + "': " + std::string(k) +
                                              " must be a number"));
@@ -654,7 +646,7 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
                 } else {
                     ex.output.quantiles.clear();
                     for (const auto& el : *arr) {
-                        const auto x = number_of(el);
+                        const auto x = toml_number(el);
                         if (!x || !(*x >= 0.0 && *x <= 1.0)) {
                             errors.add(diagnostic_at(el, "output.quantiles: each level must be a "
                                                          "number in [0, 1]"));
@@ -669,7 +661,7 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
                 }
             }
             if (const toml::node* r = out->get("quantile_relative_error")) {
-                const auto x = number_of(*r);
+                const auto x = toml_number(*r);
                 if (!x || !(*x >= 1e-5 && *x <= 0.25)) {
                     errors.add(diagnostic_at(*r, "output.quantile_relative_error must be a "
                                                  "number in [1e-5, 0.25]"));

@@ -45,14 +45,6 @@ LeverRule rule_of(Lever lever) {
     return {0, inf, false, false, ""};
 }
 
-std::optional<double> number_of(const toml::node& node) {
-    if (node.is_integer())
-        return static_cast<double>(node.as_integer()->get());
-    if (node.is_floating_point())
-        return node.as_floating_point()->get();
-    return std::nullopt;
-}
-
 bool in_range(double v, const LeverRule& r) {
     if (std::isnan(v))
         return false;
@@ -73,7 +65,7 @@ std::optional<std::vector<double>> lever_values(const toml::node& node, Lever le
         errors.add(diagnostic_at(n, where + " must be " + rule.meaning));
         return false;
     };
-    if (const auto v = number_of(node)) {
+    if (const auto v = toml_number(node)) {
         if (!check(node, *v))
             return std::nullopt;
         return std::vector<double>(years, *v);
@@ -104,7 +96,7 @@ std::optional<std::vector<double>> lever_values(const toml::node& node, Lever le
             ok = false;
             continue;
         }
-        const auto v = number_of(value);
+        const auto v = toml_number(value);
         if (!v) {
             errors.add(diagnostic_at(value, where + " in " + std::to_string(year) +
                                                 " must be a number or inf"));

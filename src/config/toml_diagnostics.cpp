@@ -29,6 +29,14 @@ Diagnostic diagnostic_at(const toml::key& key, std::string message) {
     return from_region(key.source(), std::move(message));
 }
 
+std::optional<double> toml_number(const toml::node& node) {
+    if (node.is_integer())
+        return static_cast<double>(node.as_integer()->get());
+    if (node.is_floating_point())
+        return node.as_floating_point()->get();
+    return std::nullopt;
+}
+
 std::size_t edit_distance(std::string_view a, std::string_view b) {
     std::vector<std::size_t> row(b.size() + 1);
     std::iota(row.begin(), row.end(), std::size_t{0});

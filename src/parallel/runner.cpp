@@ -1,6 +1,7 @@
 #include "chiprace/parallel/runner.hpp"
 
 #include "chiprace/core/diagnostic.hpp"
+#include "chiprace/core/utc_time.hpp"
 #include "chiprace/io/raw_row_writer.hpp"
 #include "chiprace/io/result_file.hpp"
 #include "chiprace/parallel/mpi_session.hpp"
@@ -78,16 +79,6 @@ std::vector<T> receive_vector(int source, int tag, MPI_Datatype type, MPI_Comm c
 
 constexpr int tag_moments = 101;
 constexpr int tag_sketches = 102;
-
-std::string utc_now() {
-    const auto now = std::chrono::system_clock::now();
-    const std::time_t t = std::chrono::system_clock::to_time_t(now);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
 
 } // namespace
 
@@ -299,7 +290,7 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
             report.seconds =
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
             const std::vector<io::Attribute> closing{
-                {"completed_utc", utc_now()},
+                {"completed_utc", utc_now_iso8601()},
                 {"wall_seconds", report.seconds},
                 {"n_non_finite", static_cast<std::int64_t>(report.non_finite_values)},
             };

@@ -16,6 +16,9 @@ Diagnostic diagnostic_at(const toml::node& node, std::string message);
 /// Same, at a key's position (for unknown or misplaced keys).
 Diagnostic diagnostic_at(const toml::key& key, std::string message);
 
+/// A TOML integer or float as a double; nothing for any other type.
+std::optional<double> toml_number(const toml::node& node);
+
 /// Levenshtein distance, for did-you-mean suggestions.
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
