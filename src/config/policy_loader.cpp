@@ -7,6 +7,7 @@
 #include <cmath>
 #include <map>
 #include <optional>
+#include <set>
 
 namespace chiprace::config {
 
@@ -133,11 +134,15 @@ std::vector<model::Policy> load_policies(const toml::table& policies,
 
     std::map<std::string, model::Policy, std::less<>> done;
     std::vector<std::string> in_progress;
+    std::set<std::string, std::less<>>
+        failed; // reported once, not again by each policy based on it
     // Resolves one policy (and, first, the one it is based on); nullopt after an error.
     auto resolve = [&](auto& self, const std::string& name,
                        const toml::node* mention) -> const model::Policy* {
         if (const auto it = done.find(name); it != done.end())
             return &it->second;
+        if (failed.count(name) != 0)
+            return nullptr;
         const toml::node* node = policies.get(name);
         if (node == nullptr || !node->is_table()) {
             std::vector<std::string_view> defined;
@@ -173,6 +178,7 @@ std::vector<model::Policy> load_policies(const toml::table& policies,
                 set.fill(true);
             } else {
                 ok = false;
+                set.fill(true); // the base's problem is reported; its levers are not missing here
             }
         }
         for (const auto& [key, value] : t) {
@@ -206,8 +212,10 @@ std::vector<model::Policy> load_policies(const toml::table& policies,
             }
         }
         in_progress.pop_back();
-        if (!ok)
+        if (!ok) {
+            failed.insert(name);
             return nullptr;
+        }
         return &done.emplace(name, std::move(policy)).first->second;
     };
 

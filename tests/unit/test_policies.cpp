@@ -75,6 +75,15 @@ TEST_CASE("a valid policy loads; based_on inherits levers") {
     CHECK_FALSE(ex.reference.has_value());
 }
 
+TEST_CASE("a broken base policy is reported once, not again by each policy based on it") {
+    std::string p = base_policy;
+    p.replace(p.find("cloud_kyc = 0"), 13, "cloud_kyc = 2");
+    const auto ds = errors_of(
+        header + p + "[policies.a]\nbased_on = \"base\"\n[policies.b]\nbased_on = \"base\"\n");
+    REQUIRE(ds.size() == 1);
+    CHECK(ds[0].message.find("cloud_kyc must be a share") != std::string::npos);
+}
+
 TEST_CASE("experiment.policies selects and orders; reference names one of them") {
     const std::string two = header + base_policy + "[policies.other]\nbased_on = \"base\"\n";
     const auto ex = load(two, {"experiment.policies=[\"other\"]"});
