@@ -212,7 +212,15 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
     // x^k for the yearly growth factors, carried by multiplication: pow() was a third of the
     // model's time, and k rounding steps differ from pow by a few ulp at most.
     std::vector<double> pw_supply(n, 1.0), pw_perf(n, 1.0), pw_price(n, 1.0), pw_chips(n, 1.0),
-        pw_hbm(n, 1.0), pw_cn_perf(n, 1.0), pw_algo(n, 1.0);
+        pw_hbm(n, 1.0), pw_cn_perf(n, 1.0), pw_algo(n, 1.0), pw_yield_gap(n, 1.0), pw_boost(n, 1.0),
+        yield_decay(n);
+    for (std::size_t i = 0; i < n; ++i)
+        yield_decay[i] = std::exp2(-1.0 / col(cn_yield_halflife)[i]);
+    // (1 + s·stringency)^k can be carried the same way while stringency stays put.
+    bool stringency_constant = true;
+    for (std::size_t k = 1; k < years; ++k)
+        stringency_constant = stringency_constant &&
+                              policy.at(Lever::stringency, k) == policy.at(Lever::stringency, 0);
 
     const double* supply = col(us_supply_2025);
     const double* units_g = col(us_units_growth);
@@ -237,7 +245,6 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
     const double* subst = col(induced_substitution);
     const double* yield0 = col(cn_yield_2025);
     const double* yield_max = col(cn_yield_max);
-    const double* yield_half = col(cn_yield_halflife);
     const double* hbm0 = col(cn_hbm_domestic_2025);
     const double* hbm_g = col(cn_hbm_growth);
     const double* hbm_per_chip = col(cn_hbm_per_chip);
@@ -325,11 +332,11 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
             const double add_cn_imports = legal + smuggled;
 
             // 4. China's domestic production, bound by logic dies or by HBM.
-            const double boost = std::pow(1.0 + subst[i] * stringency, kd);
-            const double yield =
-                yield_max[i] - (yield_max[i] - yield0[i]) * std::exp2(-kd / yield_half[i]);
-            const double logic = chips0[i] * std::pow(chips_g[i], kd) * boost * yield / yield0[i];
-            const double avail = hbm[i] + hbm0[i] * std::pow(hbm_g[i], kd);
+            const double boost =
+                stringency_constant ? pw_boost[i] : std::pow(1.0 + subst[i] * stringency, kd);
+            const double yield = yield_max[i] - (yield_max[i] - yield0[i]) * pw_yield_gap[i];
+            const double logic = chips0[i] * pw_chips[i] * boost * yield / yield0[i];
+            const double avail = hbm[i] + hbm0[i] * pw_hbm[i];
             const double chips_cn = std::min(logic, avail / hbm_per_chip[i]);
             hbm[i] = avail - hbm_per_chip[i] * chips_cn;
             const double e_cn = cn_perf0[i] * pw_cn_perf[i];
@@ -386,6 +393,8 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
             pw_hbm[i] *= hbm_g[i];
             pw_cn_perf[i] *= cn_perf_g[i];
             pw_algo[i] *= algo[i];
+            pw_yield_gap[i] *= yield_decay[i];
+            pw_boost[i] *= 1.0 + subst[i] * stringency;
         }
     }
 

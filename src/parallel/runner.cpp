@@ -182,7 +182,7 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
                     const model::InputBlock in(std::span<const double>(values).first(d * n), n);
                     auto accumulate = [&](std::size_t c, std::span<const double> col) {
                         leaf.columns[c] = stats::RunningMoments::of(col);
-                        sketches[tid].columns[c].add(col);
+                        sketches[tid].columns[c].add(col, leaf.columns[c].min, leaf.columns[c].max);
                     };
                     // Every policy meets the same sampled futures (common random numbers).
                     std::vector<model::OutputBlock> outs;

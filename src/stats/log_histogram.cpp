@@ -57,7 +57,6 @@ void LogHistogram::Side::add(const Side& other) {
 }
 
 void LogHistogram::add(std::span<const double> values) {
-    constexpr double tiny = std::numeric_limits<double>::min();
     // Most columns hold only positive values (stocks, FLOP, prices): one min/max pass, one
     // growth, then a shift and an increment per value.
     double lo = std::numeric_limits<double>::infinity();
@@ -68,6 +67,11 @@ void LogHistogram::add(std::span<const double> values) {
             hi = std::max(hi, v);
         }
     }
+    add(values, lo, hi);
+}
+
+void LogHistogram::add(std::span<const double> values, double lo, double hi) {
+    constexpr double tiny = std::numeric_limits<double>::min();
     if (lo > hi)
         return; // nothing finite
     if (lo >= tiny && bits_ != exact_integers) {

@@ -27,6 +27,9 @@ public:
 
     /// Adds the finite values; non-finite ones are skipped (RunningMoments counts them).
     void add(std::span<const double> values);
+    /// The same, when the caller already knows the smallest and largest finite value (the
+    /// moments pass does): saves a pass over the values.
+    void add(std::span<const double> values, double lo, double hi);
     void merge(const LogHistogram& other);
 
     [[nodiscard]] std::uint64_t count() const;
