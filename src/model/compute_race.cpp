@@ -213,7 +213,7 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
     // model's time, and k rounding steps differ from pow by a few ulp at most.
     std::vector<double> pw_supply(n, 1.0), pw_perf(n, 1.0), pw_price(n, 1.0), pw_chips(n, 1.0),
         pw_hbm(n, 1.0), pw_cn_perf(n, 1.0), pw_algo(n, 1.0), pw_yield_gap(n, 1.0), pw_boost(n, 1.0),
-        yield_decay(n);
+        yield_decay(n), lpp_factor(n), enforcement_factor(n);
     for (std::size_t i = 0; i < n; ++i)
         yield_decay[i] = std::exp2(-1.0 / col(cn_yield_halflife)[i]);
     // (1 + s·stringency)^k can be carried the same way while stringency stays put.
@@ -275,6 +275,15 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
         // The common lever values (threshold at the 2025 level, enforcement at 1) need no pow.
         const bool lpp_at_reference = lpp_ratio == 1.0;
         const bool enforcement_at_reference = enforcement == 1.0;
+        // A lever that changed since last year needs its per-sample powers recomputed; one
+        // that holds (every lever of the default policies) reuses them: the same bits, once.
+        if (k == 0 || policy.at(Lever::lpp_threshold, k) != policy.at(Lever::lpp_threshold, k - 1))
+            for (std::size_t i = 0; i < n; ++i)
+                lpp_factor[i] = lpp_at_reference ? 1.0 : std::pow(lpp_ratio, lpp_el[i]);
+        if (k == 0 || enforcement != policy.at(Lever::enforcement, k - 1))
+            for (std::size_t i = 0; i < n; ++i)
+                enforcement_factor[i] =
+                    enforcement_at_reference ? 1.0 : std::pow(enforcement, -enf_el[i]);
 
         double* o_us = series(o_us_stock, k);
         double* o_t2 = series(o_t2_stock, k);
@@ -307,7 +316,7 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
             // 2. What may be sold where.
             const double legal = std::min(d_cn, cap_cn);
             const double lpp_share =
-                lpp_at_reference ? lpp_share0[i] : lpp_share0[i] * std::pow(lpp_ratio, lpp_el[i]);
+                lpp_at_reference ? lpp_share0[i] : lpp_share0[i] * lpp_factor[i];
             const double small = lpp_share * d_t2;
             const double quota =
                 uncapped ? std::numeric_limits<double>::infinity() : capped[i] * cap_t2 + exempt;
@@ -318,9 +327,8 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
             const double sold_us = d_us + resold;
 
             // 3. Leakage to China, capped by China's unmet demand.
-            const double m = enforcement_at_reference
-                                 ? leak_mult
-                                 : std::pow(enforcement, -enf_el[i]) * leak_mult;
+            const double m =
+                enforcement_at_reference ? leak_mult : enforcement_factor[i] * leak_mult;
             const double x_t2 = m * (leak[i] * (shipped_t2 - small) + lpp_leak[i] * small);
             const double x_us = m * direct_leak[i] * sold_us;
             const double x_raw = x_t2 + x_us;
