@@ -4,6 +4,7 @@
 #include "chiprace/core/diagnostic.hpp"
 #include "chiprace/design/monte_carlo_design.hpp"
 #include "chiprace/random/gaussian_copula.hpp"
+#include "experiment_text.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -81,44 +82,29 @@ TEST_CASE("a matrix that is not positive definite is refused with a pair named")
     const auto f = std::get<random::GaussianCopula::Failure>(made);
     CHECK(f.second == 2);
 
-    const auto path = std::filesystem::temp_directory_path() /
-                      ("chiprace-copula-" + std::to_string(::getpid()) + ".toml");
-    std::ofstream(path) << "[experiment]\nname = \"c\"\nmodel = \"ishigami\"\nsamples = 10\n"
-                           "[parameters]\nx1 = { dist = \"uniform\", low = 0, high = 1 }\n"
-                           "x2 = { dist = \"uniform\", low = 0, high = 1 }\n"
-                           "x3 = { dist = \"uniform\", low = 0, high = 1 }\n"
-                           "[correlations]\nx1 = { x2 = 0.9, x3 = -0.9 }\nx2 = { x3 = 0.9 }\n";
     std::string message;
-    try {
-        (void)config::load_experiment(path.string());
-    } catch (const ConfigError& e) {
-        message = e.what();
-    }
-    std::filesystem::remove(path);
+    for (const auto& d : testing::config_errors(
+             "[experiment]\nname = \"c\"\nmodel = \"ishigami\"\nsamples = 10\n"
+             "[parameters]\nx1 = { dist = \"uniform\", low = 0, high = 1 }\n"
+             "x2 = { dist = \"uniform\", low = 0, high = 1 }\n"
+             "x3 = { dist = \"uniform\", low = 0, high = 1 }\n"
+             "[correlations]\nx1 = { x2 = 0.9, x3 = -0.9 }\nx2 = { x3 = 0.9 }\n"))
+        message += d.to_string();
     CHECK(message.find("not positive definite") != std::string::npos);
     CHECK(message.find("'x3'") != std::string::npos);
 }
 
 TEST_CASE("correlation config errors") {
     auto errors_of = [](const std::string& extra, const std::string& design = "mc") {
-        const auto path = std::filesystem::temp_directory_path() /
-                          ("chiprace-copula-e-" + std::to_string(::getpid()) + ".toml");
-        std::ofstream(path)
-            << "[experiment]\nname = \"c\"\nmodel = \"ishigami\"\nsamples = 10\n"
-               "design = \"" +
-                   design +
-                   "\"\n"
-                   "[parameters]\nx1 = { dist = \"uniform\", low = 0, high = 1 }\n"
-                   "x2 = { dist = \"uniform\", low = 0, high = 1 }\n"
-                   "x3 = { dist = \"uniform\", low = 0, high = 1 }\n[correlations]\n"
-            << extra;
         std::string message;
-        try {
-            (void)config::load_experiment(path.string());
-        } catch (const ConfigError& e) {
-            message = e.what();
-        }
-        std::filesystem::remove(path);
+        for (const auto& d : testing::config_errors(
+                 "[experiment]\nname = \"c\"\nmodel = \"ishigami\"\nsamples = 10\ndesign = \"" +
+                 design +
+                 "\"\n[parameters]\nx1 = { dist = \"uniform\", low = 0, high = 1 }\n"
+                 "x2 = { dist = \"uniform\", low = 0, high = 1 }\n"
+                 "x3 = { dist = \"uniform\", low = 0, high = 1 }\n[correlations]\n" +
+                 extra))
+            message += d.to_string();
         return message;
     };
     CHECK(errors_of("x1 = { x2 = 1.0 }\n").find("must be a number in (-1, 1)") !=

@@ -3,6 +3,7 @@
 #include "chiprace/config/experiment_loader.hpp"
 #include "chiprace/core/diagnostic.hpp"
 #include "chiprace/model/compute_race.hpp"
+#include "experiment_text.hpp"
 
 #include <doctest/doctest.h>
 #include <filesystem>
@@ -33,34 +34,14 @@ china_fee = 0
 
 std::vector<Diagnostic> errors_of(const std::string& text,
                                   const std::vector<std::string>& sets = {}) {
-    const auto path =
-        fs::temp_directory_path() / ("chiprace-policy-" + std::to_string(::getpid()) + ".toml");
-    std::ofstream(path) << text;
-    std::vector<Diagnostic> out;
-    try {
-        (void)config::load_experiment(path.string(), sets);
-    } catch (const ConfigError& e) {
-        out = e.diagnostics();
-    }
-    fs::remove(path);
-    return out;
-}
-
-bool mentions(const std::vector<Diagnostic>& ds, const std::string& needle) {
-    for (const auto& d : ds)
-        if (d.to_string().find(needle) != std::string::npos)
-            return true;
-    return false;
+    return testing::config_errors(text, sets);
 }
 
 config::Experiment load(const std::string& text, const std::vector<std::string>& sets = {}) {
-    const auto path =
-        fs::temp_directory_path() / ("chiprace-policy-ok-" + std::to_string(::getpid()) + ".toml");
-    std::ofstream(path) << text;
-    auto ex = config::load_experiment(path.string(), sets);
-    fs::remove(path);
-    return ex;
+    return testing::load_experiment_text(text, sets);
 }
+
+using testing::mentions;
 
 } // namespace
 
