@@ -1,5 +1,7 @@
 #include "chiprace/model/compute_race.hpp"
 
+#include "chiprace/numeric/elementary_functions.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -213,7 +215,7 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
     // model's time, and k rounding steps differ from pow by a few ulp at most.
     std::vector<double> pw_supply(n, 1.0), pw_perf(n, 1.0), pw_price(n, 1.0), pw_chips(n, 1.0),
         pw_hbm(n, 1.0), pw_cn_perf(n, 1.0), pw_algo(n, 1.0), pw_yield_gap(n, 1.0), pw_boost(n, 1.0),
-        yield_decay(n), lpp_factor(n), enforcement_factor(n);
+        yield_decay(n), lpp_factor(n), enforcement_factor(n), boost_now(n);
     for (std::size_t i = 0; i < n; ++i)
         yield_decay[i] = std::exp2(-1.0 / col(cn_yield_halflife)[i]);
     // (1 + s·stringency)^k can be carried the same way while stringency stays put.
@@ -285,6 +287,12 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
                 enforcement_factor[i] =
                     enforcement_at_reference ? 1.0 : std::pow(enforcement, -enf_el[i]);
 
+        // pow stays out of the main loop so that the loop vectorises.
+        if (!stringency_constant)
+            for (std::size_t i = 0; i < n; ++i)
+                boost_now[i] = std::pow(1.0 + subst[i] * stringency, kd);
+        const double* boost_k = stringency_constant ? pw_boost.data() : boost_now.data();
+
         double* o_us = series(o_us_stock, k);
         double* o_t2 = series(o_t2_stock, k);
         double* o_cn = series(o_cn_stock, k);
@@ -304,6 +312,9 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
         double* o_cost = series(o_cn_cost_multiplier, k);
         double* o_chips = series(o_us_chips, k);
 
+        // Every array is distinct (inputs, outputs and the carried state), which the compiler
+        // cannot prove on its own; vector and scalar code give the same bits (no contraction).
+#pragma omp simd
         for (std::size_t i = 0; i < n; ++i) {
             // 1. Supply of US-designed accelerators.
             const double p_total = supply[i] * pw_supply[i];
@@ -315,11 +326,10 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
 
             // 2. What may be sold where.
             const double legal = std::min(d_cn, cap_cn);
-            const double lpp_share =
-                lpp_at_reference ? lpp_share0[i] : lpp_share0[i] * lpp_factor[i];
+            const double lpp_share = lpp_share0[i] * lpp_factor[i]; // factor 1 exactly at reference
             const double small = lpp_share * d_t2;
-            const double quota =
-                uncapped ? std::numeric_limits<double>::infinity() : capped[i] * cap_t2 + exempt;
+            // Loads stay outside the selects: a load under a condition keeps the loop scalar.
+            const double quota = capped[i] * cap_t2 + exempt;
             const double shipped_t2 = uncapped ? d_t2 : small + std::min(d_t2 - small, quota);
             const double blocked = (d_t2 - shipped_t2) + (d_cn - legal);
             const double resold = realloc[i] * blocked;
@@ -327,8 +337,7 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
             const double sold_us = d_us + resold;
 
             // 3. Leakage to China, capped by China's unmet demand.
-            const double m =
-                enforcement_at_reference ? leak_mult : enforcement_factor[i] * leak_mult;
+            const double m = enforcement_factor[i] * leak_mult;
             const double x_t2 = m * (leak[i] * (shipped_t2 - small) + lpp_leak[i] * small);
             const double x_us = m * direct_leak[i] * sold_us;
             const double x_raw = x_t2 + x_us;
@@ -340,8 +349,7 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
             const double add_cn_imports = legal + smuggled;
 
             // 4. China's domestic production, bound by logic dies or by HBM.
-            const double boost =
-                stringency_constant ? pw_boost[i] : std::pow(1.0 + subst[i] * stringency, kd);
+            const double boost = boost_k[i];
             const double yield = yield_max[i] - (yield_max[i] - yield0[i]) * pw_yield_gap[i];
             const double logic = chips0[i] * pw_chips[i] * boost * yield / yield0[i];
             const double avail = hbm[i] + hbm0[i] * pw_hbm[i];
@@ -366,11 +374,9 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
             const double revenue = price * (p_total - forgone) - fee * price * legal;
             const double price_cn = cn_price0[i] / e_cn;
             const double cn_supply = legal + smuggled + domestic;
-            const double cost_cn = cn_supply == 0.0
-                                       ? price_cn
-                                       : (legal * price + smuggled * price * (1.0 + premium[i]) +
-                                          domestic * price_cn) /
-                                             cn_supply;
+            const double paid =
+                legal * price + smuggled * price * (1.0 + premium[i]) + domestic * price_cn;
+            const double cost_cn = cn_supply == 0.0 ? price_cn : paid / cn_supply;
 
             o_us[i] = k_us[i];
             o_t2[i] = k_t2[i];
@@ -393,6 +399,7 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
             cum_x[i] += smuggled;
             cum_forgone[i] += o_forgone[i];
         }
+#pragma omp simd
         for (std::size_t i = 0; i < n; ++i) {
             pw_supply[i] *= units_g[i] * perf_g[i];
             pw_perf[i] *= perf_g[i];
@@ -418,12 +425,14 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
         const double* e_us_next = series(o_us_effective_run, k == 0 ? 1 : k);
         double* gap = series(o_frontier_gap_years, k);
         const double year = static_cast<double>(years_[k]);
+        // numeric::log, unlike std::log, lets this loop vectorise.
+#pragma omp simd
         for (std::size_t i = 0; i < n; ++i) {
             const double growth = k == 0 ? e_us_next[i] / e_us[i] : e_us[i] / e_us_prev[i];
-            gap[i] = growth > 1.0 ? std::log(e_us[i] / e_cn[i]) / std::log(growth) : nan;
+            const double g = numeric::log(e_us[i] / e_cn[i]) / numeric::log(growth);
+            gap[i] = growth > 1.0 ? g : nan;
             // Walking backwards, the last year written is the first year below 1.
-            if (gap[i] < 1.0)
-                first_below[i] = year;
+            first_below[i] = gap[i] < 1.0 ? year : first_below[i];
         }
     }
     std::copy(cum_x.begin(), cum_x.end(), out.column(scalar0).begin());

@@ -36,15 +36,19 @@ void LogHistogram::Side::grow_to(std::uint64_t lo_key, std::uint64_t hi_key) {
     if (counts.empty()) {
         first_key = lo_key;
         counts.assign(hi_key - lo_key + 1, 0);
+        recent.assign(hi_key - lo_key + 1, 0);
         return;
     }
     const std::uint64_t last = first_key + counts.size() - 1;
     if (lo_key < first_key) {
         counts.insert(counts.begin(), first_key - lo_key, 0);
+        recent.insert(recent.begin(), first_key - lo_key, 0);
         first_key = lo_key;
     }
-    if (hi_key > last)
+    if (hi_key > last) {
         counts.resize(hi_key - first_key + 1, 0);
+        recent.resize(hi_key - first_key + 1, 0);
+    }
 }
 
 void LogHistogram::Side::add(const Side& other) {
@@ -53,7 +57,24 @@ void LogHistogram::Side::add(const Side& other) {
     grow_to(other.first_key, other.first_key + other.counts.size() - 1);
     const std::size_t off = other.first_key - first_key;
     for (std::size_t i = 0; i < other.counts.size(); ++i)
-        counts[off + i] += other.counts[i];
+        counts[off + i] += other.at(i);
+}
+
+void LogHistogram::Side::fold() {
+    for (std::size_t i = 0; i < counts.size(); ++i)
+        counts[i] += recent[i];
+    std::fill(recent.begin(), recent.end(), std::uint16_t{0});
+}
+
+void LogHistogram::reserve_recent(std::size_t n) {
+    if (n > max_recent)
+        throw std::logic_error("LogHistogram: more values in one add than a 16-bit bucket holds");
+    if (recent_values_ + n > max_recent) {
+        positive_.fold();
+        negative_.fold();
+        recent_values_ = 0;
+    }
+    recent_values_ += n;
 }
 
 void LogHistogram::add(std::span<const double> values) {
@@ -77,11 +98,16 @@ void LogHistogram::add(std::span<const double> values, double lo, double hi) {
     if (lo >= tiny && bits_ != exact_integers) {
         positive_.grow_to(key(lo), key(hi));
         const std::uint64_t first = positive_.first_key;
-        std::uint64_t* counts = positive_.counts.data();
+        std::uint16_t* counts = positive_.recent.data();
         const unsigned shift = 52u - bits_;
-        for (const double v : values)
-            if (std::isfinite(v))
-                ++counts[(std::bit_cast<std::uint64_t>(v) >> shift) - first];
+        for (std::size_t done = 0; done < values.size(); done += max_recent) {
+            const auto part =
+                values.subspan(done, std::min<std::size_t>(max_recent, values.size() - done));
+            reserve_recent(part.size());
+            for (const double v : part)
+                if (std::isfinite(v))
+                    ++counts[(std::bit_cast<std::uint64_t>(v) >> shift) - first];
+        }
         return;
     }
     std::uint64_t pos_lo = ~0ull, pos_hi = 0, neg_lo = ~0ull, neg_hi = 0;
@@ -103,15 +129,20 @@ void LogHistogram::add(std::span<const double> values, double lo, double hi) {
         positive_.grow_to(pos_lo, pos_hi);
     if (neg_lo <= neg_hi)
         negative_.grow_to(neg_lo, neg_hi);
-    for (const double v : values) {
-        if (!std::isfinite(v))
-            continue;
-        if (std::fabs(v) < tiny) {
-            ++zeros_;
-        } else if (v > 0) {
-            ++positive_.counts[key(v) - positive_.first_key];
-        } else {
-            ++negative_.counts[key(-v) - negative_.first_key];
+    for (std::size_t done = 0; done < values.size(); done += max_recent) {
+        const auto part =
+            values.subspan(done, std::min<std::size_t>(max_recent, values.size() - done));
+        reserve_recent(part.size());
+        for (const double v : part) {
+            if (!std::isfinite(v))
+                continue;
+            if (std::fabs(v) < tiny) {
+                ++zeros_;
+            } else if (v > 0) {
+                ++positive_.recent[key(v) - positive_.first_key];
+            } else {
+                ++negative_.recent[key(-v) - negative_.first_key];
+            }
         }
     }
 }
@@ -126,10 +157,9 @@ void LogHistogram::merge(const LogHistogram& other) {
 
 std::uint64_t LogHistogram::count() const {
     std::uint64_t n = zeros_;
-    for (const auto c : positive_.counts)
-        n += c;
-    for (const auto c : negative_.counts)
-        n += c;
+    for (const Side* s : {&positive_, &negative_})
+        for (std::size_t i = 0; i < s->counts.size(); ++i)
+            n += s->at(i);
     return n;
 }
 
@@ -144,7 +174,7 @@ double LogHistogram::quantile(double q, double lo, double hi) const {
     std::uint64_t seen = 0;
     // Ascending order of value: negatives from the largest magnitude down, zeros, positives.
     for (std::size_t i = negative_.counts.size(); i-- > 0;) {
-        seen += negative_.counts[i];
+        seen += negative_.at(i);
         if (seen > rank)
             return clamp(-bucket_midpoint(negative_.first_key + i));
     }
@@ -152,7 +182,7 @@ double LogHistogram::quantile(double q, double lo, double hi) const {
     if (seen > rank)
         return clamp(0.0);
     for (std::size_t i = 0; i < positive_.counts.size(); ++i) {
-        seen += positive_.counts[i];
+        seen += positive_.at(i);
         if (seen > rank)
             return clamp(bucket_midpoint(positive_.first_key + i));
     }
@@ -167,7 +197,8 @@ std::vector<std::uint64_t> LogHistogram::serialize() const {
     for (const Side* s : {&positive_, &negative_}) {
         out.push_back(s->first_key);
         out.push_back(s->counts.size());
-        out.insert(out.end(), s->counts.begin(), s->counts.end());
+        for (std::size_t i = 0; i < s->counts.size(); ++i)
+            out.push_back(s->at(i));
     }
     return out;
 }
@@ -189,6 +220,7 @@ LogHistogram LogHistogram::deserialize(std::span<const std::uint64_t> data) {
             fail();
         s->counts.assign(data.begin() + static_cast<std::ptrdiff_t>(pos),
                          data.begin() + static_cast<std::ptrdiff_t>(pos + len));
+        s->recent.assign(len, 0);
         pos += len;
     }
     return h;

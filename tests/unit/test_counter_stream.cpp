@@ -1,5 +1,7 @@
 #include "chiprace/random/counter_stream.hpp"
+#include "chiprace/random/uniform_block.hpp"
 
+#include <bit>
 #include <boost/random/normal_distribution.hpp>
 #include <boost/random/uniform_01.hpp>
 #include <doctest/doctest.h>
@@ -72,4 +74,32 @@ TEST_CASE("the stream works as an engine for Boost.Random's distributions") {
     const double x = u01(s);
     CHECK(x >= 0.0);
     CHECK(x < 1.0);
+}
+
+TEST_CASE("the block generator gives exactly the per-sample streams' uniforms") {
+    // Odd and even dimensions (the last block half used), a first index above 2^32 (both
+    // counter words), several purposes and substreams, and block lengths that leave vector
+    // remainders.
+    for (const std::size_t dimension :
+         {std::size_t{1}, std::size_t{2}, std::size_t{7}, std::size_t{41}}) {
+        for (const std::size_t n : {std::size_t{1}, std::size_t{13}, std::size_t{64}}) {
+            for (const std::uint64_t first : {std::uint64_t{0}, std::uint64_t{5'000'000'123}}) {
+                const std::uint64_t seed = 0x1234'5678'9abc'def0ull + first;
+                std::vector<double> block(dimension * n);
+                chiprace::random::uniform_open01_block(
+                    seed, first, n, chiprace::random::StreamPurpose::stratum_jitter, 3, dimension,
+                    block);
+                std::size_t mismatches = 0;
+                for (std::size_t i = 0; i < n; ++i) {
+                    chiprace::random::CounterStream s(
+                        seed, first + i, chiprace::random::StreamPurpose::stratum_jitter, 3);
+                    for (std::size_t j = 0; j < dimension; ++j)
+                        mismatches += std::bit_cast<std::uint64_t>(block[j * n + i]) !=
+                                      std::bit_cast<std::uint64_t>(s.uniform_open01());
+                }
+                CHECK_MESSAGE(mismatches == 0,
+                              "d = " << dimension << ", n = " << n << ", first = " << first);
+            }
+        }
+    }
 }

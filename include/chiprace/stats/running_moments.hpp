@@ -21,28 +21,57 @@ struct RunningMoments {
     double min = std::numeric_limits<double>::infinity();
     double max = -std::numeric_limits<double>::infinity();
 
-    /// Two passes over one block: more accurate than Welford's one-pass update, and the
-    /// loops vectorise.
+    /// Two passes over one block: more accurate than Welford's one-pass update. Each pass keeps
+    /// `lanes` partial sums, combined in a fixed order at the end: one running sum would be a
+    /// chain of dependent additions the compiler may not reorder, while independent lanes fill
+    /// the vector units. The order depends only on the block, never on the cut of the run.
     static RunningMoments of(std::span<const double> x) {
-        RunningMoments r;
-        double sum = 0.0;
-        for (const double v : x) {
-            if (std::isfinite(v)) {
-                ++r.count;
-                sum += v;
-                r.min = std::min(r.min, v);
-                r.max = std::max(r.max, v);
-            }
+        constexpr std::size_t lanes = 8;
+        constexpr double inf = std::numeric_limits<double>::infinity();
+        constexpr double largest = std::numeric_limits<double>::max();
+        double sum[lanes] = {}, lo[lanes], hi[lanes];
+        std::uint64_t finite[lanes] = {};
+        for (std::size_t j = 0; j < lanes; ++j) {
+            lo[j] = inf;
+            hi[j] = -inf;
         }
-        r.non_finite = x.size() - r.count;
+        const std::size_t n = x.size(), whole = n - n % lanes;
+        auto visit = [&](std::size_t j, double v) {
+            const bool ok = std::fabs(v) <= largest; // false for NaN and ±inf
+            finite[j] += ok ? 1 : 0;
+            sum[j] += ok ? v : 0.0;
+            lo[j] = std::min(lo[j], ok ? v : inf);
+            hi[j] = std::max(hi[j], ok ? v : -inf);
+        };
+        for (std::size_t i = 0; i < whole; i += lanes)
+            for (std::size_t j = 0; j < lanes; ++j)
+                visit(j, x[i + j]);
+        for (std::size_t i = whole; i < n; ++i)
+            visit(i - whole, x[i]);
+        RunningMoments r;
+        double total = 0.0;
+        for (std::size_t j = 0; j < lanes; ++j) {
+            r.count += finite[j];
+            total += sum[j];
+            r.min = std::min(r.min, lo[j]);
+            r.max = std::max(r.max, hi[j]);
+        }
+        r.non_finite = n - r.count;
         if (r.count == 0)
             return r;
-        r.mean = sum / static_cast<double>(r.count);
-        double m2 = 0.0;
-        for (const double v : x)
-            if (std::isfinite(v))
-                m2 += (v - r.mean) * (v - r.mean);
-        r.m2 = m2;
+        r.mean = total / static_cast<double>(r.count);
+        double m2[lanes] = {};
+        auto deviation = [&](std::size_t j, double v) {
+            const double d = std::fabs(v) <= largest ? v - r.mean : 0.0;
+            m2[j] += d * d;
+        };
+        for (std::size_t i = 0; i < whole; i += lanes)
+            for (std::size_t j = 0; j < lanes; ++j)
+                deviation(j, x[i + j]);
+        for (std::size_t i = whole; i < n; ++i)
+            deviation(i - whole, x[i]);
+        for (std::size_t j = 0; j < lanes; ++j)
+            r.m2 += m2[j];
         return r;
     }
 
