@@ -30,7 +30,8 @@ public:
     [[nodiscard]] std::size_t index_of(std::string_view name) const;
 
     /// unit and values are dimension() columns of n samples each (column j at j*n). Runs use
-    /// the fast quantiles (relative error < 2e-13 for beta, pert and gamma; see QuantileMethod).
+    /// the fast quantiles (relative error < 2e-13 for beta, pert and gamma, ~1e-15 in the normal
+    /// score for the normal family; see QuantileMethod).
     void to_values(std::span<const double> unit, std::size_t n, std::span<double> values,
                    QuantileMethod method = QuantileMethod::fast) const;
 
