@@ -153,10 +153,12 @@ log "scratch directory: $WORK; $NPROC cores ($CPU_MODEL); load average $LOAD_STA
 # ------------------------------------------------------------------ calibration
 # Sample counts such that one chiprace core runs >= ~6 s (the brief: >= 5 s per measurement).
 _o="$(run_chiprace "calibrate" env OMP_NUM_THREADS=1 "$CHIPRACE" run "$EXP" "${ONE_POLICY[@]}" \
-    --samples 50000 -o "$WORK/cal.h5" --force)"
+    --samples 300000 -o "$WORK/cal.h5" --force)"
 read -r _ CAL_RATE _ _ <<<"$_o"
 AUTO_N="$(awk -v r="$CAL_RATE" 'BEGIN {n = int(r * 6 / 50000 + 1) * 50000; if (n < 200000) n = 200000; print n}')"
-TP_N="${THROUGHPUT_SAMPLES:-$AUTO_N}"
+# The NumPy peer holds every output in memory (212 doubles per sample) for its exact
+# quantiles: 2e6 samples are 3.4 GB. Both sides of the throughput row use the same N.
+TP_N="${THROUGHPUT_SAMPLES:-$(( AUTO_N < 2000000 ? AUTO_N : 2000000 ))}"
 PAR_N="${PAR_SAMPLES:-$AUTO_N}"
 log "calibration: $CAL_RATE samples/s on one core -> $TP_N samples per throughput run, $PAR_N per parallel run"
 
