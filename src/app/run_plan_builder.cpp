@@ -73,6 +73,17 @@ io::ResultLayout make_layout(const config::Experiment& ex, std::uint64_t runs) {
         const auto name = ex.model->variant_name(v);
         layout.variant_groups.push_back(name.empty() ? std::string{} : "policies/" + name);
     }
+    if (ex.sensitivity.enabled) {
+        io::SensitivityLayout s;
+        s.method = ex.design == "morris" ? io::SensitivityLayout::Method::morris
+                                         : io::SensitivityLayout::Method::sobol;
+        s.confidence_level = ex.sensitivity.confidence_level;
+        s.bootstrap_replicates = ex.sensitivity.bootstrap;
+        s.outputs = ex.sensitivity.outputs;
+        s.years = ex.sensitivity.years;
+        s.group_runs = ex.sensitivity.group_runs;
+        layout.sensitivity = s;
+    }
     return layout;
 }
 
@@ -182,6 +193,7 @@ parallel::RunPlan make_run_plan(const config::Experiment& ex, const design::Desi
     plan.copula = ex.copula.get();
     plan.samples = design.run_count();
     plan.block_size = ex.block_size;
+    plan.seed = ex.seed;
     plan.sketch_mantissa_bits = ex.output.sketch_mantissa_bits;
     plan.layout = make_layout(ex, design.run_count());
     if (ex.reference) {

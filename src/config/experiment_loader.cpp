@@ -4,6 +4,7 @@
 #include "chiprace/config/design_options.hpp"
 #include "chiprace/config/model_factory.hpp"
 #include "chiprace/config/overrides.hpp"
+#include "chiprace/config/sensitivity_options.hpp"
 #include "chiprace/config/toml_diagnostics.hpp"
 
 #include <algorithm>
@@ -43,8 +44,9 @@ struct Document {
     toml::table table;
 };
 
-constexpr std::array<std::string_view, 7> top_level_keys{
-    "experiment", "model", "parameters", "policies", "design", "correlations", "output"};
+constexpr std::array<std::string_view, 8> top_level_keys{"experiment", "model",      "parameters",
+                                                         "policies",   "design",     "correlations",
+                                                         "output",     "sensitivity"};
 constexpr std::array<std::string_view, 10> experiment_keys{
     "name",    "model",      "samples",     "seed",     "design",
     "include", "block_size", "description", "policies", "reference"};
@@ -719,6 +721,7 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
             ex.reference = built.reference;
         model_resolved = std::move(built.resolved_settings);
     }
+    read_sensitivity_options(root, ex, errors);
     errors.throw_if_any();
 
     // The resolved experiment: what the run used, with every default filled in.
@@ -750,6 +753,7 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
                    {"compression", ex.output.compression},
                    {"precision", ex.output.single_precision ? "float32" : "float64"},
                    {"sketch_mantissa_bits", ex.output.sketch_mantissa_bits}};
+    j["sensitivity"] = sensitivity_json(ex);
     j["correlations"] = nlohmann::json::array();
     for (const auto& c : ex.correlations)
         j["correlations"].push_back(

@@ -1,5 +1,8 @@
 #include "chiprace/io/hdf5_write.hpp"
 
+#include <algorithm>
+#include <cstring>
+
 namespace chiprace::io {
 
 void set_hdf5_error_printing(bool enabled) {
@@ -193,6 +196,46 @@ std::string read_string_dataset(hid_t parent, const std::string& name) {
     check_h5(H5Dread(ds, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, &ptr), "reading dataset " + name);
     std::string out = ptr ? ptr : "";
     H5free_memory(ptr);
+    return out;
+}
+
+void write_string_array(hid_t parent, const std::string& name,
+                        std::span<const std::string> values) {
+    std::size_t width = 1;
+    for (const auto& v : values)
+        width = std::max(width, v.size() + 1);
+    std::vector<char> packed(width * std::max<std::size_t>(1, values.size()), '\0');
+    for (std::size_t i = 0; i < values.size(); ++i)
+        std::copy(values[i].begin(), values[i].end(),
+                  packed.begin() + static_cast<std::ptrdiff_t>(i * width));
+    auto type = fixed_string_type(width);
+    const hsize_t n = values.size();
+    auto space = h5_space(H5Screate_simple(1, &n, nullptr), "dataspace of " + name);
+    auto ds = h5_dataset(
+        H5Dcreate2(parent, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+        "creating " + name);
+    if (n > 0)
+        check_h5(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, packed.data()),
+                 "writing " + name);
+}
+
+std::vector<std::string> read_string_array(hid_t parent, const std::string& name) {
+    auto ds = h5_dataset(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), "opening " + name);
+    auto type = h5_type(H5Dget_type(ds), "type of " + name);
+    if (H5Tget_class(type) != H5T_STRING || H5Tis_variable_str(type) > 0)
+        throw RuntimeFailure(name + " is not an array of fixed-length strings");
+    const std::size_t width = H5Tget_size(type);
+    auto space = h5_space(H5Dget_space(ds), "dataspace of " + name);
+    const auto n = static_cast<std::size_t>(H5Sget_simple_extent_npoints(space));
+    std::vector<char> packed(width * std::max<std::size_t>(1, n), '\0');
+    if (n > 0)
+        check_h5(H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, packed.data()),
+                 "reading " + name);
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < n; ++i) {
+        const char* p = packed.data() + i * width;
+        out.emplace_back(p, strnlen(p, width));
+    }
     return out;
 }
 

@@ -2,11 +2,16 @@
 
 #include "chiprace/core/diagnostic.hpp"
 #include "chiprace/core/utc_time.hpp"
+#include "chiprace/design/morris_design.hpp"
 #include "chiprace/io/raw_row_writer.hpp"
 #include "chiprace/io/result_file.hpp"
+#include "chiprace/io/sensitivity_writer.hpp"
 #include "chiprace/parallel/mpi_session.hpp"
+#include "chiprace/random/uniform_block.hpp"
+#include "chiprace/stats/block_sums.hpp"
 #include "chiprace/stats/column_summary.hpp"
 #include "chiprace/stats/dyadic_reduction.hpp"
+#include "chiprace/stats/interval.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -20,7 +25,7 @@ namespace chiprace::parallel {
 
 namespace {
 
-using Reduction = stats::DyadicReduction<stats::MomentsBlock>;
+using Reduction = stats::DyadicReduction<stats::BlockSums>;
 
 struct BlockRange {
     std::uint64_t first = 0, end = 0;
@@ -60,7 +65,7 @@ std::vector<Reduction::Node> unpack(std::span<const double> data) {
         if (len > data.size() - pos)
             throw RuntimeFailure("corrupt reduction message");
         pieces.push_back({{static_cast<std::uint32_t>(level), index},
-                          stats::MomentsBlock::deserialize(data.subspan(pos, len))});
+                          stats::BlockSums::deserialize(data.subspan(pos, len))});
         pos += len;
     }
     return pieces;
@@ -139,6 +144,59 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
                                               : plan.sketch_mantissa_bits);
     std::vector<stats::SketchSet> sketches(static_cast<std::size_t>(threads),
                                            stats::SketchSet(precision));
+    // Sensitivity: the analysed columns of every group (variants, then contrasts), the shift
+    // that keeps Sobol' sums well conditioned, and the Morris steps.
+    const auto& sens = plan.layout.sensitivity;
+    std::vector<std::size_t> targets; // columns within a group
+    std::vector<double> shift;        // per group and target: f at run 0
+    std::size_t group_runs = 1, replicates = 0;
+    const design::MorrisDesign* morris = nullptr;
+    if (sens) {
+        for (const std::size_t k : sens->outputs) {
+            if (!plan.layout.outputs[k].per_year) {
+                targets.push_back(plan.layout.column_of(k, 0));
+                continue;
+            }
+            for (const int year : sens->years) {
+                const auto it = std::find(plan.layout.years.begin(), plan.layout.years.end(), year);
+                targets.push_back(plan.layout.column_of(
+                    k, static_cast<std::size_t>(it - plan.layout.years.begin())));
+            }
+        }
+        group_runs = sens->group_runs;
+        replicates = sens->bootstrap_replicates;
+        if (bs % group_runs != 0 || plan.samples % group_runs != 0)
+            throw std::logic_error("runner: blocks must hold whole sensitivity groups");
+        if (sens->method == io::SensitivityLayout::Method::morris) {
+            morris = dynamic_cast<const design::MorrisDesign*>(plan.design);
+            if (morris == nullptr)
+                throw std::logic_error("runner: Morris sums need the Morris design");
+        } else {
+            // f(A) of base point 0, evaluated by every rank: the same shift for any cut.
+            std::vector<double> unit(d), values(d), y(variants * columns);
+            plan.design->unit_points(0, 1, unit);
+            if (plan.copula != nullptr)
+                plan.copula->apply(unit, 1);
+            plan.parameters->to_values(unit, 1, values);
+            plan.design->fixed_values(0, 1, values);
+            const model::InputBlock in(values, 1);
+            for (std::size_t v = 0; v < variants; ++v) {
+                model::OutputBlock out(std::span<double>(y).subspan(v * columns, columns), 1);
+                model.evaluate(v, in, out);
+            }
+            for (std::size_t g = 0; g < variants + contrasts; ++g)
+                for (const std::size_t c : targets) {
+                    const double value =
+                        g < variants ? y[g * columns + c]
+                                     : y[plan.contrasts[g - variants].first * columns + c] -
+                                           y[plan.contrasts[g - variants].second * columns + c];
+                    // A non-finite f at run 0 would poison every sum: no shift then.
+                    shift.push_back(std::isfinite(value) ? value : 0.0);
+                }
+        }
+    }
+    const std::size_t analysed = targets.size() * (variants + contrasts);
+
     const std::size_t round_rows = raw ? per_round * bs : 0;
     std::vector<double> round_inputs(raw ? d * round_rows : 0);
     std::vector<std::vector<double>> round_outputs(
@@ -150,7 +208,7 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
         const std::uint64_t n_blocks = e - s;
         const std::uint64_t first_row = s * bs;
         const std::uint64_t rows = n_blocks ? std::min(plan.samples, e * bs) - first_row : 0;
-        std::vector<stats::MomentsBlock> leaves(n_blocks);
+        std::vector<stats::BlockSums> leaves(n_blocks);
         std::exception_ptr failure;
         std::mutex failure_lock;
 
@@ -158,7 +216,9 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
         {
             const auto tid = static_cast<std::size_t>(omp_get_thread_num());
             std::vector<double> unit(d * bs), values(d * bs), outputs(variants * columns * bs),
-                difference(bs);
+                difference(bs), weights(replicates * (bs / group_runs)), weight(replicates),
+                f_ab(d), steps(d * (bs / group_runs));
+            std::vector<std::size_t> moved(d * (bs / group_runs));
 #pragma omp for schedule(static)
             for (std::uint64_t k = 0; k < n_blocks; ++k) {
                 try {
@@ -178,11 +238,12 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
                                             static_cast<std::ptrdiff_t>(j * rows + offset));
                     }
                     auto& leaf = leaves[k];
-                    leaf.columns.resize(all_columns);
+                    leaf.moments.columns.resize(all_columns);
                     const model::InputBlock in(std::span<const double>(values).first(d * n), n);
                     auto accumulate = [&](std::size_t c, std::span<const double> col) {
-                        leaf.columns[c] = stats::RunningMoments::of(col);
-                        sketches[tid].columns[c].add(col, leaf.columns[c].min, leaf.columns[c].max);
+                        auto& m = leaf.moments.columns[c];
+                        m = stats::RunningMoments::of(col);
+                        sketches[tid].columns[c].add(col, m.min, m.max);
                     };
                     // Every policy meets the same sampled futures (common random numbers).
                     std::vector<model::OutputBlock> outs;
@@ -207,6 +268,59 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
                                 difference[i] = a[i] - b[i];
                             accumulate((variants + p) * columns + c,
                                        std::span<const double>(difference).first(n));
+                        }
+                    }
+                    if (sens) {
+                        const std::size_t groups_here = n / group_runs;
+                        const std::uint64_t first_group = start / group_runs;
+                        // Poisson(1) weights from the (seed, group, replicate) stream.
+                        random::uniform_open01_block(plan.seed, first_group, groups_here,
+                                                     random::StreamPurpose::bootstrap, 0,
+                                                     replicates, weights);
+                        for (std::size_t i = 0; i < replicates * groups_here; ++i)
+                            weights[i] = stats::poisson1_from_uniform(weights[i]);
+                        if (morris != nullptr)
+                            for (std::size_t j = 0; j < groups_here; ++j)
+                                for (std::size_t i = 0; i < d; ++i) {
+                                    const std::uint64_t run = start + j * group_runs + i + 1;
+                                    moved[j * d + i] = morris->moved_dimension(run);
+                                    steps[j * d + i] = morris->step(run);
+                                }
+                        if (morris != nullptr)
+                            leaf.morris.assign(analysed, stats::MorrisSums(d, replicates));
+                        else
+                            leaf.sobol.assign(analysed, stats::SobolSums(d, replicates));
+                        for (std::size_t g = 0; g < variants + contrasts; ++g) {
+                            for (std::size_t t = 0; t < targets.size(); ++t) {
+                                const std::size_t c = targets[t], slot = g * targets.size() + t;
+                                std::span<const double> col;
+                                if (g < variants) {
+                                    col = outs[g].column(c);
+                                } else {
+                                    const auto [v, ref] = plan.contrasts[g - variants];
+                                    const auto a = outs[v].column(c), b = outs[ref].column(c);
+                                    for (std::size_t i = 0; i < n; ++i)
+                                        difference[i] = a[i] - b[i];
+                                    col = std::span<const double>(difference).first(n);
+                                }
+                                for (std::size_t j = 0; j < groups_here; ++j) {
+                                    for (std::size_t r = 0; r < replicates; ++r)
+                                        weight[r] = weights[r * groups_here + j];
+                                    const double* f = col.data() + j * group_runs;
+                                    if (morris != nullptr) {
+                                        leaf.morris[slot].add(
+                                            std::span(f, d + 1),
+                                            std::span<const std::size_t>(moved).subspan(j * d, d),
+                                            std::span<const double>(steps).subspan(j * d, d),
+                                            weight);
+                                        continue;
+                                    }
+                                    const double s0 = shift[slot];
+                                    for (std::size_t q = 0; q < d; ++q)
+                                        f_ab[q] = f[2 + q] - s0;
+                                    leaf.sobol[slot].add(f[0] - s0, f[1] - s0, f_ab, weight);
+                                }
+                            }
                         }
                     }
                 } catch (...) {
@@ -270,7 +384,7 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
             for (std::size_t v = 0; v < variants; ++v) {
                 io::SummaryGroup g{plan.layout.variant_groups[v], {}};
                 for (std::size_t c = 0; c < columns; ++c) {
-                    const auto& m = merged->columns[v * columns + c];
+                    const auto& m = merged->moments.columns[v * columns + c];
                     report.non_finite_values += m.non_finite;
                     g.columns.push_back(stats::summarize(m, sketches[0].columns[v * columns + c],
                                                          plan.layout.quantile_levels));
@@ -281,7 +395,7 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
                 io::SummaryGroup g{plan.layout.contrast_groups[p], {}};
                 for (std::size_t c = 0; c < columns; ++c) {
                     const std::size_t col = (variants + p) * columns + c;
-                    g.columns.push_back(stats::summarize(merged->columns[col],
+                    g.columns.push_back(stats::summarize(merged->moments.columns[col],
                                                          sketches[0].columns[col],
                                                          plan.layout.quantile_levels));
                 }
@@ -295,6 +409,25 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
                 {"n_non_finite", static_cast<std::int64_t>(report.non_finite_values)},
             };
             io::write_summaries(partial, plan.layout, groups, closing);
+            if (sens) {
+                const std::size_t per_group = targets.size();
+                std::vector<io::SensitivityGroup> results;
+                for (std::size_t g = 0; g < variants + contrasts; ++g) {
+                    io::SensitivityGroup r;
+                    r.group = g < variants ? plan.layout.variant_groups[g]
+                                           : plan.layout.contrast_groups[g - variants];
+                    for (std::size_t t = 0; t < per_group; ++t) {
+                        const std::size_t slot = g * per_group + t;
+                        if (morris != nullptr)
+                            r.morris.push_back(
+                                merged->morris[slot].estimate(sens->confidence_level));
+                        else
+                            r.sobol.push_back(merged->sobol[slot].estimate(sens->confidence_level));
+                    }
+                    results.push_back(std::move(r));
+                }
+                io::write_sensitivity(partial, plan.layout, results);
+            }
             io::publish_result_file(partial, plan.output_path);
         } catch (const std::exception& e) {
             finish_error = e.what();

@@ -36,6 +36,16 @@ struct DesignOptions {
     std::vector<std::pair<std::string, std::vector<double>>> grid; // grid: swept parameters
 };
 
+/// [sensitivity]: which outputs a saltelli (Sobol' indices) or morris design analyses.
+struct SensitivitySettings {
+    bool enabled = false;             // the design is saltelli or morris
+    std::vector<std::size_t> outputs; // indices into model->outputs()
+    std::vector<int> years;           // analysed years of per-year outputs
+    double confidence_level = 0.95;
+    std::uint64_t bootstrap = 100; // Poisson-bootstrap replicates
+    std::uint64_t group_runs = 1;  // runs per base point or trajectory
+};
+
 struct Experiment {
     std::string name;
     std::string description;
@@ -56,6 +66,7 @@ struct Experiment {
     std::uint64_t block_size = 1024;
     random::ParameterSpace parameters;
     OutputSettings output;
+    SensitivitySettings sensitivity;
     std::shared_ptr<const model::Model> model;
     /// Variant index of [experiment] reference: every other policy is contrasted with it.
     std::optional<std::size_t> reference;

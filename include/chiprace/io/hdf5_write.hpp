@@ -29,6 +29,9 @@ void write_dataset(hid_t parent, const std::string& name, std::span<const std::i
 void write_dataset(hid_t parent, const std::string& name, std::span<const std::uint64_t> data,
                    std::span<const hsize_t> dims);
 
+/// A one-dimensional dataset of fixed-length UTF-8 strings (names along an axis).
+void write_string_array(hid_t parent, const std::string& name, std::span<const std::string> values);
+std::vector<std::string> read_string_array(hid_t parent, const std::string& name);
 std::string read_string_attribute(hid_t object, const std::string& name);
 std::int64_t read_int_attribute(hid_t object, const std::string& name);
 bool has_attribute(hid_t object, const std::string& name);

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
@@ -32,6 +33,20 @@ struct Attribute {
     AttributeValue value;
 };
 
+/// What sensitivity analysis the run computes (from a saltelli or morris design).
+struct SensitivityLayout {
+    enum class Method { sobol, morris };
+    Method method = Method::sobol;
+    double confidence_level = 0.95;
+    std::size_t bootstrap_replicates = 100;
+    std::vector<std::size_t> outputs; // indices into ResultLayout::outputs
+    std::vector<int> years;           // per-year outputs: the years analysed (a subset of years)
+    std::uint64_t group_runs = 1;     // runs per base point (Sobol') or trajectory (Morris)
+    [[nodiscard]] const char* method_name() const {
+        return method == Method::sobol ? "sobol" : "morris";
+    }
+};
+
 struct ResultLayout {
     std::uint64_t n_samples = 0;
     bool store_raw = true;
@@ -47,12 +62,21 @@ struct ResultLayout {
     /// Paired differences (policy − reference, per sample): "contrasts/<a>_vs_<b>". Summaries
     /// only; the per-sample differences follow from the stored outputs.
     std::vector<std::string> contrast_groups;
+    /// Sensitivity indices per group (variants, then contrasts), when the design allows them.
+    std::optional<SensitivityLayout> sensitivity;
 
     [[nodiscard]] std::size_t columns_per_variant() const {
         std::size_t c = 0;
         for (const auto& o : outputs)
             c += o.per_year ? years.size() : 1;
         return c;
+    }
+    /// Column of output k in year index t (t ignored for scalar outputs), within one group.
+    [[nodiscard]] std::size_t column_of(std::size_t k, std::size_t t) const {
+        std::size_t c = 0;
+        for (std::size_t i = 0; i < k; ++i)
+            c += outputs[i].per_year ? years.size() : 1;
+        return outputs[k].per_year ? c + t : c;
     }
     /// "/outputs/y" or "/policies/p/outputs/y"
     [[nodiscard]] static std::string join(const std::string& group, const std::string& rest) {

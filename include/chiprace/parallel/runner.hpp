@@ -29,6 +29,7 @@ struct RunPlan {
     const random::GaussianCopula* copula = nullptr; // rank correlations, or none
     std::uint64_t samples = 0;
     std::uint64_t block_size = 1024;
+    std::uint64_t seed = 0; // keys the bootstrap weights of sensitivity analysis
     unsigned sketch_mantissa_bits = 8;
     /// (variant, reference variant) per contrast, in the order of layout.contrast_groups.
     std::vector<std::pair<std::size_t, std::size_t>> contrasts;

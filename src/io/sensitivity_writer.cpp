@@ -1,0 +1,168 @@
+#include "chiprace/io/sensitivity_writer.hpp"
+
+#include "chiprace/io/hdf5_write.hpp"
+
+#include <hdf5_hl.h>
+#include <stdexcept>
+
+namespace chiprace::io {
+
+namespace {
+
+/// (d) or (d, T) row-major from per-year vectors of length d.
+struct Table {
+    std::vector<double> values;
+    std::vector<hsize_t> dims;
+};
+
+Table table(std::size_t d, std::size_t years, bool per_year,
+            const std::function<double(std::size_t year, std::size_t k)>& at) {
+    Table t;
+    const std::size_t columns = per_year ? years : 1;
+    t.values.resize(d * columns);
+    for (std::size_t k = 0; k < d; ++k)
+        for (std::size_t y = 0; y < columns; ++y)
+            t.values[k * columns + y] = at(y, k);
+    t.dims = per_year ? std::vector<hsize_t>{d, years} : std::vector<hsize_t>{d};
+    return t;
+}
+
+void attach_scales(hid_t ds, hid_t parameter, hid_t year, bool per_year, const std::string& what) {
+    check_h5(H5DSattach_scale(ds, parameter, 0), "attaching /parameter to " + what);
+    if (per_year)
+        check_h5(H5DSattach_scale(ds, year, 1), "attaching /sensitivity_year to " + what);
+}
+
+} // namespace
+
+void write_sensitivity(const std::string& path, const ResultLayout& layout,
+                       const std::vector<SensitivityGroup>& groups) {
+    if (!layout.sensitivity)
+        return;
+    const auto& sens = *layout.sensitivity;
+    const bool sobol = sens.method == SensitivityLayout::Method::sobol;
+    auto file = h5_file(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), "opening " + path);
+
+    std::vector<std::string> names;
+    for (const auto& in : layout.inputs)
+        names.push_back(in.name);
+    const std::size_t d = names.size();
+    write_string_array(file, "parameter", names);
+    auto parameter = h5_dataset(H5Dopen2(file, "parameter", H5P_DEFAULT), "opening /parameter");
+    check_h5(H5DSset_scale(parameter, "parameter"), "making /parameter a dimension scale");
+    write_attribute(parameter, "long_name",
+                    std::string("uncertain parameter (the order of /inputs and /config_resolved)"));
+    Hdf5Handle year;
+    const std::size_t n_years = sens.years.size();
+    if (n_years > 0) {
+        std::vector<std::int64_t> ys(sens.years.begin(), sens.years.end());
+        const hsize_t t = ys.size();
+        write_dataset(file, "sensitivity_year", std::span<const std::int64_t>(ys),
+                      std::span(&t, 1));
+        year = h5_dataset(H5Dopen2(file, "sensitivity_year", H5P_DEFAULT),
+                          "opening /sensitivity_year");
+        check_h5(H5DSset_scale(year, "sensitivity_year"), "making a dimension scale");
+        write_attribute(year, "units", std::string("year"));
+    }
+
+    for (const auto& group : groups) {
+        std::size_t slot = 0;
+        for (const std::size_t k : sens.outputs) {
+            const auto& out = layout.outputs[k];
+            const bool per_year = out.per_year;
+            const std::size_t columns = per_year ? n_years : 1;
+            const std::string where = ResultLayout::join(group.group, "sensitivity/" + out.name);
+            auto g = require_group(file, where);
+            write_attribute(g, "method", std::string(sens.method_name()));
+            write_attribute(g, "confidence_level", sens.confidence_level);
+            write_attribute(g, "bootstrap_replicates",
+                            static_cast<std::int64_t>(sens.bootstrap_replicates));
+            auto put = [&](const char* name, const Table& t, const std::string& description) {
+                write_dataset(g, name, std::span<const double>(t.values), t.dims);
+                auto ds = h5_dataset(H5Dopen2(g, name, H5P_DEFAULT), "opening " + where);
+                write_attribute(ds, "description", description);
+                attach_scales(ds, parameter, year, per_year, where + "/" + name);
+            };
+            auto per_column = [&](const char* name, const std::vector<double>& v,
+                                  const std::string& units, const std::string& description) {
+                std::vector<hsize_t> dims;
+                if (per_year)
+                    dims.push_back(columns);
+                write_dataset(g, name, std::span<const double>(v), dims);
+                auto ds = h5_dataset(H5Dopen2(g, name, H5P_DEFAULT), "opening " + where);
+                write_attribute(ds, "units", units);
+                write_attribute(ds, "description", description);
+                if (per_year)
+                    check_h5(H5DSattach_scale(ds, year, 0), "attaching /sensitivity_year");
+            };
+            if (sobol) {
+                if (group.sobol.size() < slot + columns)
+                    throw std::logic_error("write_sensitivity: too few estimates");
+                const auto* e = group.sobol.data() + slot;
+                auto tab = [&](auto member) {
+                    return table(d, n_years, per_year,
+                                 [&](std::size_t y, std::size_t p) { return (e[y].*member)[p]; });
+                };
+                using E = stats::SobolEstimate;
+                put("S1", tab(&E::first),
+                    "first-order index, Saltelli et al. (2010): mean f(B)(f(A_B^k) - f(A)) / V");
+                put("ST", tab(&E::total),
+                    "total index, Jansen (1999): mean (f(A) - f(A_B^k))^2 / (2 V)");
+                put("S1_conf", tab(&E::first_conf),
+                    "half-width z*sd of the Poisson-bootstrap replicates of S1");
+                put("ST_conf", tab(&E::total_conf),
+                    "half-width z*sd of the Poisson-bootstrap replicates of ST");
+                put("S1_low", tab(&E::first_low), "percentile bootstrap interval of S1, lower");
+                put("S1_high", tab(&E::first_high), "percentile bootstrap interval of S1, upper");
+                put("ST_low", tab(&E::total_low), "percentile bootstrap interval of ST, lower");
+                put("ST_high", tab(&E::total_high), "percentile bootstrap interval of ST, upper");
+                put("S1_delta_conf", tab(&E::first_delta_conf),
+                    "half-width of the asymptotic (delta-method) interval of S1");
+                put("ST_delta_conf", tab(&E::total_delta_conf),
+                    "half-width of the asymptotic (delta-method) interval of ST");
+                std::vector<double> variance, n_base, skipped;
+                for (std::size_t y = 0; y < columns; ++y) {
+                    variance.push_back(e[y].variance);
+                    n_base.push_back(static_cast<double>(e[y].n));
+                    skipped.push_back(static_cast<double>(e[y].skipped));
+                }
+                per_column("variance", variance, out.units.empty() ? "1" : "(" + out.units + ")^2",
+                           "variance V of the pooled f(A), f(B) values");
+                per_column("n_base", n_base, "base points",
+                           "base points used (all d + 2 values finite)");
+                per_column("n_skipped", skipped, "base points",
+                           "base points skipped because a value was not finite");
+            } else {
+                if (group.morris.size() < slot + columns)
+                    throw std::logic_error("write_sensitivity: too few estimates");
+                const auto* e = group.morris.data() + slot;
+                auto tab = [&](auto member) {
+                    return table(d, n_years, per_year,
+                                 [&](std::size_t y, std::size_t p) { return (e[y].*member)[p]; });
+                };
+                using E = stats::MorrisEstimate;
+                put("mu", tab(&E::mu), "mean elementary effect (output per unit of the unit cube)");
+                put("mu_star", tab(&E::mu_star), "mean absolute elementary effect");
+                put("sigma", tab(&E::sigma), "standard deviation of the elementary effects");
+                put("mu_star_conf", tab(&E::mu_star_conf),
+                    "half-width z*sd of the Poisson-bootstrap replicates of mu_star");
+                put("mu_star_low", tab(&E::mu_star_low), "percentile bootstrap interval, lower");
+                put("mu_star_high", tab(&E::mu_star_high), "percentile bootstrap interval, upper");
+                std::vector<double> n_traj, skipped;
+                for (std::size_t y = 0; y < columns; ++y) {
+                    n_traj.push_back(static_cast<double>(e[y].trajectories));
+                    skipped.push_back(static_cast<double>(e[y].skipped));
+                }
+                per_column("n_trajectories", n_traj, "trajectories",
+                           "trajectories used (all d + 1 values finite)");
+                per_column("n_skipped", skipped, "trajectories",
+                           "trajectories skipped because a value was not finite");
+            }
+            slot += columns;
+        }
+    }
+    check_h5(H5Fflush(file, H5F_SCOPE_GLOBAL), "flushing " + path);
+    file.close(path);
+}
+
+} // namespace chiprace::io

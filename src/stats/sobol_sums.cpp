@@ -1,0 +1,174 @@
+#include "chiprace/stats/sobol_sums.hpp"
+
+#include "chiprace/stats/interval.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+namespace chiprace::stats {
+
+SobolSums::SobolSums(std::size_t parameters, std::size_t replicates)
+    : d_(parameters), replicates_(replicates),
+      sums_(shared + 2 * per_term * parameters + replicates * (3 + 2 * parameters), 0.0) {}
+
+void SobolSums::add(double f_a, double f_b, std::span<const double> f_ab,
+                    std::span<const double> weights) {
+    if (f_ab.size() != d_ || weights.size() != replicates_)
+        throw std::invalid_argument("SobolSums: wrong number of values or weights");
+    bool finite = std::isfinite(f_a) && std::isfinite(f_b);
+    for (const double v : f_ab)
+        finite = finite && std::isfinite(v);
+    if (!finite) {
+        ++skipped_;
+        return;
+    }
+    ++n_;
+    double* s = sums_.data();
+    const double c = 0.5 * (f_a + f_b);
+    const double b = 0.5 * (f_a * f_a + f_b * f_b);
+    s[0] += c;
+    s[1] += b;
+    s[2] += c * c;
+    s[3] += b * b;
+    s[4] += b * c;
+    for (std::size_t k = 0; k < d_; ++k) {
+        const double a = f_b * (f_ab[k] - f_a);
+        const double t = 0.5 * (f_a - f_ab[k]) * (f_a - f_ab[k]);
+        double* x = s + shared + 2 * per_term * k;
+        x[0] += a;
+        x[1] += a * a;
+        x[2] += a * b;
+        x[3] += a * c;
+        x[4] += t;
+        x[5] += t * t;
+        x[6] += t * b;
+        x[7] += t * c;
+    }
+    for (std::size_t r = 0; r < replicates_; ++r) {
+        const double w = weights[r];
+        if (w == 0.0)
+            continue;
+        double* x = s + replicate_offset(r);
+        x[0] += w;
+        x[1] += w * c;
+        x[2] += w * b;
+        for (std::size_t k = 0; k < d_; ++k) {
+            const double a = f_b * (f_ab[k] - f_a);
+            const double t = 0.5 * (f_a - f_ab[k]) * (f_a - f_ab[k]);
+            x[3 + k] += w * a;
+            x[3 + d_ + k] += w * t;
+        }
+    }
+}
+
+void SobolSums::merge(const SobolSums& right) {
+    if (right.d_ != d_ || right.replicates_ != replicates_)
+        throw std::logic_error("SobolSums: merging sums of different shapes");
+    n_ += right.n_;
+    skipped_ += right.skipped_;
+    for (std::size_t i = 0; i < sums_.size(); ++i)
+        sums_[i] += right.sums_[i];
+}
+
+SobolEstimate SobolSums::estimate(double level) const {
+    constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+    SobolEstimate e;
+    e.n = n_;
+    e.skipped = skipped_;
+    for (auto* v : {&e.first, &e.total, &e.first_conf, &e.total_conf, &e.first_delta_conf,
+                    &e.total_delta_conf, &e.first_low, &e.first_high, &e.total_low, &e.total_high})
+        v->assign(d_, nan);
+    e.variance = nan;
+    if (n_ < 2)
+        return e;
+    const double n = static_cast<double>(n_);
+    const double* s = sums_.data();
+    const double c = s[0] / n, b = s[1] / n;
+    const double variance = b - c * c;
+    e.variance = variance;
+    if (!(variance > 0.0))
+        return e;
+    // Sample covariances of the per-base-point terms (n − 1 denominator).
+    auto cov = [&](double sum_xy, double mean_x, double mean_y) {
+        return (sum_xy - n * mean_x * mean_y) / (n - 1.0);
+    };
+    const double var_b = cov(s[3], b, b), var_c = cov(s[2], c, c), cov_bc = cov(s[4], b, c);
+    const double z = normal_two_sided_z(level);
+    auto delta_half_width = [&](const double* x) {
+        const double mean = x[0] / n;
+        const double var_x = cov(x[1], mean, mean), cov_xb = cov(x[2], mean, b),
+                     cov_xc = cov(x[3], mean, c);
+        // Gradient of mean / (b − c²) with respect to (mean, b, c).
+        const double g0 = 1.0 / variance, g1 = -mean / (variance * variance),
+                     g2 = 2.0 * c * mean / (variance * variance);
+        const double q = g0 * g0 * var_x + g1 * g1 * var_b + g2 * g2 * var_c +
+                         2.0 * (g0 * g1 * cov_xb + g0 * g2 * cov_xc + g1 * g2 * cov_bc);
+        return z * std::sqrt(std::max(0.0, q) / n);
+    };
+    for (std::size_t k = 0; k < d_; ++k) {
+        const double* a = s + shared + 2 * per_term * k;
+        const double* t = a + per_term;
+        e.first[k] = a[0] / n / variance;
+        e.total[k] = t[0] / n / variance;
+        e.first_delta_conf[k] = delta_half_width(a);
+        e.total_delta_conf[k] = delta_half_width(t);
+    }
+    if (replicates_ < 2)
+        return e;
+    std::vector<std::vector<double>> first(d_), total(d_);
+    for (std::size_t r = 0; r < replicates_; ++r) {
+        const double* x = s + replicate_offset(r);
+        const double w = x[0];
+        if (!(w > 1.0))
+            continue;
+        const double cw = x[1] / w, bw = x[2] / w, vw = bw - cw * cw;
+        if (!(vw > 0.0))
+            continue;
+        for (std::size_t k = 0; k < d_; ++k) {
+            first[k].push_back(x[3 + k] / w / vw);
+            total[k].push_back(x[3 + d_ + k] / w / vw);
+        }
+    }
+    for (std::size_t k = 0; k < d_; ++k) {
+        const auto f = bootstrap_interval(first[k], level);
+        const auto t = bootstrap_interval(total[k], level);
+        e.first_conf[k] = z * f.sd;
+        e.total_conf[k] = z * t.sd;
+        e.first_low[k] = f.low;
+        e.first_high[k] = f.high;
+        e.total_low[k] = t.low;
+        e.total_high[k] = t.high;
+    }
+    return e;
+}
+
+void SobolSums::serialize(std::vector<double>& out) const {
+    out.push_back(std::bit_cast<double>(std::uint64_t{d_}));
+    out.push_back(std::bit_cast<double>(std::uint64_t{replicates_}));
+    out.push_back(std::bit_cast<double>(n_));
+    out.push_back(std::bit_cast<double>(skipped_));
+    out.insert(out.end(), sums_.begin(), sums_.end());
+}
+
+SobolSums SobolSums::deserialize(std::span<const double> data, std::size_t& pos) {
+    if (data.size() < pos + 4)
+        throw std::runtime_error("SobolSums: corrupt serialized sums");
+    const auto d = std::bit_cast<std::uint64_t>(data[pos]);
+    const auto replicates = std::bit_cast<std::uint64_t>(data[pos + 1]);
+    if (d > (1u << 20) || replicates > (1u << 20))
+        throw std::runtime_error("SobolSums: corrupt serialized sums");
+    SobolSums s(d, replicates);
+    s.n_ = std::bit_cast<std::uint64_t>(data[pos + 2]);
+    s.skipped_ = std::bit_cast<std::uint64_t>(data[pos + 3]);
+    pos += 4;
+    if (data.size() - pos < s.sums_.size())
+        throw std::runtime_error("SobolSums: corrupt serialized sums");
+    std::copy_n(data.begin() + static_cast<std::ptrdiff_t>(pos), s.sums_.size(), s.sums_.begin());
+    pos += s.sums_.size();
+    return s;
+}
+
+} // namespace chiprace::stats
