@@ -12,11 +12,13 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <limits>
 #include <omp.h>
 #include <sstream>
 #include <unistd.h>
@@ -210,6 +212,47 @@ void print_key_results(const io::ResultOverview& o, std::size_t median, std::siz
     }
 }
 
+/// The top factors of every sensitivity result: by total index (Sobol') or mu* (Morris).
+void print_sensitivity(const io::ResultOverview& o, std::ostream& out) {
+    constexpr std::size_t top = 5;
+    const std::size_t d = o.parameters.size();
+    for (const auto& v : o.sensitivity) {
+        const bool sobol = v.method == "sobol";
+        const std::size_t columns = v.per_year ? o.sensitivity_years.size() : 1;
+        if (d == 0 || v.main.size() != d * columns)
+            continue;
+        for (std::size_t c = 0; c < columns; ++c) {
+            std::vector<std::size_t> order(d);
+            for (std::size_t k = 0; k < d; ++k)
+                order[k] = k;
+            // Sobol': by total effect; Morris: by mu*. NaN sorts last.
+            const auto& key = sobol ? v.total : v.main;
+            auto value = [&](std::size_t k) {
+                const double x = key[k * columns + c];
+                return std::isnan(x) ? -std::numeric_limits<double>::infinity() : x;
+            };
+            std::stable_sort(order.begin(), order.end(),
+                             [&](std::size_t a, std::size_t b) { return value(a) > value(b); });
+            out << "\n" << (v.group.empty() ? std::string("") : v.group + "  ") << v.output;
+            if (v.per_year)
+                out << " [" << o.sensitivity_years[c] << "]";
+            out << (sobol ? ": top factors by total Sobol' index (ST +- 95% bootstrap; S1)\n"
+                          : ": top factors by Morris mu* (+- bootstrap; sigma)\n");
+            for (std::size_t i = 0; i < std::min(top, d); ++i) {
+                const std::size_t k = order[i], at = k * columns + c;
+                out << "  " << std::left << std::setw(30) << o.parameters[k] << std::right;
+                if (sobol)
+                    out << "ST " << number(v.total[at]) << " +- " << number(v.total_conf[at])
+                        << "   S1 " << number(v.main[at]) << " +- " << number(v.main_conf[at]);
+                else
+                    out << "mu* " << number(v.main[at]) << " +- " << number(v.main_conf[at])
+                        << "   sigma " << number(v.total[at]);
+                out << "\n";
+            }
+        }
+    }
+}
+
 void print_overview(const io::ResultOverview& o, bool all, std::ostream& out) {
     auto attr = [&](const char* name) { return o.attribute(name); };
     out << "experiment   " << attr("experiment") << " (model " << attr("model") << ")\n"
@@ -246,6 +289,7 @@ void print_overview(const io::ResultOverview& o, bool all, std::ostream& out) {
     const bool has_policies =
         std::any_of(o.summaries.begin(), o.summaries.end(),
                     [](const auto& s) { return s.group.rfind("policies/", 0) == 0; });
+    print_sensitivity(o, out);
     if (has_policies && median < nq && lo < nq && hi < nq) {
         print_key_results(o, median, lo, hi, out);
         if (!all) {

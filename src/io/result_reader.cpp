@@ -81,6 +81,31 @@ void read_summary_group(hid_t file, const std::string& group, ResultOverview& ou
     }
 }
 
+void read_sensitivity_group(hid_t file, const std::string& group, ResultOverview& out) {
+    const std::string path = group.empty() ? "sensitivity" : group + "/sensitivity";
+    if (!link_exists(file, path))
+        return;
+    auto sens = h5_group(H5Gopen2(file, path.c_str(), H5P_DEFAULT), "opening " + path);
+    for (const auto& name : children(sens)) {
+        auto g = h5_group(H5Gopen2(sens, name.c_str(), H5P_DEFAULT), "opening " + name);
+        SensitivityView v;
+        v.group = group;
+        v.output = name;
+        v.method = has_attribute(g, "method") ? read_string_attribute(g, "method") : "sobol";
+        const bool sobol = v.method == "sobol";
+        const char* main = sobol ? "S1" : "mu_star";
+        v.main = read_double_dataset(g, main);
+        v.total = read_double_dataset(g, sobol ? "ST" : "sigma");
+        v.main_conf = read_double_dataset(g, sobol ? "S1_conf" : "mu_star_conf");
+        if (sobol)
+            v.total_conf = read_double_dataset(g, "ST_conf");
+        auto ds = h5_dataset(H5Dopen2(g, main, H5P_DEFAULT), "opening " + name);
+        auto space = h5_space(H5Dget_space(ds), "dataspace");
+        v.per_year = H5Sget_simple_extent_ndims(space) == 2;
+        out.sensitivity.push_back(std::move(v));
+    }
+}
+
 } // namespace
 
 std::string ResultOverview::attribute(const std::string& name) const {
@@ -123,16 +148,22 @@ ResultOverview read_result_overview(const std::string& path) {
         auto inputs = h5_group(H5Gopen2(file, "inputs", H5P_DEFAULT), "opening /inputs");
         out.inputs = children(inputs);
     }
-    read_summary_group(file, "", out);
-    if (link_exists(file, "policies")) {
-        auto policies = h5_group(H5Gopen2(file, "policies", H5P_DEFAULT), "opening /policies");
-        for (const auto& p : children(policies))
-            read_summary_group(file, "policies/" + p, out);
+    if (link_exists(file, "parameter"))
+        out.parameters = read_string_array(file, "parameter");
+    if (link_exists(file, "sensitivity_year"))
+        for (const auto y : read_int_dataset(file, "sensitivity_year"))
+            out.sensitivity_years.push_back(static_cast<int>(y));
+    std::vector<std::string> groups{""};
+    for (const char* kind : {"policies", "contrasts"}) {
+        if (!link_exists(file, kind))
+            continue;
+        auto g = h5_group(H5Gopen2(file, kind, H5P_DEFAULT), std::string("opening /") + kind);
+        for (const auto& name : children(g))
+            groups.push_back(std::string(kind) + "/" + name);
     }
-    if (link_exists(file, "contrasts")) {
-        auto contrasts = h5_group(H5Gopen2(file, "contrasts", H5P_DEFAULT), "opening /contrasts");
-        for (const auto& c : children(contrasts))
-            read_summary_group(file, "contrasts/" + c, out);
+    for (const auto& group : groups) {
+        read_summary_group(file, group, out);
+        read_sensitivity_group(file, group, out);
     }
     return out;
 }

@@ -17,6 +17,14 @@ struct OutputSummaryView {
     std::vector<std::int64_t> n_finite, n_non_finite;
 };
 
+/// <group>/sensitivity/<output>: Sobol' (main = S1, total = ST) or Morris (main = mu_star,
+/// total = sigma) indices, (d) or (d, T) row-major, with their bootstrap half-widths.
+struct SensitivityView {
+    std::string group, output, method;
+    bool per_year = false;
+    std::vector<double> main, total, main_conf, total_conf;
+};
+
 struct ResultOverview {
     std::vector<std::pair<std::string, std::string>> attributes; // root, as text
     std::vector<int> years;
@@ -24,6 +32,9 @@ struct ResultOverview {
     std::vector<std::string> inputs;
     bool has_raw_rows = false;
     std::vector<OutputSummaryView> summaries;
+    std::vector<std::string> parameters; // /parameter: the sensitivity axis
+    std::vector<int> sensitivity_years;  // /sensitivity_year
+    std::vector<SensitivityView> sensitivity;
 
     [[nodiscard]] std::string attribute(const std::string& name) const;
 };
