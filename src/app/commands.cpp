@@ -117,6 +117,15 @@ int command_run(const RunArguments& args, const std::string& command_line,
             progress->update(done, total);
         };
     }
+    if (root && !args.quiet && plan.adaptive) {
+        const std::uint64_t per_base = ex.sensitivity.group_runs;
+        const double target = plan.adaptive->target_width;
+        plan.progress_note = [per_base, target](std::uint64_t runs, double widest, bool stop) {
+            std::cerr << "\nchiprace: " << runs / per_base << " base points: widest interval "
+                      << widest << " (target " << target << ")"
+                      << (stop ? ", stopping" : ", doubling") << "\n";
+        };
+    }
 
     if (root && !args.quiet)
         std::cerr << "chiprace: running '" << ex.name << "' (" << ex.model_name << ", "
@@ -137,6 +146,9 @@ int command_run(const RunArguments& args, const std::string& command_line,
         std::cerr << "chiprace: wrote " << output << " in " << std::fixed << std::setprecision(2)
                   << report.seconds << " s (" << std::setprecision(0)
                   << static_cast<double>(report.samples) / report.seconds << " samples/s)\n";
+    if (root && !args.quiet && plan.adaptive)
+        std::cerr << "chiprace: stopped after " << report.samples << " of " << plan.samples
+                  << " runs: " << report.stopping_reason << "\n";
     if (!report.collective_breaks.empty())
         std::cerr << "chiprace: warning: rank " << mpi.rank() << ": "
                   << report.collective_breaks.size() << " raw writes fell back to independent I/O ("

@@ -36,11 +36,14 @@ std::unique_ptr<design::Design> make_design(const config::Experiment& ex) {
     if (ex.design == "sobol")
         return std::make_unique<design::SobolDesign>(ex.seed, d, ex.samples, o.scramble);
     if (ex.design == "saltelli") {
+        // With adaptive stopping the design spans max_samples; the run stops at a prefix.
+        const std::uint64_t n =
+            ex.sensitivity.target_ci_width ? ex.sensitivity.max_samples : ex.samples;
         std::unique_ptr<design::Design> base;
         if (o.base == "mc")
-            base = std::make_unique<design::MonteCarloDesign>(ex.seed, 2 * d, ex.samples);
+            base = std::make_unique<design::MonteCarloDesign>(ex.seed, 2 * d, n);
         else
-            base = std::make_unique<design::SobolDesign>(ex.seed, 2 * d, ex.samples, o.scramble);
+            base = std::make_unique<design::SobolDesign>(ex.seed, 2 * d, n, o.scramble);
         return std::make_unique<design::SaltelliDesign>(std::move(base), d, o.second_order);
     }
     if (ex.design == "morris")
@@ -194,6 +197,9 @@ parallel::RunPlan make_run_plan(const config::Experiment& ex, const design::Desi
     plan.samples = design.run_count();
     plan.block_size = ex.block_size;
     plan.seed = ex.seed;
+    if (ex.sensitivity.target_ci_width)
+        plan.adaptive = parallel::RunPlan::Adaptive{ex.samples * ex.sensitivity.group_runs,
+                                                    *ex.sensitivity.target_ci_width};
     plan.sketch_mantissa_bits = ex.output.sketch_mantissa_bits;
     plan.layout = make_layout(ex, design.run_count());
     if (ex.reference) {

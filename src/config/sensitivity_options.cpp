@@ -8,8 +8,8 @@
 namespace chiprace::config {
 
 namespace {
-constexpr std::array<std::string_view, 4> sensitivity_keys{"outputs", "years", "confidence_level",
-                                                           "bootstrap"};
+constexpr std::array<std::string_view, 6> sensitivity_keys{
+    "outputs", "years", "confidence_level", "bootstrap", "target_ci_width", "max_samples"};
 // A block's sums are held per thread and merged; beyond this they cost more than the model.
 constexpr double max_sum_bytes = 256.0 * 1024 * 1024;
 } // namespace
@@ -111,7 +111,36 @@ void read_sensitivity_options(const toml::table& root, Experiment& ex, Diagnosti
             else
                 s.bootstrap = static_cast<std::uint64_t>(b);
         }
+        if (const toml::node* v = t->get("target_ci_width")) {
+            const auto x = toml_number(*v);
+            if (ex.design != "saltelli")
+                errors.add(diagnostic_at(*v, "sensitivity.target_ci_width (adaptive stopping) "
+                                             "applies to design \"saltelli\" (Sobol' indices)"));
+            else if (!x || !(*x > 0.0 && *x <= 2.0))
+                errors.add(diagnostic_at(*v, "sensitivity.target_ci_width must be a number in "
+                                             "(0, 2]: the widest interval of any index"));
+            else
+                s.target_ci_width = *x;
+        }
+        if (const toml::node* v = t->get("max_samples")) {
+            const auto m = v->is_integer() ? v->as_integer()->get() : -1;
+            if (!t->get("target_ci_width"))
+                errors.add(diagnostic_at(*v, "sensitivity.max_samples needs "
+                                             "sensitivity.target_ci_width (adaptive stopping)"));
+            else if (m < 1 || static_cast<std::uint64_t>(m) < ex.samples)
+                errors.add(diagnostic_at(
+                    *v, "sensitivity.max_samples must be an integer >= experiment.samples (" +
+                            std::to_string(ex.samples) + "): base points to stop at"));
+            else
+                s.max_samples = static_cast<std::uint64_t>(m);
+        }
+        if (s.target_ci_width && ex.output.store == StoreMode::raw)
+            errors.add(diagnostic_at(*t->get("target_ci_width"),
+                                     "adaptive stopping (sensitivity.target_ci_width) writes "
+                                     "summaries only: set [output] store = \"summary\""));
     }
+    if (s.target_ci_width && s.max_samples == 0)
+        s.max_samples = 16 * ex.samples;
     if (s.outputs.empty())
         for (std::size_t k = 0; k < outputs.size(); ++k)
             s.outputs.push_back(k);
@@ -169,6 +198,10 @@ nlohmann::json sensitivity_json(const Experiment& ex) {
     j["confidence_level"] = s.confidence_level;
     j["bootstrap"] = s.bootstrap;
     j["runs_per_group"] = s.group_runs;
+    if (s.target_ci_width) {
+        j["target_ci_width"] = *s.target_ci_width;
+        j["max_samples"] = s.max_samples;
+    }
     return j;
 }
 

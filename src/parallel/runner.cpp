@@ -16,7 +16,9 @@
 #include <algorithm>
 #include <bit>
 #include <chrono>
+#include <cmath>
 #include <exception>
+#include <limits>
 #include <mutex>
 #include <omp.h>
 #include <optional>
@@ -82,6 +84,29 @@ std::vector<T> receive_vector(int source, int tag, MPI_Datatype type, MPI_Comm c
     return data;
 }
 
+/// The widest interval of any first or total index of any analysed column: the percentile
+/// bootstrap interval, or the delta method's without replicates. NaN counts as infinitely wide.
+double widest_sobol_interval(const Reduction& total, std::size_t slots, double level) {
+    const auto pieces = total.pieces();
+    if (pieces.empty())
+        return std::numeric_limits<double>::infinity();
+    stats::BlockSums merged = pieces.front().value;
+    for (std::size_t i = 1; i < pieces.size(); ++i)
+        merged.merge(pieces[i].value);
+    double widest = 0.0;
+    for (std::size_t slot = 0; slot < slots && slot < merged.sobol.size(); ++slot) {
+        const auto e = merged.sobol[slot].estimate(level);
+        const bool boot = merged.sobol[slot].replicates() >= 2;
+        for (std::size_t k = 0; k < e.first.size(); ++k)
+            for (const double w :
+                 {boot ? e.first_high[k] - e.first_low[k] : 2 * e.first_delta_conf[k],
+                  boot ? e.total_high[k] - e.total_low[k] : 2 * e.total_delta_conf[k]})
+                widest =
+                    std::isnan(w) ? std::numeric_limits<double>::infinity() : std::max(widest, w);
+    }
+    return widest;
+}
+
 constexpr int tag_moments = 101;
 constexpr int tag_sketches = 102;
 
@@ -123,18 +148,21 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
     const std::uint64_t per_round =
         std::max<std::uint64_t>(static_cast<std::uint64_t>(threads),
                                 plan.round_bytes / std::max<std::size_t>(1, bytes_per_block));
-    const BlockRange mine = share(blocks, rank, ranks);
-    std::uint64_t largest_share = 0;
-    for (int r = 0; r < ranks; ++r)
-        largest_share = std::max(largest_share, share(blocks, r, ranks).size());
-    // Collective writes need the same number of rounds on every rank.
-    const std::uint64_t rounds = (largest_share + per_round - 1) / per_round;
+    // Stages end at these block counts: one stage, or with adaptive stopping a doubling
+    // schedule in blocks that depends on the experiment alone, never on the cut.
+    std::vector<std::uint64_t> stage_ends;
+    if (plan.adaptive) {
+        for (std::uint64_t b =
+                 std::max<std::uint64_t>(1, (plan.adaptive->first_runs + bs - 1) / bs);
+             b < blocks; b *= 2)
+            stage_ends.push_back(b);
+    }
+    stage_ends.push_back(blocks);
 
     std::optional<io::RawRowWriter> writer;
     if (raw)
         writer.emplace(partial, plan.layout, comm);
 
-    Reduction reduction;
     // Integer-valued outputs (years) are counted exactly; the rest within the sketch's bound.
     std::vector<unsigned> precision;
     for (std::size_t g = 0; g < variants + contrasts; ++g)
@@ -202,150 +230,199 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
     std::vector<std::vector<double>> round_outputs(
         variants, std::vector<double>(raw ? columns * round_rows : 0));
 
-    for (std::uint64_t round = 0; round < rounds; ++round) {
-        const std::uint64_t s = std::min(mine.end, mine.first + round * per_round);
-        const std::uint64_t e = std::min(mine.end, s + per_round);
-        const std::uint64_t n_blocks = e - s;
-        const std::uint64_t first_row = s * bs;
-        const std::uint64_t rows = n_blocks ? std::min(plan.samples, e * bs) - first_row : 0;
-        std::vector<stats::BlockSums> leaves(n_blocks);
-        std::exception_ptr failure;
-        std::mutex failure_lock;
+    Reduction total; // rank 0: every stage's pieces, in block order
+    std::uint64_t begin = 0, samples_run = 0;
+    std::string stopping_reason;
+    double widest = std::numeric_limits<double>::quiet_NaN();
+    for (const std::uint64_t stage_end : stage_ends) {
+        const BlockRange part = share(stage_end - begin, rank, ranks);
+        const BlockRange mine{begin + part.first, begin + part.end};
+        std::uint64_t largest_share = 0;
+        for (int r = 0; r < ranks; ++r)
+            largest_share = std::max(largest_share, share(stage_end - begin, r, ranks).size());
+        // Collective writes need the same number of rounds on every rank.
+        const std::uint64_t rounds = (largest_share + per_round - 1) / per_round;
+        Reduction reduction;
+        for (std::uint64_t round = 0; round < rounds; ++round) {
+            const std::uint64_t s = std::min(mine.end, mine.first + round * per_round);
+            const std::uint64_t e = std::min(mine.end, s + per_round);
+            const std::uint64_t n_blocks = e - s;
+            const std::uint64_t first_row = s * bs;
+            const std::uint64_t rows = n_blocks ? std::min(plan.samples, e * bs) - first_row : 0;
+            std::vector<stats::BlockSums> leaves(n_blocks);
+            std::exception_ptr failure;
+            std::mutex failure_lock;
 
 #pragma omp parallel num_threads(threads)
-        {
-            const auto tid = static_cast<std::size_t>(omp_get_thread_num());
-            std::vector<double> unit(d * bs), values(d * bs), outputs(variants * columns * bs),
-                difference(bs), weights(replicates * (bs / group_runs)), weight(replicates),
-                f_ab(d), steps(d * (bs / group_runs));
-            std::vector<std::size_t> moved(d * (bs / group_runs));
+            {
+                const auto tid = static_cast<std::size_t>(omp_get_thread_num());
+                std::vector<double> unit(d * bs), values(d * bs), outputs(variants * columns * bs),
+                    difference(bs), weights(replicates * (bs / group_runs)), weight(replicates),
+                    f_ab(d), steps(d * (bs / group_runs));
+                std::vector<std::size_t> moved(d * (bs / group_runs));
 #pragma omp for schedule(static)
-            for (std::uint64_t k = 0; k < n_blocks; ++k) {
-                try {
-                    const std::uint64_t start = (s + k) * bs;
-                    const std::size_t n = std::min<std::uint64_t>(bs, plan.samples - start);
-                    const std::uint64_t offset = start - first_row;
-                    plan.design->unit_points(start, n, std::span(unit).first(d * n));
-                    if (plan.copula != nullptr)
-                        plan.copula->apply(std::span(unit).first(d * n), n);
-                    plan.parameters->to_values(std::span<const double>(unit).first(d * n), n,
-                                               std::span(values).first(d * n));
-                    plan.design->fixed_values(start, n, std::span(values).first(d * n));
-                    if (raw) {
-                        for (std::size_t j = 0; j < d; ++j)
-                            std::copy_n(values.begin() + static_cast<std::ptrdiff_t>(j * n), n,
-                                        round_inputs.begin() +
-                                            static_cast<std::ptrdiff_t>(j * rows + offset));
-                    }
-                    auto& leaf = leaves[k];
-                    leaf.moments.columns.resize(all_columns);
-                    const model::InputBlock in(std::span<const double>(values).first(d * n), n);
-                    auto accumulate = [&](std::size_t c, std::span<const double> col) {
-                        auto& m = leaf.moments.columns[c];
-                        m = stats::RunningMoments::of(col);
-                        sketches[tid].columns[c].add(col, m.min, m.max);
-                    };
-                    // Every policy meets the same sampled futures (common random numbers).
-                    std::vector<model::OutputBlock> outs;
-                    for (std::size_t v = 0; v < variants; ++v) {
-                        outs.emplace_back(
-                            std::span<double>(outputs).subspan(v * columns * n, columns * n), n);
-                        model.evaluate(v, in, outs[v]);
-                        for (std::size_t c = 0; c < columns; ++c) {
-                            const auto col = std::span<const double>(outs[v].column(c));
-                            accumulate(v * columns + c, col);
-                            if (raw)
-                                std::copy(col.begin(), col.end(),
-                                          round_outputs[v].begin() +
-                                              static_cast<std::ptrdiff_t>(c * rows + offset));
+                for (std::uint64_t k = 0; k < n_blocks; ++k) {
+                    try {
+                        const std::uint64_t start = (s + k) * bs;
+                        const std::size_t n = std::min<std::uint64_t>(bs, plan.samples - start);
+                        const std::uint64_t offset = start - first_row;
+                        plan.design->unit_points(start, n, std::span(unit).first(d * n));
+                        if (plan.copula != nullptr)
+                            plan.copula->apply(std::span(unit).first(d * n), n);
+                        plan.parameters->to_values(std::span<const double>(unit).first(d * n), n,
+                                                   std::span(values).first(d * n));
+                        plan.design->fixed_values(start, n, std::span(values).first(d * n));
+                        if (raw) {
+                            for (std::size_t j = 0; j < d; ++j)
+                                std::copy_n(values.begin() + static_cast<std::ptrdiff_t>(j * n), n,
+                                            round_inputs.begin() +
+                                                static_cast<std::ptrdiff_t>(j * rows + offset));
                         }
-                    }
-                    for (std::size_t p = 0; p < contrasts; ++p) {
-                        const auto [v, ref] = plan.contrasts[p];
-                        for (std::size_t c = 0; c < columns; ++c) {
-                            const auto a = outs[v].column(c), b = outs[ref].column(c);
-                            for (std::size_t i = 0; i < n; ++i)
-                                difference[i] = a[i] - b[i];
-                            accumulate((variants + p) * columns + c,
-                                       std::span<const double>(difference).first(n));
+                        auto& leaf = leaves[k];
+                        leaf.moments.columns.resize(all_columns);
+                        const model::InputBlock in(std::span<const double>(values).first(d * n), n);
+                        auto accumulate = [&](std::size_t c, std::span<const double> col) {
+                            auto& m = leaf.moments.columns[c];
+                            m = stats::RunningMoments::of(col);
+                            sketches[tid].columns[c].add(col, m.min, m.max);
+                        };
+                        // Every policy meets the same sampled futures (common random numbers).
+                        std::vector<model::OutputBlock> outs;
+                        for (std::size_t v = 0; v < variants; ++v) {
+                            outs.emplace_back(
+                                std::span<double>(outputs).subspan(v * columns * n, columns * n),
+                                n);
+                            model.evaluate(v, in, outs[v]);
+                            for (std::size_t c = 0; c < columns; ++c) {
+                                const auto col = std::span<const double>(outs[v].column(c));
+                                accumulate(v * columns + c, col);
+                                if (raw)
+                                    std::copy(col.begin(), col.end(),
+                                              round_outputs[v].begin() +
+                                                  static_cast<std::ptrdiff_t>(c * rows + offset));
+                            }
                         }
-                    }
-                    if (sens) {
-                        const std::size_t groups_here = n / group_runs;
-                        const std::uint64_t first_group = start / group_runs;
-                        // Poisson(1) weights from the (seed, group, replicate) stream.
-                        random::uniform_open01_block(plan.seed, first_group, groups_here,
-                                                     random::StreamPurpose::bootstrap, 0,
-                                                     replicates, weights);
-                        for (std::size_t i = 0; i < replicates * groups_here; ++i)
-                            weights[i] = stats::poisson1_from_uniform(weights[i]);
-                        if (morris != nullptr)
-                            for (std::size_t j = 0; j < groups_here; ++j)
-                                for (std::size_t i = 0; i < d; ++i) {
-                                    const std::uint64_t run = start + j * group_runs + i + 1;
-                                    moved[j * d + i] = morris->moved_dimension(run);
-                                    steps[j * d + i] = morris->step(run);
-                                }
-                        if (morris != nullptr)
-                            leaf.morris.assign(analysed, stats::MorrisSums(d, replicates));
-                        else
-                            leaf.sobol.assign(analysed, stats::SobolSums(d, replicates));
-                        for (std::size_t g = 0; g < variants + contrasts; ++g) {
-                            for (std::size_t t = 0; t < targets.size(); ++t) {
-                                const std::size_t c = targets[t], slot = g * targets.size() + t;
-                                std::span<const double> col;
-                                if (g < variants) {
-                                    col = outs[g].column(c);
-                                } else {
-                                    const auto [v, ref] = plan.contrasts[g - variants];
-                                    const auto a = outs[v].column(c), b = outs[ref].column(c);
-                                    for (std::size_t i = 0; i < n; ++i)
-                                        difference[i] = a[i] - b[i];
-                                    col = std::span<const double>(difference).first(n);
-                                }
-                                for (std::size_t j = 0; j < groups_here; ++j) {
-                                    for (std::size_t r = 0; r < replicates; ++r)
-                                        weight[r] = weights[r * groups_here + j];
-                                    const double* f = col.data() + j * group_runs;
-                                    if (morris != nullptr) {
-                                        leaf.morris[slot].add(
-                                            std::span(f, d + 1),
-                                            std::span<const std::size_t>(moved).subspan(j * d, d),
-                                            std::span<const double>(steps).subspan(j * d, d),
-                                            weight);
-                                        continue;
+                        for (std::size_t p = 0; p < contrasts; ++p) {
+                            const auto [v, ref] = plan.contrasts[p];
+                            for (std::size_t c = 0; c < columns; ++c) {
+                                const auto a = outs[v].column(c), b = outs[ref].column(c);
+                                for (std::size_t i = 0; i < n; ++i)
+                                    difference[i] = a[i] - b[i];
+                                accumulate((variants + p) * columns + c,
+                                           std::span<const double>(difference).first(n));
+                            }
+                        }
+                        if (sens) {
+                            const std::size_t groups_here = n / group_runs;
+                            const std::uint64_t first_group = start / group_runs;
+                            // Poisson(1) weights from the (seed, group, replicate) stream.
+                            random::uniform_open01_block(plan.seed, first_group, groups_here,
+                                                         random::StreamPurpose::bootstrap, 0,
+                                                         replicates, weights);
+                            for (std::size_t i = 0; i < replicates * groups_here; ++i)
+                                weights[i] = stats::poisson1_from_uniform(weights[i]);
+                            if (morris != nullptr)
+                                for (std::size_t j = 0; j < groups_here; ++j)
+                                    for (std::size_t i = 0; i < d; ++i) {
+                                        const std::uint64_t run = start + j * group_runs + i + 1;
+                                        moved[j * d + i] = morris->moved_dimension(run);
+                                        steps[j * d + i] = morris->step(run);
                                     }
-                                    const double s0 = shift[slot];
-                                    for (std::size_t q = 0; q < d; ++q)
-                                        f_ab[q] = f[2 + q] - s0;
-                                    leaf.sobol[slot].add(f[0] - s0, f[1] - s0, f_ab, weight);
+                            if (morris != nullptr)
+                                leaf.morris.assign(analysed, stats::MorrisSums(d, replicates));
+                            else
+                                leaf.sobol.assign(analysed, stats::SobolSums(d, replicates));
+                            for (std::size_t g = 0; g < variants + contrasts; ++g) {
+                                for (std::size_t t = 0; t < targets.size(); ++t) {
+                                    const std::size_t c = targets[t], slot = g * targets.size() + t;
+                                    std::span<const double> col;
+                                    if (g < variants) {
+                                        col = outs[g].column(c);
+                                    } else {
+                                        const auto [v, ref] = plan.contrasts[g - variants];
+                                        const auto a = outs[v].column(c), b = outs[ref].column(c);
+                                        for (std::size_t i = 0; i < n; ++i)
+                                            difference[i] = a[i] - b[i];
+                                        col = std::span<const double>(difference).first(n);
+                                    }
+                                    for (std::size_t j = 0; j < groups_here; ++j) {
+                                        for (std::size_t r = 0; r < replicates; ++r)
+                                            weight[r] = weights[r * groups_here + j];
+                                        const double* f = col.data() + j * group_runs;
+                                        if (morris != nullptr) {
+                                            leaf.morris[slot].add(
+                                                std::span(f, d + 1),
+                                                std::span<const std::size_t>(moved).subspan(j * d,
+                                                                                            d),
+                                                std::span<const double>(steps).subspan(j * d, d),
+                                                weight);
+                                            continue;
+                                        }
+                                        const double s0 = shift[slot];
+                                        for (std::size_t q = 0; q < d; ++q)
+                                            f_ab[q] = f[2 + q] - s0;
+                                        leaf.sobol[slot].add(f[0] - s0, f[1] - s0, f_ab, weight);
+                                    }
                                 }
                             }
                         }
+                    } catch (...) {
+                        const std::lock_guard lock(failure_lock);
+                        if (!failure)
+                            failure = std::current_exception();
                     }
-                } catch (...) {
-                    const std::lock_guard lock(failure_lock);
-                    if (!failure)
-                        failure = std::current_exception();
                 }
             }
+            if (failure)
+                std::rethrow_exception(failure);
+            for (std::uint64_t k = 0; k < n_blocks; ++k)
+                reduction.push_block(s + k, std::move(leaves[k]));
+            if (rank == 0 && plan.progress && mine.size() > 0) {
+                // Ranks hold equal shares of the stage: rank 0's fraction stands for all.
+                const double done =
+                    static_cast<double>(e - mine.first) / static_cast<double>(mine.size()) *
+                    static_cast<double>(std::min(plan.samples, stage_end * bs) - begin * bs);
+                plan.progress(std::min(plan.samples, begin * bs + static_cast<std::uint64_t>(done)),
+                              plan.samples);
+            }
+            if (writer) {
+                std::vector<std::span<const double>> outs;
+                for (const auto& o : round_outputs)
+                    outs.emplace_back(o);
+                writer->write(first_row, rows, round_inputs, outs, rows);
+            }
         }
-        if (failure)
-            std::rethrow_exception(failure);
-        for (std::uint64_t k = 0; k < n_blocks; ++k)
-            reduction.push_block(s + k, std::move(leaves[k]));
-        if (rank == 0 && plan.progress && mine.size() > 0) {
-            const double share =
-                static_cast<double>(e - mine.first) / static_cast<double>(mine.size());
-            plan.progress(std::min(plan.samples, static_cast<std::uint64_t>(
-                                                     share * static_cast<double>(plan.samples))),
-                          plan.samples);
+        // The stage's pieces go to rank 0, which pushes them in block order: rank r's share comes
+        // after rank r - 1's.
+        if (rank != 0) {
+            const auto pieces = pack(reduction.pieces());
+            MPI_Send(pieces.data(), static_cast<int>(pieces.size()), MPI_DOUBLE, 0, tag_moments,
+                     comm);
+        } else {
+            for (auto& p : reduction.pieces())
+                total.push(std::move(p));
+            for (int r = 1; r < ranks; ++r)
+                for (auto& p : unpack(receive_vector<double>(r, tag_moments, MPI_DOUBLE, comm)))
+                    total.push(std::move(p));
         }
-        if (writer) {
-            std::vector<std::span<const double>> outs;
-            for (const auto& o : round_outputs)
-                outs.emplace_back(o);
-            writer->write(first_row, rows, round_inputs, outs, rows);
+        samples_run = std::min(plan.samples, stage_end * bs);
+        begin = stage_end;
+        if (plan.adaptive) {
+            bool stop = stage_end == blocks;
+            if (rank == 0) {
+                widest = widest_sobol_interval(total, targets.size() * (variants + contrasts),
+                                               plan.layout.sensitivity->confidence_level);
+                if (widest <= plan.adaptive->target_width) {
+                    stop = true;
+                    stopping_reason = "every interval at most target_ci_width wide";
+                } else if (stop) {
+                    stopping_reason = "max_samples reached";
+                }
+                if (plan.progress_note)
+                    plan.progress_note(samples_run, widest, stop);
+            }
+            if (broadcast_flag(stop, comm))
+                break;
         }
     }
     std::vector<std::string> collective_breaks;
@@ -358,23 +435,16 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
         sketches[0].merge(sketches[static_cast<std::size_t>(t)]);
 
     RunReport report;
-    report.samples = plan.samples;
+    report.samples = samples_run;
+    report.stopping_reason = stopping_reason;
+    report.widest_interval = widest;
     report.collective_breaks = std::move(collective_breaks);
     std::string finish_error;
     if (rank != 0) {
-        const auto moments = pack(reduction.pieces());
         const auto sk = sketches[0].serialize();
-        MPI_Send(moments.data(), static_cast<int>(moments.size()), MPI_DOUBLE, 0, tag_moments,
-                 comm);
         MPI_Send(sk.data(), static_cast<int>(sk.size()), MPI_UINT64_T, 0, tag_sketches, comm);
     } else {
-        Reduction total;
-        for (auto& p : reduction.pieces())
-            total.push(std::move(p));
         for (int r = 1; r < ranks; ++r) {
-            const auto moments = receive_vector<double>(r, tag_moments, MPI_DOUBLE, comm);
-            for (auto& p : unpack(moments))
-                total.push(std::move(p));
             const auto sk = receive_vector<std::uint64_t>(r, tag_sketches, MPI_UINT64_T, comm);
             sketches[0].merge(stats::SketchSet::deserialize(sk));
         }
@@ -403,11 +473,17 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
             }
             report.seconds =
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-            const std::vector<io::Attribute> closing{
+            std::vector<io::Attribute> closing{
                 {"completed_utc", utc_now_iso8601()},
                 {"wall_seconds", report.seconds},
                 {"n_non_finite", static_cast<std::int64_t>(report.non_finite_values)},
+                {"n_samples_run", static_cast<std::int64_t>(samples_run)},
             };
+            if (plan.adaptive) {
+                closing.push_back({"stopping_reason", stopping_reason});
+                closing.push_back({"target_ci_width", plan.adaptive->target_width});
+                closing.push_back({"widest_interval", widest});
+            }
             io::write_summaries(partial, plan.layout, groups, closing);
             if (sens) {
                 const std::size_t per_group = targets.size();

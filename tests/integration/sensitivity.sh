@@ -90,6 +90,39 @@ assert list(f["sensitivity_year"][:]) == [2027, 2030]
 print("sensitivity.toml: (41 parameters, 2 years) per output, policy and contrast")
 PY
 
+# Adaptive stopping: doubling from 1024 base points until every interval is at most 0.04 wide;
+# the same file for 1 and 3 ranks; the reason and the sample count are recorded.
+for cut in "1 1" "3 1"; do
+    set -- $cut
+    chiprace_mpi "$1" "$2" run "$SOURCE_DIR/experiments/ishigami.toml" --samples 1024 \
+        --set experiment.design=saltelli --set output.store=summary \
+        --set sensitivity.target_ci_width=0.04 --set sensitivity.max_samples=65536 \
+        -o "$WORK/adaptive-$1x$2.h5" 2>"$WORK/log" || { cat "$WORK/log"; fail "adaptive $cut"; }
+done
+grep -q "stopped after .* runs: every interval at most target_ci_width wide" "$WORK/log" \
+    || { cat "$WORK/log"; fail "adaptive run did not report why it stopped"; }
+"$PYTHON" "$SOURCE_DIR/tests/integration/compare_results.py" "$WORK/adaptive-1x1.h5" "$WORK/adaptive-3x1.h5"
+"$PYTHON" - "$WORK/adaptive-1x1.h5" <<'PY'
+import sys, h5py, numpy as np
+f = h5py.File(sys.argv[1], "r")
+a = f.attrs
+reason = a["stopping_reason"]
+reason = reason.decode() if isinstance(reason, bytes) else reason
+assert reason == "every interval at most target_ci_width wide", reason
+g = f["sensitivity/y"]
+n = int(g["n_base"][()])
+assert 1024 < n < 65536 and a["n_samples_run"] == 5 * n, (n, a["n_samples_run"])
+widths = np.concatenate([g["S1_high"][:] - g["S1_low"][:], g["ST_high"][:] - g["ST_low"][:]])
+assert widths.max() <= 0.04 and a["widest_interval"] == widths.max(), (widths, a["widest_interval"])
+print(f"adaptive: stopped at {n} base points, widest interval {widths.max():.4f} <= 0.04")
+PY
+# A target it cannot reach stops at max_samples and says so.
+"$CHIPRACE" run "$SOURCE_DIR/experiments/ishigami.toml" --samples 256 \
+    --set experiment.design=saltelli --set output.store=summary \
+    --set sensitivity.target_ci_width=0.001 --set sensitivity.max_samples=1024 \
+    -o "$WORK/capped.h5" 2>"$WORK/log" || { cat "$WORK/log"; fail "capped run"; }
+grep -q "stopped after 5120 of 5120 runs: max_samples reached" "$WORK/log" || { cat "$WORK/log"; fail "cap"; }
+
 # Misuse is refused before any work, exit code 2, one line naming the place.
 set +e
 "$CHIPRACE" run "$SOURCE_DIR/experiments/ishigami.toml" --set 'sensitivity.bootstrap=10' \
@@ -105,5 +138,12 @@ code=$?
 set -e
 [ "$code" = 2 ] || { cat "$WORK/err"; fail "unknown output: exit $code"; }
 grep -q "did you mean 'compute_ratio'" "$WORK/err" || { cat "$WORK/err"; fail "no did-you-mean"; }
+set +e
+"$CHIPRACE" run "$SOURCE_DIR/experiments/ishigami.toml" --set experiment.design=saltelli \
+    --set sensitivity.target_ci_width=0.05 -o "$WORK/bad.h5" 2>"$WORK/err"
+code=$?
+set -e
+[ "$code" = 2 ] || { cat "$WORK/err"; fail "adaptive with raw rows: exit $code"; }
+grep -q 'writes summaries only: set \[output\] store = "summary"' "$WORK/err" || { cat "$WORK/err"; fail "message"; }
 [ ! -e "$WORK/bad.h5" ] || fail "a refused run wrote a file"
 echo "sensitivity: all checks passed"

@@ -44,6 +44,10 @@ struct SensitivitySettings {
     double confidence_level = 0.95;
     std::uint64_t bootstrap = 100; // Poisson-bootstrap replicates
     std::uint64_t group_runs = 1;  // runs per base point or trajectory
+    /// Adaptive stopping: add base points (doubling from experiment.samples) until every
+    /// index's interval is at most this wide, or max_samples base points are done.
+    std::optional<double> target_ci_width;
+    std::uint64_t max_samples = 0; // base points; 0 without adaptive stopping
 };
 
 struct Experiment {

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <functional>
 #include <mpi.h>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -39,6 +40,16 @@ struct RunPlan {
     /// Called on rank 0 after each round with (runs done, runs in total), estimated from rank
     /// 0's own share: ranks hold equal shares, and asking the others would cost a message.
     std::function<void(std::uint64_t, std::uint64_t)> progress;
+    /// Adaptive stopping of a Sobol' analysis ([sensitivity] target_ci_width): stages of
+    /// first_runs runs, then doubling, until every index's interval is at most target_width wide
+    /// or all `samples` runs are done. Summary mode only.
+    struct Adaptive {
+        std::uint64_t first_runs = 0;
+        double target_width = 0.0;
+    };
+    std::optional<Adaptive> adaptive;
+    /// Rank 0 after each adaptive stage: (runs done, widest interval, stopping).
+    std::function<void(std::uint64_t, double, bool)> progress_note;
     /// Upper bound on the per-rank round buffers, bytes.
     std::size_t round_bytes = std::size_t{64} << 20;
 };
@@ -47,6 +58,8 @@ struct RunReport {
     double seconds = 0.0;
     std::uint64_t samples = 0;
     std::uint64_t non_finite_values = 0; // over every output column and variant
+    std::string stopping_reason;         // adaptive runs: why they stopped
+    double widest_interval = 0.0;        // adaptive runs: at the last check
     /// Raw writes on this rank that HDF5 performed independently instead of collectively,
     /// with its reason; empty when every write was collective, as it should be.
     std::vector<std::string> collective_breaks;
