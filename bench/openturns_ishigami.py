@@ -31,7 +31,9 @@ analytic values.
     process wall time, and chiprace's own figure from its stderr line
     "chiprace: wrote ... in S s (...)".  Both include chiprace's 100 bootstrap replicates
     (Poisson bootstrap), the output summaries and the HDF5 write; the wall time also includes
-    process start-up (MPI initialisation) and exit.
+    process start-up (MPI initialisation) and exit, which `chiprace --version` alone measures
+    (reported too).  A third chiprace row, base = mc with --set sensitivity.bootstrap=0, gives
+    the time without the bootstrap (its intervals are then not reported).
 
 Accuracy: per run the largest absolute error over the 6 indices (S1_1..3, ST_1..3) against
 the analytic values; over the repeats the median of that, and the RMSE over all repeats and all
@@ -42,6 +44,7 @@ Output: a Markdown table on stdout, progress and one line per run on stderr.
   /usr/bin/python3 bench/openturns_ishigami.py [--n 16384] [--repeats 5] [--seed 1]
       [--bootstrap 100] [--chiprace /tmp/chiprace-ot] [--config experiments/ishigami.toml]
       [--workdir /tmp] [--model numpy|symbolic] [--no-ot-qmc] [--no-chiprace-sobol]
+      [--no-chiprace-noboot]
 
 Benchmark a private copy of the binary (cp build/release/chiprace /tmp/chiprace-ot) so that a
 rebuild during the run cannot change it.  Exit status 2 on a missing package, binary or file;
@@ -141,6 +144,7 @@ def run_openturns(n, seed, sampling, model, bootstrap):
     t2 = time.perf_counter()
     saltelli = ot.SaltelliSensitivityAlgorithm(design, outputs, n)
     s1 = np.array(saltelli.getFirstOrderIndices())
+    t_s1 = time.perf_counter()
     jansen = ot.JansenSensitivityAlgorithm(design, outputs, n)
     st = np.array(jansen.getTotalOrderIndices())
     t3 = time.perf_counter()
@@ -154,7 +158,7 @@ def run_openturns(n, seed, sampling, model, bootstrap):
     t4 = time.perf_counter()
     mk = ot.MauntzKucherenkoSensitivityAlgorithm(design, outputs, n)
     res["s1_mk"] = np.array(mk.getFirstOrderIndices())
-    res["t_indices_mk"] = time.perf_counter() - t4 + (t3 - t2) / 2.0  # MK S1 + Jansen ST (est.)
+    res["t_indices_mk"] = (time.perf_counter() - t4) + (t3 - t_s1)  # MK S1 + Jansen ST
     if bootstrap > 0:
         t5 = time.perf_counter()
         saltelli.setUseAsymptoticDistribution(False)
@@ -172,7 +176,7 @@ WROTE_RE = re.compile(r"chiprace: wrote .* in ([0-9.eE+-]+) s \(")
 RUNS_RE = re.compile(r"\(\w+, (\d+) runs, design saltelli\)")
 
 
-def run_chiprace(binary, config, n, seed, base, workdir):
+def run_chiprace(binary, config, n, seed, base, workdir, bootstrap=None):
     out = os.path.join(workdir, f"ot-bench-{seed}.h5")
     cmd = [binary, "run", config,
            "--set", "experiment.design=saltelli",
@@ -180,6 +184,8 @@ def run_chiprace(binary, config, n, seed, base, workdir):
            "--set", "output.store=summary",
            "--set", f"experiment.seed={seed}",
            "--samples", str(n), "-o", out, "--force"]
+    if bootstrap is not None:
+        cmd[3:3] = ["--set", f"sensitivity.bootstrap={bootstrap}"]
     env = dict(os.environ)
     env["OMP_NUM_THREADS"] = "1"
     if hasattr(os, "geteuid") and os.geteuid() == 0:
@@ -201,15 +207,34 @@ def run_chiprace(binary, config, n, seed, base, workdir):
         g = f["/sensitivity/y"]
         s1 = np.array(g["S1"][()], dtype=float)
         st = np.array(g["ST"][()], dtype=float)
-        hw = np.concatenate([(g["S1_high"][()] - g["S1_low"][()]) / 2.0,
-                             (g["ST_high"][()] - g["ST_low"][()]) / 2.0])
-        n_base = int(g["n_base"][()])
         replicates = int(g.attrs.get("bootstrap_replicates", -1))
+        hw = (np.concatenate([(g["S1_high"][()] - g["S1_low"][()]) / 2.0,
+                              (g["ST_high"][()] - g["ST_low"][()]) / 2.0])
+              if replicates > 0 and "S1_high" in g else None)
+        n_base = int(g["n_base"][()])
     os.remove(out)
     if n_base != n:
         raise RuntimeError(f"chiprace used {n_base} base points, expected {n}")
-    return {"evaluations": evaluations, "s1": s1, "st": st, "t_total": wall, "t_tool": tool,
-            "halfwidth": hw, "replicates": replicates}
+    res = {"evaluations": evaluations, "s1": s1, "st": st, "t_total": wall, "t_tool": tool,
+           "replicates": replicates}
+    if hw is not None:
+        res["halfwidth"] = hw
+    return res
+
+
+def chiprace_startup(binary, times=3):
+    """Median wall time of `chiprace --version`: process start-up (incl. MPI init) and exit."""
+    env = dict(os.environ)
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        env["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
+        env["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
+    walls = []
+    for _ in range(times):
+        t0 = time.perf_counter()
+        subprocess.run([binary, "--version"], env=env, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, check=True)
+        walls.append(time.perf_counter() - t0)
+    return statistics.median(walls)
 
 
 def errors(s1, st):
@@ -238,6 +263,8 @@ def main():
     p.add_argument("--no-ot-qmc", action="store_true", help="skip the OpenTURNS QMC row")
     p.add_argument("--no-chiprace-sobol", action="store_true",
                    help="skip the chiprace row with the scrambled Sobol' base")
+    p.add_argument("--no-chiprace-noboot", action="store_true",
+                   help="skip the chiprace row without bootstrap (sensitivity.bootstrap = 0)")
     args = p.parse_args()
 
     if not (os.path.isfile(args.chiprace) and os.access(args.chiprace, os.X_OK)):
@@ -255,6 +282,8 @@ def main():
         methods.append(("ot_qmc", "OpenTURNS 1.20, QMC (unrandomised Sobol'): S1 Saltelli, "
                                   "ST Jansen"))
     methods.append(("cr_mc", "chiprace, base = mc"))
+    if not args.no_chiprace_noboot:
+        methods.append(("cr_mc_noboot", "chiprace, base = mc, sensitivity.bootstrap = 0"))
     if not args.no_chiprace_sobol:
         methods.append(("cr_sobol", "chiprace, base = sobol (scrambled)"))
     results = {k: [] for k, _ in methods}
@@ -266,18 +295,25 @@ def main():
     # Untimed warm-up: OpenTURNS' first call, the binary into the page cache.
     run_openturns(256, 12345, "MonteCarlo", args.model, min(args.bootstrap, 10))
     run_chiprace(args.chiprace, config, 256, 12345, "mc", args.workdir)
+    startup = chiprace_startup(args.chiprace)
+    print(f"  chiprace --version (start-up and exit only): {fmt_time(startup)} wall, median of 3",
+          file=sys.stderr)
 
     for r in range(args.repeats):
         seed = args.seed + r
         for key, _ in methods:
             if key == "ot_mc":
                 res = run_openturns(args.n, seed, "MonteCarlo", args.model, args.bootstrap)
-                results["ot_mc_mk"].append({**res, "s1": res["s1_mk"],
-                                            "t_indices": res["t_indices_mk"]})
+                mk = {**res, "s1": res["s1_mk"], "t_indices": res["t_indices_mk"]}
+                mk.pop("halfwidth", None)  # the intervals are the Saltelli object's
+                results["ot_mc_mk"].append(mk)
             elif key == "ot_qmc":
                 res = run_openturns(args.n, seed, "QMC", args.model, args.bootstrap)
             elif key == "cr_mc":
                 res = run_chiprace(args.chiprace, config, args.n, seed, "mc", args.workdir)
+            elif key == "cr_mc_noboot":
+                res = run_chiprace(args.chiprace, config, args.n, seed, "mc", args.workdir,
+                                   bootstrap=0)
             else:
                 res = run_chiprace(args.chiprace, config, args.n, seed, "sobol", args.workdir)
             results[key].append(res)
@@ -309,16 +345,20 @@ def main():
         errs = np.array([errors(x["s1"], x["st"]) for x in runs])
         max_err = statistics.median(np.max(np.abs(errs), axis=1))
         rmse = float(np.sqrt(np.mean(errs ** 2)))
-        hw = [float(np.mean(x["halfwidth"])) for x in runs if "halfwidth" in x]
-        hw_s = f"{statistics.median(hw):.4f}" if hw else "n/a"
+        hw1 = [float(np.mean(x["halfwidth"][:D])) for x in runs if "halfwidth" in x]
+        hwt = [float(np.mean(x["halfwidth"][D:])) for x in runs if "halfwidth" in x]
+        hw_s = (f"{statistics.median(hw1):.4f} / {statistics.median(hwt):.4f}" if hw1 else
+                "n/a")
         if key.startswith("cr_"):
             t = fmt_time(statistics.median(x["t_total"] for x in runs))
+            boot = (f"incl. {runs[0]['replicates']} bootstrap replicates," if
+                    runs[0]["replicates"] > 0 else "no bootstrap; incl.")
             detail = (f"self-reported {fmt_time(statistics.median(x['t_tool'] for x in runs))}"
-                      f" (incl. {runs[0]['replicates']} bootstrap replicates, summaries, "
-                      f"HDF5 write)")
+                      f" ({boot} summaries, HDF5 write); start-up alone (`--version`) "
+                      f"{fmt_time(startup)}")
         elif key == "ot_mc_mk":
             t = "(same runs)"
-            detail = f"indices ≈ {fmt_time(statistics.median(x['t_indices'] for x in runs))}"
+            detail = f"indices alone {fmt_time(statistics.median(x['t_indices'] for x in runs))}"
         else:
             t = fmt_time(statistics.median(x["t_total"] for x in runs))
             detail = (f"indices alone {fmt_time(statistics.median(x['t_indices'] for x in runs))}"
@@ -330,7 +370,7 @@ def main():
     print(f"\nN = {args.n} base points, {args.repeats} repeats (seeds {args.seed}.."
           f"{args.seed + args.repeats - 1}), single thread\n")
     print("| method | N | evaluations | time per run (median) | time detail (median) "
-          "| max abs error (median) | RMSE | 95% CI half-width (mean of 6, median) |")
+          "| max abs error (median) | RMSE | 95% CI half-width, mean over S1 / over ST (median) |")
     print("|---|---:|---:|---:|---|---:|---:|---:|")
     for label, evals, t, detail, max_err, rmse, hw_s in rows:
         print(f"| {label} | {args.n} | {evals} | {t} | {detail} | {max_err:.2e} | {rmse:.2e} "
