@@ -85,6 +85,7 @@ io::ResultLayout make_layout(const config::Experiment& ex, std::uint64_t runs) {
         s.outputs = ex.sensitivity.outputs;
         s.years = ex.sensitivity.years;
         s.group_runs = ex.sensitivity.group_runs;
+        s.second_order = ex.design == "saltelli" && ex.design_options.second_order;
         layout.sensitivity = s;
     }
     return layout;

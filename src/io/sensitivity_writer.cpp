@@ -120,6 +120,33 @@ void write_sensitivity(const std::string& path, const ResultLayout& layout,
                     "half-width of the asymptotic (delta-method) interval of S1");
                 put("ST_delta_conf", tab(&E::total_delta_conf),
                     "half-width of the asymptotic (delta-method) interval of ST");
+                if (sens.second_order) {
+                    // (d, d [, T']): parameter × parameter, symmetric, NaN on the diagonal.
+                    auto pairs = [&](auto member, const char* name, const std::string& what) {
+                        std::vector<double> v(d * d * columns);
+                        for (std::size_t a = 0; a < d; ++a)
+                            for (std::size_t b = 0; b < d; ++b)
+                                for (std::size_t y = 0; y < columns; ++y)
+                                    v[(a * d + b) * columns + y] = (e[y].*member)[a * d + b];
+                        std::vector<hsize_t> dims{d, d};
+                        if (per_year)
+                            dims.push_back(columns);
+                        write_dataset(g, name, std::span<const double>(v), dims);
+                        auto ds = h5_dataset(H5Dopen2(g, name, H5P_DEFAULT), "opening " + where);
+                        write_attribute(ds, "description", what);
+                        check_h5(H5DSattach_scale(ds, parameter, 0), "attaching /parameter");
+                        check_h5(H5DSattach_scale(ds, parameter, 1), "attaching /parameter");
+                        if (per_year)
+                            check_h5(H5DSattach_scale(ds, year, 2), "attaching /sensitivity_year");
+                    };
+                    pairs(&E::second, "S2",
+                          "second-order index, Saltelli (2002): mean(f(B_A^j) f(A_B^k) - f(A) "
+                          "f(B)) / V - S_j - S_k");
+                    pairs(&E::second_conf, "S2_conf",
+                          "half-width z*sd of the Poisson-bootstrap replicates of S2");
+                    pairs(&E::second_low, "S2_low", "percentile bootstrap interval of S2, lower");
+                    pairs(&E::second_high, "S2_high", "percentile bootstrap interval of S2, upper");
+                }
                 std::vector<double> variance, n_base, skipped;
                 for (std::size_t y = 0; y < columns; ++y) {
                     variance.push_back(e[y].variance);

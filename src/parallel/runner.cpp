@@ -258,7 +258,7 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
                 const auto tid = static_cast<std::size_t>(omp_get_thread_num());
                 std::vector<double> unit(d * bs), values(d * bs), outputs(variants * columns * bs),
                     difference(bs), weights(replicates * (bs / group_runs)), weight(replicates),
-                    f_ab(d), steps(d * (bs / group_runs));
+                    f_ab(d), f_ba(d), steps(d * (bs / group_runs));
                 std::vector<std::size_t> moved(d * (bs / group_runs));
 #pragma omp for schedule(static)
                 for (std::uint64_t k = 0; k < n_blocks; ++k) {
@@ -331,7 +331,8 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
                             if (morris != nullptr)
                                 leaf.morris.assign(analysed, stats::MorrisSums(d, replicates));
                             else
-                                leaf.sobol.assign(analysed, stats::SobolSums(d, replicates));
+                                leaf.sobol.assign(
+                                    analysed, stats::SobolSums(d, replicates, sens->second_order));
                             for (std::size_t g = 0; g < variants + contrasts; ++g) {
                                 for (std::size_t t = 0; t < targets.size(); ++t) {
                                     const std::size_t c = targets[t], slot = g * targets.size() + t;
@@ -361,7 +362,13 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
                                         const double s0 = shift[slot];
                                         for (std::size_t q = 0; q < d; ++q)
                                             f_ab[q] = f[2 + q] - s0;
-                                        leaf.sobol[slot].add(f[0] - s0, f[1] - s0, f_ab, weight);
+                                        if (sens->second_order)
+                                            for (std::size_t q = 0; q < d; ++q)
+                                                f_ba[q] = f[2 + d + q] - s0;
+                                        leaf.sobol[slot].add(f[0] - s0, f[1] - s0, f_ab, weight,
+                                                             sens->second_order
+                                                                 ? std::span<const double>(f_ba)
+                                                                 : std::span<const double>());
                                     }
                                 }
                             }

@@ -10,16 +10,22 @@
 
 namespace chiprace::stats {
 
-SobolSums::SobolSums(std::size_t parameters, std::size_t replicates)
+SobolSums::SobolSums(std::size_t parameters, std::size_t replicates, bool second_order)
     : d_(parameters), replicates_(replicates),
-      sums_(shared + 2 * per_term * parameters + replicates * (3 + 2 * parameters), 0.0) {}
+      pairs_(second_order ? parameters * (parameters - (parameters > 0 ? 1 : 0)) / 2 : 0),
+      second_(second_order), sums_(shared + 2 * per_term * parameters + pairs_ +
+                                       replicates * (3 + 2 * parameters + pairs_),
+                                   0.0) {}
 
 void SobolSums::add(double f_a, double f_b, std::span<const double> f_ab,
-                    std::span<const double> weights) {
-    if (f_ab.size() != d_ || weights.size() != replicates_)
+                    std::span<const double> weights, std::span<const double> f_ba) {
+    if (f_ab.size() != d_ || weights.size() != replicates_ ||
+        (second_ ? f_ba.size() != d_ : !f_ba.empty()))
         throw std::invalid_argument("SobolSums: wrong number of values or weights");
     bool finite = std::isfinite(f_a) && std::isfinite(f_b);
     for (const double v : f_ab)
+        finite = finite && std::isfinite(v);
+    for (const double v : f_ba)
         finite = finite && std::isfinite(v);
     if (!finite) {
         ++skipped_;
@@ -47,10 +53,24 @@ void SobolSums::add(double f_a, double f_b, std::span<const double> f_ab,
         x[6] += t * b;
         x[7] += t * c;
     }
+    // Pair (j, k), j < k, at index j(2d − j − 1)/2 + k − j − 1.
+    const double ab = f_a * f_b;
+    if (second_) {
+        double* p = s + pair_offset();
+        for (std::size_t j = 0, i = 0; j < d_; ++j)
+            for (std::size_t k = j + 1; k < d_; ++k, ++i)
+                p[i] += f_ba[j] * f_ab[k] - ab;
+    }
     for (std::size_t r = 0; r < replicates_; ++r) {
         const double w = weights[r];
         if (w == 0.0)
             continue;
+        if (second_) {
+            double* p = s + replicate_offset(r) + 3 + 2 * d_;
+            for (std::size_t j = 0, i = 0; j < d_; ++j)
+                for (std::size_t k = j + 1; k < d_; ++k, ++i)
+                    p[i] += w * (f_ba[j] * f_ab[k] - ab);
+        }
         double* x = s + replicate_offset(r);
         x[0] += w;
         x[1] += w * c;
@@ -65,7 +85,7 @@ void SobolSums::add(double f_a, double f_b, std::span<const double> f_ab,
 }
 
 void SobolSums::merge(const SobolSums& right) {
-    if (right.d_ != d_ || right.replicates_ != replicates_)
+    if (right.d_ != d_ || right.replicates_ != replicates_ || right.second_ != second_)
         throw std::logic_error("SobolSums: merging sums of different shapes");
     n_ += right.n_;
     skipped_ += right.skipped_;
@@ -116,9 +136,18 @@ SobolEstimate SobolSums::estimate(double level) const {
         e.first_delta_conf[k] = delta_half_width(a);
         e.total_delta_conf[k] = delta_half_width(t);
     }
+    if (second_) {
+        for (auto* v : {&e.second, &e.second_conf, &e.second_low, &e.second_high})
+            v->assign(d_ * d_, nan);
+        const double* p = s + pair_offset();
+        for (std::size_t j = 0, i = 0; j < d_; ++j)
+            for (std::size_t k = j + 1; k < d_; ++k, ++i)
+                e.second[j * d_ + k] = e.second[k * d_ + j] =
+                    p[i] / n / variance - e.first[j] - e.first[k];
+    }
     if (replicates_ < 2)
         return e;
-    std::vector<std::vector<double>> first(d_), total(d_);
+    std::vector<std::vector<double>> first(d_), total(d_), second(pairs_);
     for (std::size_t r = 0; r < replicates_; ++r) {
         const double* x = s + replicate_offset(r);
         const double w = x[0];
@@ -131,7 +160,18 @@ SobolEstimate SobolSums::estimate(double level) const {
             first[k].push_back(x[3 + k] / w / vw);
             total[k].push_back(x[3 + d_ + k] / w / vw);
         }
+        for (std::size_t j = 0, i = 0; second_ && j < d_; ++j)
+            for (std::size_t k = j + 1; k < d_; ++k, ++i)
+                second[i].push_back(x[3 + 2 * d_ + i] / w / vw - x[3 + j] / w / vw -
+                                    x[3 + k] / w / vw);
     }
+    for (std::size_t j = 0, i = 0; second_ && j < d_; ++j)
+        for (std::size_t k = j + 1; k < d_; ++k, ++i) {
+            const auto ci = bootstrap_interval(second[i], level);
+            e.second_conf[j * d_ + k] = e.second_conf[k * d_ + j] = z * ci.sd;
+            e.second_low[j * d_ + k] = e.second_low[k * d_ + j] = ci.low;
+            e.second_high[j * d_ + k] = e.second_high[k * d_ + j] = ci.high;
+        }
     for (std::size_t k = 0; k < d_; ++k) {
         const auto f = bootstrap_interval(first[k], level);
         const auto t = bootstrap_interval(total[k], level);
@@ -148,22 +188,24 @@ SobolEstimate SobolSums::estimate(double level) const {
 void SobolSums::serialize(std::vector<double>& out) const {
     out.push_back(std::bit_cast<double>(std::uint64_t{d_}));
     out.push_back(std::bit_cast<double>(std::uint64_t{replicates_}));
+    out.push_back(std::bit_cast<double>(std::uint64_t{second_ ? 1u : 0u}));
     out.push_back(std::bit_cast<double>(n_));
     out.push_back(std::bit_cast<double>(skipped_));
     out.insert(out.end(), sums_.begin(), sums_.end());
 }
 
 SobolSums SobolSums::deserialize(std::span<const double> data, std::size_t& pos) {
-    if (data.size() < pos + 4)
+    if (data.size() < pos + 5)
         throw std::runtime_error("SobolSums: corrupt serialized sums");
     const auto d = std::bit_cast<std::uint64_t>(data[pos]);
     const auto replicates = std::bit_cast<std::uint64_t>(data[pos + 1]);
-    if (d > (1u << 20) || replicates > (1u << 20))
+    const auto second = std::bit_cast<std::uint64_t>(data[pos + 2]);
+    if (d > (1u << 16) || replicates > (1u << 20) || second > 1)
         throw std::runtime_error("SobolSums: corrupt serialized sums");
-    SobolSums s(d, replicates);
-    s.n_ = std::bit_cast<std::uint64_t>(data[pos + 2]);
-    s.skipped_ = std::bit_cast<std::uint64_t>(data[pos + 3]);
-    pos += 4;
+    SobolSums s(d, replicates, second == 1);
+    s.n_ = std::bit_cast<std::uint64_t>(data[pos + 3]);
+    s.skipped_ = std::bit_cast<std::uint64_t>(data[pos + 4]);
+    pos += 5;
     if (data.size() - pos < s.sums_.size())
         throw std::runtime_error("SobolSums: corrupt serialized sums");
     std::copy_n(data.begin() + static_cast<std::ptrdiff_t>(pos), s.sums_.size(), s.sums_.begin());

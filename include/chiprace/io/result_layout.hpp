@@ -42,6 +42,7 @@ struct SensitivityLayout {
     std::vector<std::size_t> outputs; // indices into ResultLayout::outputs
     std::vector<int> years;           // per-year outputs: the years analysed (a subset of years)
     std::uint64_t group_runs = 1;     // runs per base point (Sobol') or trajectory (Morris)
+    bool second_order = false;        // Sobol': second-order indices from the B_A^k runs
     [[nodiscard]] const char* method_name() const {
         return method == Method::sobol ? "sobol" : "morris";
     }

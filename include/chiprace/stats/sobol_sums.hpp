@@ -22,7 +22,9 @@
 //   the percentile interval and as z·sd of the replicates (SALib's `_conf`).
 // - asymptotic: the delta method on S = ā / (b̄ − c̄²) with a_j the estimator's summand,
 //   b_j = (f(A_j)² + f(B_j)²)/2 and c_j = (f(A_j) + f(B_j))/2, using their sample covariance.
-// Base points where any of the d + 2 values is not finite are skipped and counted.
+// - second order (optional, with the B_A^k runs), Saltelli (2002), as SALib computes it:
+//   S_jk = mean_j[ f(B_A^j) f(A_B^k) − f(A) f(B) ] / V − S_j − S_k, with bootstrap intervals.
+// Base points where any of their values is not finite are skipped and counted.
 
 #include <cstdint>
 #include <span>
@@ -39,21 +41,25 @@ struct SobolEstimate {
     std::vector<double> first_conf, total_conf, first_delta_conf, total_delta_conf;
     /// Percentile bootstrap interval.
     std::vector<double> first_low, first_high, total_low, total_high;
+    /// Second order (d × d, symmetric, NaN on the diagonal); empty without it.
+    std::vector<double> second, second_conf, second_low, second_high;
 };
 
 class SobolSums {
 public:
     SobolSums() = default;
-    SobolSums(std::size_t parameters, std::size_t replicates);
+    SobolSums(std::size_t parameters, std::size_t replicates, bool second_order = false);
 
-    /// One base point: f(A), f(B), f(A_B^k) for k < d, already shifted; one Poisson weight per
-    /// bootstrap replicate.
-    void add(double f_a, double f_b, std::span<const double> f_ab, std::span<const double> weights);
+    /// One base point: f(A), f(B), f(A_B^k) for k < d, and with second order f(B_A^k), already
+    /// shifted; one Poisson weight per bootstrap replicate.
+    void add(double f_a, double f_b, std::span<const double> f_ab, std::span<const double> weights,
+             std::span<const double> f_ba = {});
     /// right holds the base points after this one's.
     void merge(const SobolSums& right);
 
     [[nodiscard]] std::size_t parameters() const { return d_; }
     [[nodiscard]] std::size_t replicates() const { return replicates_; }
+    [[nodiscard]] bool second_order() const { return second_; }
     [[nodiscard]] std::uint64_t count() const { return n_; }
 
     /// NaN indices with fewer than two base points or zero variance.
@@ -65,14 +71,17 @@ public:
 
 private:
     // Layout of sums_: 5 shared sums (Σc, Σb, Σc², Σb², Σbc), then per parameter k the
-    // first-order a_k and total-order t_k sums, each 4 numbers (Σx, Σx², Σxb, Σxc); then per
-    // replicate 3 + 2d weighted sums (Σw, Σwc, Σwb, Σw·a_k…, Σw·t_k…).
+    // first-order a_k and total-order t_k sums, each 4 numbers (Σx, Σx², Σxb, Σxc), then one
+    // sum per pair j < k (second order); then per replicate 3 + 2d + pairs weighted sums
+    // (Σw, Σwc, Σwb, Σw·a_k…, Σw·t_k…, Σw·p_jk…).
     static constexpr std::size_t shared = 5, per_term = 4;
+    [[nodiscard]] std::size_t pair_offset() const { return shared + 2 * per_term * d_; }
     [[nodiscard]] std::size_t replicate_offset(std::size_t r) const {
-        return shared + 2 * per_term * d_ + r * (3 + 2 * d_);
+        return pair_offset() + pairs_ + r * (3 + 2 * d_ + pairs_);
     }
 
-    std::size_t d_ = 0, replicates_ = 0;
+    std::size_t d_ = 0, replicates_ = 0, pairs_ = 0;
+    bool second_ = false;
     std::uint64_t n_ = 0, skipped_ = 0;
     std::vector<double> sums_;
 };
