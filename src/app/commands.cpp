@@ -39,6 +39,8 @@ struct RunArguments {
     bool debug = false;
     bool quiet = false;
     int progress_seconds = 10;
+    bool resume = false;
+    double checkpoint_seconds = 60.0;
 };
 
 /// --samples and --seed are shorthands for --set; they apply after every --set.
@@ -86,7 +88,20 @@ int command_run(const RunArguments& args, const std::string& command_line,
     std::string refusal;
     if (root) {
         std::error_code ec;
-        if (fs::exists(output, ec) && !args.force)
+        const std::string ledger = output + ".checkpoint";
+        if (args.resume && args.force)
+            refusal = "--resume continues a run and --force starts one over: choose one";
+        else if (args.resume && fs::exists(output, ec))
+            refusal = output + ": already complete; there is nothing to resume";
+        else if (args.resume && !fs::exists(ledger, ec))
+            refusal = "no checkpoint " + ledger +
+                      ": nothing to resume (a run leaves one when a "
+                      "signal stops it, and every --checkpoint-every seconds)";
+        else if (!args.resume && fs::exists(ledger, ec) && !args.force)
+            refusal = "an interrupted run left " + ledger +
+                      ": continue it with --resume, or "
+                      "start over with --force";
+        else if (fs::exists(output, ec) && !args.force)
             refusal = output + ": exists; pass --force to replace it (or choose another -o)";
         else if (fs::is_directory(output, ec))
             refusal = output + ": is a directory";
@@ -108,6 +123,8 @@ int command_run(const RunArguments& args, const std::string& command_line,
     const auto design = make_design(ex);
     const int threads = std::max(1, omp_get_max_threads());
     auto plan = make_run_plan(ex, *design, output, command_line, mpi.size(), threads);
+    plan.resume = args.resume;
+    plan.checkpoint_seconds = args.checkpoint_seconds;
     std::optional<ProgressReporter> progress;
     if (root && !args.quiet) {
         const bool terminal = ::isatty(STDERR_FILENO) != 0;
@@ -134,6 +151,11 @@ int command_run(const RunArguments& args, const std::string& command_line,
     parallel::RunReport report;
     try {
         report = parallel::run(plan, mpi.world());
+    } catch (const parallel::ResumeRefused& e) {
+        // Every rank knows: no one is left inside a collective call.
+        if (root)
+            std::cerr << "chiprace: error: " << e.what() << '\n';
+        return exit_code::bad_input;
     } catch (const std::exception& e) {
         // A failure on one rank can leave the others inside a collective call: end them all.
         std::cerr << "chiprace: error" << (root ? "" : " (rank " + std::to_string(mpi.rank()) + ")")
@@ -141,6 +163,14 @@ int command_run(const RunArguments& args, const std::string& command_line,
         if (mpi.size() > 1)
             mpi.abort(exit_code::failure);
         return exit_code::failure;
+    }
+    if (report.interrupted) {
+        if (root)
+            std::cerr << "chiprace: " << report.interrupt_signal << ": stopped after finishing "
+                      << "the blocks in flight; the run is saved in " << output
+                      << ".checkpoint. Continue it with the same command and --resume (any "
+                      << "number of ranks and threads).\n";
+        return exit_code::interrupted;
     }
     if (root && !args.quiet)
         std::cerr << "chiprace: wrote " << output << " in " << std::fixed << std::setprecision(2)
@@ -393,7 +423,17 @@ int main_with_mpi(int argc, char** argv, const parallel::MpiSession& mpi) {
                     "Override any experiment value: --set KEY.PATH=VALUE, VALUE read as TOML, a "
                     "bare word as a string (e.g. --set output.store=summary). Repeatable")
         ->type_name("KEY=VALUE");
-    run->add_flag("--force", run_args.force, "Replace an existing result file");
+    run->add_flag("--force", run_args.force,
+                  "Replace an existing result file (and discard an interrupted run's checkpoint)");
+    run->add_flag("--resume", run_args.resume,
+                  "Continue an interrupted run from OUT.checkpoint: same experiment and "
+                  "overrides, any number of ranks and threads; the result is the file an "
+                  "uninterrupted run writes");
+    run->add_option("--checkpoint-every", run_args.checkpoint_seconds,
+                    "Seconds between checkpoints (OUT.checkpoint, removed at the end); 0: only "
+                    "when SIGTERM, SIGINT or SIGUSR1 stops the run (exit code 3)")
+        ->check(CLI::NonNegativeNumber)
+        ->default_val(60);
     run->add_flag("--debug", run_args.debug, "Show HDF5's own error stack on I/O failures");
     run->add_flag("-q,--quiet", run_args.quiet,
                   "Print nothing but errors and warnings (no progress, no summary line)");

@@ -214,6 +214,12 @@ parallel::RunPlan make_run_plan(const config::Experiment& ex, const design::Desi
         }
     }
     plan.metadata = make_metadata(ex, design, command_line, ranks, threads);
+    // A resumed run must compute the same thing: everything but how it was asked for.
+    auto identity = ex.resolved;
+    identity.erase("overrides");
+    identity.erase("includes");
+    plan.identity = identity.dump();
+    plan.software_version = build_info().version;
     plan.output_path = output;
     return plan;
 }

@@ -188,10 +188,17 @@ std::vector<std::int64_t> read_int_dataset(hid_t parent, const std::string& name
     return read_numeric<std::int64_t>(parent, name, H5T_NATIVE_INT64);
 }
 
+std::vector<std::uint64_t> read_uint_dataset(hid_t parent, const std::string& name) {
+    return read_numeric<std::uint64_t>(parent, name, H5T_NATIVE_UINT64);
+}
+
 std::string read_string_dataset(hid_t parent, const std::string& name) {
     auto ds = h5_dataset(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), "opening dataset " + name);
     auto mem = h5_type(H5Tcopy(H5T_C_S1), "string type");
     check_h5(H5Tset_size(mem, H5T_VARIABLE), "string size");
+    // HDF5 converts between character sets no more than between types: read in the file's.
+    auto stored = h5_type(H5Dget_type(ds), "type of " + name);
+    check_h5(H5Tset_cset(mem, H5Tget_cset(stored)), "string charset");
     char* ptr = nullptr;
     check_h5(H5Dread(ds, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, &ptr), "reading dataset " + name);
     std::string out = ptr ? ptr : "";

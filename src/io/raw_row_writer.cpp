@@ -93,6 +93,10 @@ void RawRowWriter::write(std::uint64_t first, std::size_t n, std::span<const dou
     }
 }
 
+void RawRowWriter::flush() {
+    check_h5(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flushing the result file");
+}
+
 void RawRowWriter::close() {
     input_sets_.clear();
     output_sets_.clear();

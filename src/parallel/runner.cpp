@@ -3,9 +3,12 @@
 #include "chiprace/core/diagnostic.hpp"
 #include "chiprace/core/utc_time.hpp"
 #include "chiprace/design/morris_design.hpp"
+#include "chiprace/io/checkpoint_file.hpp"
 #include "chiprace/io/raw_row_writer.hpp"
 #include "chiprace/io/result_file.hpp"
 #include "chiprace/io/sensitivity_writer.hpp"
+#include "chiprace/parallel/block_schedule.hpp"
+#include "chiprace/parallel/interrupt_guard.hpp"
 #include "chiprace/parallel/mpi_session.hpp"
 #include "chiprace/random/uniform_block.hpp"
 #include "chiprace/stats/block_sums.hpp"
@@ -18,8 +21,10 @@
 #include <chrono>
 #include <cmath>
 #include <exception>
+#include <filesystem>
 #include <limits>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <omp.h>
 #include <optional>
 
@@ -28,18 +33,6 @@ namespace chiprace::parallel {
 namespace {
 
 using Reduction = stats::DyadicReduction<stats::BlockSums>;
-
-struct BlockRange {
-    std::uint64_t first = 0, end = 0;
-    [[nodiscard]] std::uint64_t size() const { return end - first; }
-};
-
-/// Rank r's contiguous share of B blocks; shares differ by at most one block.
-BlockRange share(std::uint64_t blocks, int rank, int ranks) {
-    const auto r = static_cast<std::uint64_t>(rank);
-    const auto n = static_cast<std::uint64_t>(ranks);
-    return {blocks * r / n, blocks * (r + 1) / n};
-}
 
 /// Pieces travel as doubles: (level, index, payload length) as bit patterns, then payload.
 std::vector<double> pack(const std::vector<Reduction::Node>& pieces) {
@@ -84,19 +77,28 @@ std::vector<T> receive_vector(int source, int tag, MPI_Datatype type, MPI_Comm c
     return data;
 }
 
+/// The pieces of [0, B), in any order, folded as the dyadic tree folds them: sorted and pushed
+/// in block order into a fresh reduction (the same tree whatever cut produced the pieces).
+std::optional<stats::BlockSums> fold_pieces(std::vector<Reduction::Node> pieces) {
+    std::sort(pieces.begin(), pieces.end(),
+              [](const auto& a, const auto& b) { return a.id.first_block() < b.id.first_block(); });
+    Reduction total;
+    for (auto& p : pieces)
+        total.push(std::move(p));
+    return std::move(total).finish();
+}
+
 /// The widest interval of any first or total index of any analysed column: the percentile
 /// bootstrap interval, or the delta method's without replicates. NaN counts as infinitely wide.
-double widest_sobol_interval(const Reduction& total, std::size_t slots, double level) {
-    const auto pieces = total.pieces();
-    if (pieces.empty())
+double widest_sobol_interval(const std::vector<Reduction::Node>& held, std::size_t slots,
+                             double level) {
+    const auto merged = fold_pieces(held);
+    if (!merged)
         return std::numeric_limits<double>::infinity();
-    stats::BlockSums merged = pieces.front().value;
-    for (std::size_t i = 1; i < pieces.size(); ++i)
-        merged.merge(pieces[i].value);
     double widest = 0.0;
-    for (std::size_t slot = 0; slot < slots && slot < merged.sobol.size(); ++slot) {
-        const auto e = merged.sobol[slot].estimate(level);
-        const bool boot = merged.sobol[slot].replicates() >= 2;
+    for (std::size_t slot = 0; slot < slots && slot < merged->sobol.size(); ++slot) {
+        const auto e = merged->sobol[slot].estimate(level);
+        const bool boot = merged->sobol[slot].replicates() >= 2;
         for (std::size_t k = 0; k < e.first.size(); ++k)
             for (const double w :
                  {boot ? e.first_high[k] - e.first_low[k] : 2 * e.first_delta_conf[k],
@@ -105,6 +107,54 @@ double widest_sobol_interval(const Reduction& total, std::size_t slots, double l
                     std::isnan(w) ? std::numeric_limits<double>::infinity() : std::max(widest, w);
     }
     return widest;
+}
+
+/// A round: up to per_round consecutive blocks [first, end) of one segment of a rank's share.
+struct Round {
+    std::size_t segment = 0;
+    std::uint64_t first = 0, end = 0;
+};
+
+std::vector<Round> rounds_of(const std::vector<BlockRange>& segments, std::uint64_t per_round) {
+    std::vector<Round> out;
+    for (std::size_t i = 0; i < segments.size(); ++i)
+        for (std::uint64_t b = segments[i].first; b < segments[i].end; b += per_round)
+            out.push_back({i, b, std::min(segments[i].end, b + per_round)});
+    return out;
+}
+
+/// Why a ledger cannot continue this run, or nothing: what the user changed, in their words.
+std::string resume_mismatch(const io::Checkpoint& c, const RunPlan& plan) {
+    auto major = [](const std::string& v) { return v.substr(0, v.find('.')); };
+    if (major(c.software_version) != major(plan.software_version))
+        return "the checkpoint was written by chiprace " + c.software_version + ", this is " +
+               plan.software_version + " (another major version)";
+    std::string why;
+    try {
+        const auto old_config = nlohmann::json::parse(c.config_resolved);
+        const auto new_config = nlohmann::json::parse(plan.identity);
+        int shown = 0;
+        for (const auto& op : nlohmann::json::diff(old_config, new_config)) {
+            const auto path = op["path"].template get<std::string>();
+            const nlohmann::json::json_pointer ptr(path);
+            std::string item = path.substr(1);
+            std::replace(item.begin(), item.end(), '/', '.');
+            item += ": ";
+            item += old_config.contains(ptr) ? old_config.at(ptr).dump() : std::string("(none)");
+            item += " -> ";
+            item += new_config.contains(ptr) ? new_config.at(ptr).dump() : std::string("(none)");
+            why += (why.empty() ? "" : "; ") + item;
+            if (++shown == 4)
+                break;
+        }
+    } catch (const nlohmann::json::exception&) {
+        if (c.config_resolved != plan.identity)
+            why = "the experiment differs";
+    }
+    if (why.empty() &&
+        (c.seed != plan.seed || c.block_size != plan.block_size || c.runs != plan.samples))
+        why = "seed, block size or sample count differ";
+    return why.empty() ? std::string{} : "the experiment changed since the checkpoint: " + why;
 }
 
 constexpr int tag_moments = 101;
@@ -130,19 +180,7 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
     const bool raw = plan.layout.store_raw;
     const std::string partial = plan.output_path + ".partial";
 
-    // Rank 0 lays out the file; the others wait for its verdict rather than hang.
-    std::string create_error;
-    if (rank == 0) {
-        try {
-            io::create_result_file(partial, plan.layout, plan.metadata);
-        } catch (const std::exception& e) {
-            create_error = "cannot create " + partial + ": " + e.what();
-        }
-    }
-    if (!broadcast_flag(create_error.empty(), comm))
-        throw RuntimeFailure(create_error.empty() ? "rank 0 could not create the result file"
-                                                  : create_error);
-
+    const std::string checkpoint_path = plan.output_path + ".checkpoint";
     const int threads = std::max(1, omp_get_max_threads());
     const std::size_t bytes_per_block = bs * (d + all_columns) * sizeof(double);
     const std::uint64_t per_round =
@@ -158,10 +196,6 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
             stage_ends.push_back(b);
     }
     stage_ends.push_back(blocks);
-
-    std::optional<io::RawRowWriter> writer;
-    if (raw)
-        writer.emplace(partial, plan.layout, comm);
 
     // Integer-valued outputs (years) are counted exactly; the rest within the sketch's bound.
     std::vector<unsigned> precision;
@@ -225,27 +259,138 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
     }
     const std::size_t analysed = targets.size() * (variants + contrasts);
 
+    // Rank 0 lays out the file, or with --resume reads the ledger of the interrupted run; the
+    // others wait for its verdict rather than hang.
+    std::vector<Reduction::Node> held;             // rank 0: pieces of every finished block
+    std::optional<stats::SketchSet> held_sketches; // rank 0: sketches of the ledger's blocks
+    std::vector<BlockRange> done;                  // every rank: blocks finished before this stage
+    std::string start_error;
+    bool refused = false;
+    if (rank == 0) {
+        try {
+            if (plan.resume) {
+                const auto c = io::read_checkpoint(checkpoint_path);
+                if (const auto why = resume_mismatch(c, plan); !why.empty()) {
+                    refused = true;
+                    throw RuntimeFailure("cannot resume from " + checkpoint_path + ": " + why);
+                }
+                if (!std::filesystem::exists(partial))
+                    throw RuntimeFailure("cannot resume: " + partial + " is missing");
+                held = unpack(c.pieces);
+                held_sketches = stats::SketchSet::deserialize(c.sketches);
+                for (const auto& [a, b] : c.done)
+                    done.push_back({a, b});
+            } else {
+                std::error_code ec;
+                std::filesystem::remove(checkpoint_path, ec); // a stale ledger (--force)
+                io::create_result_file(partial, plan.layout, plan.metadata);
+            }
+        } catch (const std::exception& e) {
+            start_error =
+                plan.resume ? std::string(e.what()) : "cannot create " + partial + ": " + e.what();
+        }
+    }
+    if (!broadcast_flag(start_error.empty(), comm)) {
+        const std::string what =
+            start_error.empty() ? "rank 0 could not start the run" : start_error;
+        if (broadcast_flag(refused, comm))
+            throw ResumeRefused(what);
+        throw RuntimeFailure(what);
+    }
+    {
+        std::vector<std::uint64_t> flat;
+        for (const auto& r : done) {
+            flat.push_back(r.first);
+            flat.push_back(r.end);
+        }
+        auto n = static_cast<std::uint64_t>(flat.size());
+        MPI_Bcast(&n, 1, MPI_UINT64_T, 0, comm);
+        flat.resize(n);
+        MPI_Bcast(flat.data(), static_cast<int>(n), MPI_UINT64_T, 0, comm);
+        done.clear();
+        for (std::size_t i = 0; i + 1 < flat.size(); i += 2)
+            done.push_back({flat[i], flat[i + 1]});
+        done = normalized(std::move(done));
+    }
+
+    std::optional<io::RawRowWriter> writer;
+    if (raw)
+        writer.emplace(partial, plan.layout, comm);
+
     const std::size_t round_rows = raw ? per_round * bs : 0;
     std::vector<double> round_inputs(raw ? d * round_rows : 0);
     std::vector<std::vector<double>> round_outputs(
         variants, std::vector<double>(raw ? columns * round_rows : 0));
 
-    Reduction total; // rank 0: every stage's pieces, in block order
+    // Collective: rows on disk, then the ledger of every finished block, atomically replaced.
+    auto write_ledger = [&](const std::vector<Reduction>& segments) {
+        if (writer)
+            writer->flush();
+        std::vector<Reduction::Node> current;
+        for (const auto& r : segments)
+            current.insert(current.end(), r.pieces().begin(), r.pieces().end());
+        stats::SketchSet sk = sketches[0];
+        for (std::size_t t = 1; t < sketches.size(); ++t)
+            sk.merge(sketches[t]);
+        std::string error;
+        if (rank != 0) {
+            const auto p = pack(current);
+            const auto q = sk.serialize();
+            MPI_Send(p.data(), static_cast<int>(p.size()), MPI_DOUBLE, 0, tag_moments, comm);
+            MPI_Send(q.data(), static_cast<int>(q.size()), MPI_UINT64_T, 0, tag_sketches, comm);
+        } else {
+            std::vector<Reduction::Node> all = held;
+            all.insert(all.end(), current.begin(), current.end());
+            if (held_sketches)
+                sk.merge(*held_sketches);
+            for (int r = 1; r < ranks; ++r) {
+                for (auto& p : unpack(receive_vector<double>(r, tag_moments, MPI_DOUBLE, comm)))
+                    all.push_back(std::move(p));
+                sk.merge(stats::SketchSet::deserialize(
+                    receive_vector<std::uint64_t>(r, tag_sketches, MPI_UINT64_T, comm)));
+            }
+            io::Checkpoint c;
+            c.config_resolved = plan.identity;
+            c.software_version = plan.software_version;
+            c.seed = plan.seed;
+            c.block_size = bs;
+            c.runs = plan.samples;
+            std::vector<BlockRange> ranges;
+            for (const auto& p : all)
+                ranges.push_back({p.id.first_block(), std::min(blocks, p.id.end_block())});
+            for (const auto& r : normalized(std::move(ranges)))
+                c.done.emplace_back(r.first, r.end);
+            c.pieces = pack(all);
+            c.sketches = sk.serialize();
+            c.written_utc = utc_now_iso8601();
+            try {
+                io::write_checkpoint(checkpoint_path, c);
+            } catch (const std::exception& e) {
+                error = e.what();
+            }
+        }
+        if (!broadcast_flag(error.empty(), comm))
+            throw RuntimeFailure(error.empty() ? "rank 0 could not write the checkpoint" : error);
+    };
+
+    const InterruptGuard interrupts;
+    auto last_ledger = std::chrono::steady_clock::now();
+    bool interrupted = false;
     std::uint64_t begin = 0, samples_run = 0;
     std::string stopping_reason;
     double widest = std::numeric_limits<double>::quiet_NaN();
     for (const std::uint64_t stage_end : stage_ends) {
-        const BlockRange part = share(stage_end - begin, rank, ranks);
-        const BlockRange mine{begin + part.first, begin + part.end};
-        std::uint64_t largest_share = 0;
+        // Every rank computes every rank's rounds: collective writes need the same count.
+        const auto todo = remaining_blocks(done, begin, stage_end);
+        const auto segments = share_of(todo, rank, ranks);
+        const auto my_rounds = rounds_of(segments, per_round);
+        std::size_t rounds = 0;
         for (int r = 0; r < ranks; ++r)
-            largest_share = std::max(largest_share, share(stage_end - begin, r, ranks).size());
-        // Collective writes need the same number of rounds on every rank.
-        const std::uint64_t rounds = (largest_share + per_round - 1) / per_round;
-        Reduction reduction;
-        for (std::uint64_t round = 0; round < rounds; ++round) {
-            const std::uint64_t s = std::min(mine.end, mine.first + round * per_round);
-            const std::uint64_t e = std::min(mine.end, s + per_round);
+            rounds = std::max(rounds, rounds_of(share_of(todo, r, ranks), per_round).size());
+        std::vector<Reduction> reductions(segments.size());
+        for (std::size_t round = 0; round < rounds; ++round) {
+            const Round here = round < my_rounds.size() ? my_rounds[round] : Round{};
+            const std::uint64_t s = here.first, e = here.end;
             const std::uint64_t n_blocks = e - s;
             const std::uint64_t first_row = s * bs;
             const std::uint64_t rows = n_blocks ? std::min(plan.samples, e * bs) - first_row : 0;
@@ -383,14 +528,20 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
             if (failure)
                 std::rethrow_exception(failure);
             for (std::uint64_t k = 0; k < n_blocks; ++k)
-                reduction.push_block(s + k, std::move(leaves[k]));
-            if (rank == 0 && plan.progress && mine.size() > 0) {
-                // Ranks hold equal shares of the stage: rank 0's fraction stands for all.
-                const double done =
-                    static_cast<double>(e - mine.first) / static_cast<double>(mine.size()) *
-                    static_cast<double>(std::min(plan.samples, stage_end * bs) - begin * bs);
-                plan.progress(std::min(plan.samples, begin * bs + static_cast<std::uint64_t>(done)),
-                              plan.samples);
+                reductions[here.segment].push_block(s + k, std::move(leaves[k]));
+            if (rank == 0 && plan.progress && !my_rounds.empty()) {
+                // Ranks hold equal shares: rank 0's fraction of its rounds stands for all.
+                const double fraction = static_cast<double>(std::min(round + 1, my_rounds.size())) /
+                                        static_cast<double>(my_rounds.size());
+                std::uint64_t todo_blocks = 0;
+                for (const auto& r : todo)
+                    todo_blocks += r.size();
+                const double runs_done =
+                    static_cast<double>(std::min(plan.samples, stage_end * bs)) -
+                    (1.0 - fraction) * static_cast<double>(todo_blocks * bs);
+                plan.progress(
+                    std::min(plan.samples, static_cast<std::uint64_t>(std::max(0.0, runs_done))),
+                    plan.samples);
             }
             if (writer) {
                 std::vector<std::span<const double>> outs;
@@ -398,26 +549,46 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
                     outs.emplace_back(o);
                 writer->write(first_row, rows, round_inputs, outs, rows);
             }
+            // Rank 0 keeps the clock; a signal on any rank counts.
+            const bool due =
+                rank == 0 && plan.checkpoint_seconds > 0 &&
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - last_ledger)
+                        .count() >= plan.checkpoint_seconds;
+            int flags[2] = {InterruptGuard::requested() ? 1 : 0, due ? 1 : 0};
+            MPI_Allreduce(MPI_IN_PLACE, flags, 2, MPI_INT, MPI_MAX, comm);
+            if (flags[0] != 0 || flags[1] != 0) {
+                write_ledger(reductions);
+                last_ledger = std::chrono::steady_clock::now();
+                if (flags[0] != 0) {
+                    interrupted = true;
+                    break;
+                }
+            }
         }
-        // The stage's pieces go to rank 0, which pushes them in block order: rank r's share comes
-        // after rank r - 1's.
+        if (interrupted)
+            break;
+        // The stage's pieces go to rank 0, which keeps them until the end (folding sorts them).
+        std::vector<Reduction::Node> mine;
+        for (const auto& r : reductions)
+            mine.insert(mine.end(), r.pieces().begin(), r.pieces().end());
         if (rank != 0) {
-            const auto pieces = pack(reduction.pieces());
+            const auto pieces = pack(mine);
             MPI_Send(pieces.data(), static_cast<int>(pieces.size()), MPI_DOUBLE, 0, tag_moments,
                      comm);
         } else {
-            for (auto& p : reduction.pieces())
-                total.push(std::move(p));
+            held.insert(held.end(), mine.begin(), mine.end());
             for (int r = 1; r < ranks; ++r)
                 for (auto& p : unpack(receive_vector<double>(r, tag_moments, MPI_DOUBLE, comm)))
-                    total.push(std::move(p));
+                    held.push_back(std::move(p));
         }
+        done.insert(done.end(), todo.begin(), todo.end());
+        done = normalized(std::move(done));
         samples_run = std::min(plan.samples, stage_end * bs);
         begin = stage_end;
         if (plan.adaptive) {
             bool stop = stage_end == blocks;
             if (rank == 0) {
-                widest = widest_sobol_interval(total, targets.size() * (variants + contrasts),
+                widest = widest_sobol_interval(held, targets.size() * (variants + contrasts),
                                                plan.layout.sensitivity->confidence_level);
                 if (widest <= plan.adaptive->target_width) {
                     stop = true;
@@ -432,6 +603,17 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
                 break;
         }
     }
+    if (interrupted) {
+        if (writer)
+            writer->close();
+        RunReport report;
+        report.interrupted = true;
+        report.interrupt_signal = InterruptGuard::signal_name();
+        report.seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        return report;
+    }
+
     std::vector<std::string> collective_breaks;
     if (writer) {
         collective_breaks = writer->broken_collective();
@@ -440,6 +622,7 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
 
     for (int t = 1; t < threads; ++t)
         sketches[0].merge(sketches[static_cast<std::size_t>(t)]);
+    sketches.resize(1);
 
     RunReport report;
     report.samples = samples_run;
@@ -455,8 +638,12 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
             const auto sk = receive_vector<std::uint64_t>(r, tag_sketches, MPI_UINT64_T, comm);
             sketches[0].merge(stats::SketchSet::deserialize(sk));
         }
+        if (held_sketches)
+            sketches[0].merge(*held_sketches);
         try {
-            auto merged = std::move(total).finish();
+            auto merged = fold_pieces(std::move(held));
+            if (!merged)
+                throw RuntimeFailure("no block was computed");
             std::vector<io::SummaryGroup> groups;
             for (std::size_t v = 0; v < variants; ++v) {
                 io::SummaryGroup g{plan.layout.variant_groups[v], {}};
@@ -512,6 +699,9 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
                 io::write_sensitivity(partial, plan.layout, results);
             }
             io::publish_result_file(partial, plan.output_path);
+            // The run is complete: its ledger has nothing left to resume.
+            std::error_code ec;
+            std::filesystem::remove(checkpoint_path, ec);
         } catch (const std::exception& e) {
             finish_error = e.what();
         }

@@ -37,6 +37,7 @@ std::int64_t read_int_attribute(hid_t object, const std::string& name);
 bool has_attribute(hid_t object, const std::string& name);
 std::vector<double> read_double_dataset(hid_t parent, const std::string& name);
 std::vector<std::int64_t> read_int_dataset(hid_t parent, const std::string& name);
+std::vector<std::uint64_t> read_uint_dataset(hid_t parent, const std::string& name);
 std::string read_string_dataset(hid_t parent, const std::string& name);
 bool link_exists(hid_t parent, const std::string& path);
 

@@ -23,6 +23,8 @@ public:
     void write(std::uint64_t first, std::size_t n, std::span<const double> inputs,
                std::span<const std::span<const double>> outputs, std::size_t stride);
 
+    /// Collective: the rows written so far reach the disk (before a checkpoint names them).
+    void flush();
     /// Collective; reports a failed close (where MPI-IO write-back errors appear).
     void close();
 

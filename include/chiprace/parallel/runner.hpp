@@ -7,6 +7,7 @@
 // indices, and quantile sketches merge exactly. So the file is bitwise the same for any
 // number of ranks and threads (DESIGN.md invariant 2).
 
+#include "chiprace/core/diagnostic.hpp"
 #include "chiprace/design/design.hpp"
 #include "chiprace/io/result_layout.hpp"
 #include "chiprace/model/model.hpp"
@@ -50,14 +51,31 @@ struct RunPlan {
     std::optional<Adaptive> adaptive;
     /// Rank 0 after each adaptive stage: (runs done, widest interval, stopping).
     std::function<void(std::uint64_t, double, bool)> progress_note;
+    /// Checkpointing (docs/running.md): the ledger OUT.checkpoint is rewritten every this many
+    /// seconds (0: only when a signal asks the run to stop) and removed when the run completes.
+    double checkpoint_seconds = 60.0;
+    /// Continue from OUT.checkpoint and OUT.partial instead of starting over.
+    bool resume = false;
+    /// What a ledger must match to be resumed: the resolved experiment (JSON, without fields
+    /// that do not change results), and the software version (same major).
+    std::string identity;
+    std::string software_version;
     /// Upper bound on the per-rank round buffers, bytes.
     std::size_t round_bytes = std::size_t{64} << 20;
+};
+
+/// --resume found a ledger that belongs to another experiment (or software major version).
+class ResumeRefused : public RuntimeFailure {
+public:
+    using RuntimeFailure::RuntimeFailure;
 };
 
 struct RunReport {
     double seconds = 0.0;
     std::uint64_t samples = 0;
     std::uint64_t non_finite_values = 0; // over every output column and variant
+    bool interrupted = false;            // a signal stopped the run; it left a ledger
+    std::string interrupt_signal;        // "SIGTERM", "SIGINT" or "SIGUSR1"
     std::string stopping_reason;         // adaptive runs: why they stopped
     double widest_interval = 0.0;        // adaptive runs: at the last check
     /// Raw writes on this rank that HDF5 performed independently instead of collectively,
