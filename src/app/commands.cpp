@@ -41,6 +41,7 @@ struct RunArguments {
     int progress_seconds = 10;
     bool resume = false;
     double checkpoint_seconds = 60.0;
+    double round_megabytes = 64.0;
 };
 
 /// --samples and --seed are shorthands for --set; they apply after every --set.
@@ -125,6 +126,7 @@ int command_run(const RunArguments& args, const std::string& command_line,
     auto plan = make_run_plan(ex, *design, output, command_line, mpi.size(), threads);
     plan.resume = args.resume;
     plan.checkpoint_seconds = args.checkpoint_seconds;
+    plan.round_bytes = static_cast<std::size_t>(args.round_megabytes * 1024 * 1024);
     std::optional<ProgressReporter> progress;
     if (root && !args.quiet) {
         const bool terminal = ::isatty(STDERR_FILENO) != 0;
@@ -434,6 +436,12 @@ int main_with_mpi(int argc, char** argv, const parallel::MpiSession& mpi) {
                     "when SIGTERM, SIGINT or SIGUSR1 stops the run (exit code 3)")
         ->check(CLI::NonNegativeNumber)
         ->default_val(60);
+    run->add_option("--round-memory", run_args.round_megabytes,
+                    "MB per rank for the rows computed between two writes (raw mode) and between "
+                    "two checks for signals and checkpoints; smaller: finer checkpoints, more and "
+                    "smaller writes")
+        ->check(CLI::PositiveNumber)
+        ->default_val(64);
     run->add_flag("--debug", run_args.debug, "Show HDF5's own error stack on I/O failures");
     run->add_flag("-q,--quiet", run_args.quiet,
                   "Print nothing but errors and warnings (no progress, no summary line)");
