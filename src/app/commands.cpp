@@ -42,7 +42,26 @@ struct RunArguments {
     bool resume = false;
     double checkpoint_seconds = 60.0;
     double round_megabytes = 64.0;
+    std::string part;               // "I/N"
+    std::vector<std::string> parts; // merge: the part files
 };
+
+/// "I/N" with 0 <= I < N: part I of N.
+std::optional<parallel::RunPlan::Part> parse_part(const std::string& text, std::string& error) {
+    const auto slash = text.find('/');
+    try {
+        if (slash != std::string::npos) {
+            std::size_t used_i = 0, used_n = 0;
+            const auto i = std::stoull(text.substr(0, slash), &used_i);
+            const auto n = std::stoull(text.substr(slash + 1), &used_n);
+            if (used_i == slash && used_n == text.size() - slash - 1 && n >= 1 && i < n)
+                return parallel::RunPlan::Part{i, n};
+        }
+    } catch (const std::exception&) {
+    }
+    error = "--part " + text + ": expected I/N with 0 <= I < N (e.g. --part 0/4)";
+    return std::nullopt;
+}
 
 /// --samples and --seed are shorthands for --set; they apply after every --set.
 std::vector<std::string> all_overrides(const RunArguments& a) {
@@ -83,7 +102,26 @@ int command_run(const RunArguments& args, const std::string& command_line,
     } catch (const ConfigError& e) {
         return print_config_error(e, root);
     }
-    const std::string output = args.output.empty() ? "results/" + ex.name + ".h5" : args.output;
+    std::optional<parallel::RunPlan::Part> part;
+    if (!args.part.empty()) {
+        std::string error;
+        part = parse_part(args.part, error);
+        if (!part || ex.sensitivity.target_ci_width) {
+            if (root)
+                std::cerr << "chiprace: error: "
+                          << (part ? "--part cannot split an adaptive run "
+                                     "(sensitivity.target_ci_width): the stopping decision "
+                                     "needs every block"
+                                   : error)
+                          << '\n';
+            return exit_code::bad_input;
+        }
+    }
+    const std::string output =
+        !args.output.empty()
+            ? args.output
+            : "results/" + ex.name +
+                  (part ? ".part" + std::to_string(part->index) : std::string()) + ".h5";
 
     // Refuse to touch an existing result before any work (DESIGN.md invariant 4).
     std::string refusal;
@@ -125,6 +163,7 @@ int command_run(const RunArguments& args, const std::string& command_line,
     const int threads = std::max(1, omp_get_max_threads());
     auto plan = make_run_plan(ex, *design, output, command_line, mpi.size(), threads);
     plan.resume = args.resume;
+    plan.part = part;
     plan.checkpoint_seconds = args.checkpoint_seconds;
     plan.round_bytes = static_cast<std::size_t>(args.round_megabytes * 1024 * 1024);
     std::optional<ProgressReporter> progress;
@@ -174,7 +213,13 @@ int command_run(const RunArguments& args, const std::string& command_line,
                       << "number of ranks and threads).\n";
         return exit_code::interrupted;
     }
-    if (root && !args.quiet)
+    if (root && !args.quiet && part)
+        std::cerr << "chiprace: part " << part->index << " of " << part->count << ": wrote "
+                  << output
+                  << (ex.output.store == config::StoreMode::raw ? " (rows in " + output + ".rows)"
+                                                                : std::string())
+                  << "; combine the parts with chiprace merge\n";
+    else if (root && !args.quiet)
         std::cerr << "chiprace: wrote " << output << " in " << std::fixed << std::setprecision(2)
                   << report.seconds << " s (" << std::setprecision(0)
                   << static_cast<double>(report.samples) / report.seconds << " samples/s)\n";
@@ -368,6 +413,50 @@ void print_overview(const io::ResultOverview& o, bool all, std::ostream& out) {
     }
 }
 
+int command_merge(const RunArguments& args, const std::string& command_line,
+                  const parallel::MpiSession& mpi) {
+    const bool root = mpi.is_root();
+    io::set_hdf5_error_printing(args.debug);
+    if (!root)
+        return exit_code::success; // serial work: other ranks of an mpiexec have none
+    config::Experiment ex;
+    try {
+        ex = config::load_experiment(args.config, all_overrides(args));
+    } catch (const ConfigError& e) {
+        return print_config_error(e, root);
+    }
+    const std::string output = args.output.empty() ? "results/" + ex.name + ".h5" : args.output;
+    std::error_code ec;
+    for (const auto& p : args.parts)
+        if (!fs::exists(p, ec)) {
+            std::cerr << "chiprace: error: part file " << p << ": no such file\n";
+            return exit_code::bad_input;
+        }
+    if (fs::exists(output, ec) && !args.force) {
+        std::cerr << "chiprace: error: " << output
+                  << ": exists; pass --force to replace it (or choose another -o)\n";
+        return exit_code::bad_input;
+    }
+    if (const auto parent = fs::path(output).parent_path(); !parent.empty())
+        fs::create_directories(parent, ec);
+    const auto design = make_design(ex);
+    auto plan = make_run_plan(ex, *design, output, command_line, mpi.size(),
+                              std::max(1, omp_get_max_threads()));
+    try {
+        const auto report = parallel::merge_parts(plan, args.parts);
+        if (!args.quiet)
+            std::cerr << "chiprace: merged " << args.parts.size() << " parts (" << report.samples
+                      << " runs) into " << output << "\n";
+        return exit_code::success;
+    } catch (const parallel::ResumeRefused& e) {
+        std::cerr << "chiprace: error: " << e.what() << '\n';
+        return exit_code::bad_input;
+    } catch (const std::exception& e) {
+        std::cerr << "chiprace: error: " << e.what() << '\n';
+        return exit_code::failure;
+    }
+}
+
 int command_info(const std::string& path, bool all, bool debug, const parallel::MpiSession& mpi) {
     if (!mpi.is_root())
         return exit_code::success;
@@ -436,6 +525,11 @@ int main_with_mpi(int argc, char** argv, const parallel::MpiSession& mpi) {
                     "when SIGTERM, SIGINT or SIGUSR1 stops the run (exit code 3)")
         ->check(CLI::NonNegativeNumber)
         ->default_val(60);
+    run->add_option("--part", run_args.part,
+                    "Compute only part I of N equal shares of the blocks (job arrays, 0-based: "
+                    "--part 0/4 ... 3/4); the run writes a part file OUT (and OUT.rows with "
+                    "raw rows) for chiprace merge")
+        ->type_name("I/N");
     run->add_option("--round-memory", run_args.round_megabytes,
                     "MB per rank for the rows computed between two writes (raw mode) and between "
                     "two checks for signals and checkpoints; smaller: finer checkpoints, more and "
@@ -462,6 +556,24 @@ int main_with_mpi(int argc, char** argv, const parallel::MpiSession& mpi) {
         ->type_name("KEY=VALUE");
     validate->add_option("--samples", validate_args.samples, "Override experiment.samples");
     validate->add_option("--seed", validate_args.seed, "Override experiment.seed");
+
+    RunArguments merge_args;
+    auto* merge = app.add_subcommand(
+        "merge", "Combine the part files of a job array (chiprace run --part I/N) into one "
+                 "result file, bitwise the datasets of a single run. Give the experiment and "
+                 "overrides the parts were run with");
+    merge->add_option("config", merge_args.config, "Experiment file (TOML) of the parts")
+        ->required();
+    merge->add_option("parts", merge_args.parts, "Part files, in any order")->required();
+    merge->add_option("-o,--output", merge_args.output,
+                      "Result file (default: results/<experiment name>.h5)");
+    merge->add_option("--set", merge_args.overrides, "The parts' --set overrides (repeatable)")
+        ->type_name("KEY=VALUE");
+    merge->add_option("--samples", merge_args.samples, "The parts' --samples");
+    merge->add_option("--seed", merge_args.seed, "The parts' --seed");
+    merge->add_flag("--force", merge_args.force, "Replace an existing result file");
+    merge->add_flag("--debug", merge_args.debug, "Show HDF5's own error stack on I/O failures");
+    merge->add_flag("-q,--quiet", merge_args.quiet, "Print nothing but errors");
 
     std::string info_path;
     bool info_debug = false;
@@ -499,6 +611,8 @@ int main_with_mpi(int argc, char** argv, const parallel::MpiSession& mpi) {
         return command_run(run_args, joined_command_line(argc, argv), mpi);
     if (validate->parsed())
         return command_validate(validate_args, mpi);
+    if (merge->parsed())
+        return command_merge(merge_args, joined_command_line(argc, argv), mpi);
     if (info->parsed())
         return command_info(info_path, info_all, info_debug, mpi);
     if (root)

@@ -6,6 +6,7 @@
 #include "chiprace/io/checkpoint_file.hpp"
 #include "chiprace/io/raw_row_writer.hpp"
 #include "chiprace/io/result_file.hpp"
+#include "chiprace/io/row_copy.hpp"
 #include "chiprace/io/sensitivity_writer.hpp"
 #include "chiprace/parallel/block_schedule.hpp"
 #include "chiprace/parallel/interrupt_guard.hpp"
@@ -109,6 +110,32 @@ double widest_sobol_interval(const std::vector<Reduction::Node>& held, std::size
     return widest;
 }
 
+/// The analysed columns of one group, in the order of the sensitivity results: each output of
+/// [sensitivity] outputs, per analysed year for a series.
+std::vector<std::size_t> analysed_columns(const io::ResultLayout& layout) {
+    std::vector<std::size_t> targets;
+    if (!layout.sensitivity)
+        return targets;
+    for (const std::size_t k : layout.sensitivity->outputs) {
+        if (!layout.outputs[k].per_year) {
+            targets.push_back(layout.column_of(k, 0));
+            continue;
+        }
+        for (const int year : layout.sensitivity->years) {
+            const auto it = std::find(layout.years.begin(), layout.years.end(), year);
+            targets.push_back(
+                layout.column_of(k, static_cast<std::size_t>(it - layout.years.begin())));
+        }
+    }
+    return targets;
+}
+
+/// Blocks [first, end) of part i of n: equal contiguous shares of the run's blocks.
+std::pair<std::uint64_t, std::uint64_t> part_blocks(const RunPlan::Part& part,
+                                                    std::uint64_t blocks) {
+    return {blocks * part.index / part.count, blocks * (part.index + 1) / part.count};
+}
+
 /// A round: up to per_round consecutive blocks [first, end) of one segment of a rank's share.
 struct Round {
     std::size_t segment = 0;
@@ -162,6 +189,78 @@ constexpr int tag_sketches = 102;
 
 } // namespace
 
+/// Rank 0: the summaries and sensitivity results of the finished blocks, then the file is
+/// published and the ledger removed.
+void finish_results(const RunPlan& plan, std::vector<Reduction::Node> held,
+                    const stats::SketchSet& sketch, std::uint64_t samples_run,
+                    const std::string& stopping_reason, double widest, RunReport& report) {
+    const auto& model = *plan.model;
+    const std::size_t variants = model.variant_count();
+    const std::size_t columns = model.column_count();
+    const std::size_t contrasts = plan.contrasts.size();
+    const auto& sens = plan.layout.sensitivity;
+    const bool morris = sens && sens->method == io::SensitivityLayout::Method::morris;
+    const std::size_t per_group = analysed_columns(plan.layout).size();
+    const std::string partial = plan.output_path + ".partial";
+    const std::string checkpoint_path = plan.output_path + ".checkpoint";
+    auto merged = fold_pieces(std::move(held));
+    if (!merged)
+        throw RuntimeFailure("no block was computed");
+    std::vector<io::SummaryGroup> groups;
+    for (std::size_t v = 0; v < variants; ++v) {
+        io::SummaryGroup g{plan.layout.variant_groups[v], {}};
+        for (std::size_t c = 0; c < columns; ++c) {
+            const auto& m = merged->moments.columns[v * columns + c];
+            report.non_finite_values += m.non_finite;
+            g.columns.push_back(
+                stats::summarize(m, sketch.columns[v * columns + c], plan.layout.quantile_levels));
+        }
+        groups.push_back(std::move(g));
+    }
+    for (std::size_t p = 0; p < contrasts; ++p) {
+        io::SummaryGroup g{plan.layout.contrast_groups[p], {}};
+        for (std::size_t c = 0; c < columns; ++c) {
+            const std::size_t col = (variants + p) * columns + c;
+            g.columns.push_back(stats::summarize(merged->moments.columns[col], sketch.columns[col],
+                                                 plan.layout.quantile_levels));
+        }
+        groups.push_back(std::move(g));
+    }
+    std::vector<io::Attribute> closing{
+        {"completed_utc", utc_now_iso8601()},
+        {"wall_seconds", report.seconds},
+        {"n_non_finite", static_cast<std::int64_t>(report.non_finite_values)},
+        {"n_samples_run", static_cast<std::int64_t>(samples_run)},
+    };
+    if (plan.adaptive) {
+        closing.push_back({"stopping_reason", stopping_reason});
+        closing.push_back({"target_ci_width", plan.adaptive->target_width});
+        closing.push_back({"widest_interval", widest});
+    }
+    io::write_summaries(partial, plan.layout, groups, closing);
+    if (sens) {
+        std::vector<io::SensitivityGroup> results;
+        for (std::size_t g = 0; g < variants + contrasts; ++g) {
+            io::SensitivityGroup r;
+            r.group = g < variants ? plan.layout.variant_groups[g]
+                                   : plan.layout.contrast_groups[g - variants];
+            for (std::size_t t = 0; t < per_group; ++t) {
+                const std::size_t slot = g * per_group + t;
+                if (morris)
+                    r.morris.push_back(merged->morris[slot].estimate(sens->confidence_level));
+                else
+                    r.sobol.push_back(merged->sobol[slot].estimate(sens->confidence_level));
+            }
+            results.push_back(std::move(r));
+        }
+        io::write_sensitivity(partial, plan.layout, results);
+    }
+    io::publish_result_file(partial, plan.output_path);
+    // The run is complete: its ledger has nothing left to resume.
+    std::error_code ec;
+    std::filesystem::remove(checkpoint_path, ec);
+}
+
 RunReport run(const RunPlan& plan, MPI_Comm comm) {
     const auto started = std::chrono::steady_clock::now();
     int rank = 0, ranks = 1;
@@ -209,22 +308,11 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
     // Sensitivity: the analysed columns of every group (variants, then contrasts), the shift
     // that keeps Sobol' sums well conditioned, and the Morris steps.
     const auto& sens = plan.layout.sensitivity;
-    std::vector<std::size_t> targets; // columns within a group
-    std::vector<double> shift;        // per group and target: f at run 0
+    const std::vector<std::size_t> targets = analysed_columns(plan.layout); // within a group
+    std::vector<double> shift; // per group and target: f at run 0
     std::size_t group_runs = 1, replicates = 0;
     const design::MorrisDesign* morris = nullptr;
     if (sens) {
-        for (const std::size_t k : sens->outputs) {
-            if (!plan.layout.outputs[k].per_year) {
-                targets.push_back(plan.layout.column_of(k, 0));
-                continue;
-            }
-            for (const int year : sens->years) {
-                const auto it = std::find(plan.layout.years.begin(), plan.layout.years.end(), year);
-                targets.push_back(plan.layout.column_of(
-                    k, static_cast<std::size_t>(it - plan.layout.years.begin())));
-            }
-        }
         group_runs = sens->group_runs;
         replicates = sens->bootstrap_replicates;
         if (bs % group_runs != 0 || plan.samples % group_runs != 0)
@@ -310,6 +398,12 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
         done.clear();
         for (std::size_t i = 0; i + 1 < flat.size(); i += 2)
             done.push_back({flat[i], flat[i + 1]});
+        // A part computes its share of the blocks only: the rest counts as done elsewhere.
+        if (plan.part) {
+            const auto [lo, hi] = part_blocks(*plan.part, blocks);
+            done.push_back({0, lo});
+            done.push_back({hi, blocks});
+        }
         done = normalized(std::move(done));
     }
 
@@ -323,7 +417,7 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
         variants, std::vector<double>(raw ? columns * round_rows : 0));
 
     // Collective: rows on disk, then the ledger of every finished block, atomically replaced.
-    auto write_ledger = [&](const std::vector<Reduction>& segments) {
+    auto write_ledger = [&](const std::vector<Reduction>& segments, const std::string& path) {
         if (writer)
             writer->flush();
         std::vector<Reduction::Node> current;
@@ -364,7 +458,7 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
             c.sketches = sk.serialize();
             c.written_utc = utc_now_iso8601();
             try {
-                io::write_checkpoint(checkpoint_path, c);
+                io::write_checkpoint(path, c);
             } catch (const std::exception& e) {
                 error = e.what();
             }
@@ -557,7 +651,7 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
             int flags[2] = {InterruptGuard::requested() ? 1 : 0, due ? 1 : 0};
             MPI_Allreduce(MPI_IN_PLACE, flags, 2, MPI_INT, MPI_MAX, comm);
             if (flags[0] != 0 || flags[1] != 0) {
-                write_ledger(reductions);
+                write_ledger(reductions, checkpoint_path);
                 last_ledger = std::chrono::steady_clock::now();
                 if (flags[0] != 0) {
                     interrupted = true;
@@ -614,6 +708,33 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
         return report;
     }
 
+    if (plan.part) {
+        // A part ends with its ledger as the part file, and its rows (raw mode) beside it.
+        write_ledger({}, plan.output_path);
+        RunReport report;
+        if (writer) {
+            report.collective_breaks = writer->broken_collective();
+            writer->close();
+        }
+        std::string error;
+        if (rank == 0) {
+            std::error_code ec;
+            std::filesystem::remove(checkpoint_path, ec);
+            if (raw)
+                std::filesystem::rename(partial, plan.output_path + ".rows", ec);
+            else
+                std::filesystem::remove(partial, ec);
+            if (ec)
+                error = "cannot rename " + partial + ": " + ec.message();
+        }
+        if (!broadcast_flag(error.empty(), comm))
+            throw RuntimeFailure(error.empty() ? "rank 0 could not finish the part" : error);
+        report.samples = (std::min(plan.samples, part_blocks(*plan.part, blocks).second * bs) -
+                          part_blocks(*plan.part, blocks).first * bs);
+        report.seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        return report;
+    }
     std::vector<std::string> collective_breaks;
     if (writer) {
         collective_breaks = writer->broken_collective();
@@ -641,67 +762,10 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
         if (held_sketches)
             sketches[0].merge(*held_sketches);
         try {
-            auto merged = fold_pieces(std::move(held));
-            if (!merged)
-                throw RuntimeFailure("no block was computed");
-            std::vector<io::SummaryGroup> groups;
-            for (std::size_t v = 0; v < variants; ++v) {
-                io::SummaryGroup g{plan.layout.variant_groups[v], {}};
-                for (std::size_t c = 0; c < columns; ++c) {
-                    const auto& m = merged->moments.columns[v * columns + c];
-                    report.non_finite_values += m.non_finite;
-                    g.columns.push_back(stats::summarize(m, sketches[0].columns[v * columns + c],
-                                                         plan.layout.quantile_levels));
-                }
-                groups.push_back(std::move(g));
-            }
-            for (std::size_t p = 0; p < contrasts; ++p) {
-                io::SummaryGroup g{plan.layout.contrast_groups[p], {}};
-                for (std::size_t c = 0; c < columns; ++c) {
-                    const std::size_t col = (variants + p) * columns + c;
-                    g.columns.push_back(stats::summarize(merged->moments.columns[col],
-                                                         sketches[0].columns[col],
-                                                         plan.layout.quantile_levels));
-                }
-                groups.push_back(std::move(g));
-            }
             report.seconds =
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-            std::vector<io::Attribute> closing{
-                {"completed_utc", utc_now_iso8601()},
-                {"wall_seconds", report.seconds},
-                {"n_non_finite", static_cast<std::int64_t>(report.non_finite_values)},
-                {"n_samples_run", static_cast<std::int64_t>(samples_run)},
-            };
-            if (plan.adaptive) {
-                closing.push_back({"stopping_reason", stopping_reason});
-                closing.push_back({"target_ci_width", plan.adaptive->target_width});
-                closing.push_back({"widest_interval", widest});
-            }
-            io::write_summaries(partial, plan.layout, groups, closing);
-            if (sens) {
-                const std::size_t per_group = targets.size();
-                std::vector<io::SensitivityGroup> results;
-                for (std::size_t g = 0; g < variants + contrasts; ++g) {
-                    io::SensitivityGroup r;
-                    r.group = g < variants ? plan.layout.variant_groups[g]
-                                           : plan.layout.contrast_groups[g - variants];
-                    for (std::size_t t = 0; t < per_group; ++t) {
-                        const std::size_t slot = g * per_group + t;
-                        if (morris != nullptr)
-                            r.morris.push_back(
-                                merged->morris[slot].estimate(sens->confidence_level));
-                        else
-                            r.sobol.push_back(merged->sobol[slot].estimate(sens->confidence_level));
-                    }
-                    results.push_back(std::move(r));
-                }
-                io::write_sensitivity(partial, plan.layout, results);
-            }
-            io::publish_result_file(partial, plan.output_path);
-            // The run is complete: its ledger has nothing left to resume.
-            std::error_code ec;
-            std::filesystem::remove(checkpoint_path, ec);
+            finish_results(plan, std::move(held), sketches[0], samples_run, stopping_reason, widest,
+                           report);
         } catch (const std::exception& e) {
             finish_error = e.what();
         }
@@ -711,6 +775,63 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
                                                   : finish_error);
     report.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return report;
+}
+
+RunReport merge_parts(const RunPlan& plan, const std::vector<std::string>& parts) {
+    const auto started = std::chrono::steady_clock::now();
+    const std::uint64_t bs = plan.block_size;
+    const std::uint64_t blocks = (plan.samples + bs - 1) / bs;
+    std::vector<Reduction::Node> held;
+    std::optional<stats::SketchSet> sketch;
+    std::vector<std::pair<BlockRange, std::string>> covered;
+    for (const auto& part : parts) {
+        const auto c = io::read_checkpoint(part);
+        if (const auto why = resume_mismatch(c, plan); !why.empty())
+            throw ResumeRefused(part + " belongs to another run: " + why);
+        for (auto& p : unpack(c.pieces))
+            held.push_back(std::move(p));
+        auto s = stats::SketchSet::deserialize(c.sketches);
+        if (sketch)
+            sketch->merge(s);
+        else
+            sketch = std::move(s);
+        for (const auto& [a, b] : c.done)
+            covered.push_back({{a, b}, part});
+    }
+    std::sort(covered.begin(), covered.end(),
+              [](const auto& x, const auto& y) { return x.first.first < y.first.first; });
+    std::uint64_t at = 0;
+    std::string gaps;
+    for (const auto& [range, part] : covered) {
+        if (range.first < at)
+            throw ResumeRefused("blocks " + std::to_string(range.first) + "-" +
+                                std::to_string(std::min(at, range.end) - 1) + " are in " + part +
+                                " and in another part: each part may be given once");
+        if (range.first > at)
+            gaps += (gaps.empty() ? "" : ", ") + std::to_string(at) + "-" +
+                    std::to_string(range.first - 1);
+        at = range.end;
+    }
+    if (at < blocks)
+        gaps += (gaps.empty() ? "" : ", ") + std::to_string(at) + "-" + std::to_string(blocks - 1);
+    if (!gaps.empty())
+        throw ResumeRefused("the parts do not cover blocks " + gaps + " (of 0-" +
+                            std::to_string(blocks - 1) + "): a part is missing or unfinished");
+    if (!sketch)
+        throw ResumeRefused("no part given");
+
+    const std::string partial = plan.output_path + ".partial";
+    io::create_result_file(partial, plan.layout, plan.metadata);
+    if (plan.layout.store_raw)
+        for (const auto& [range, part] : covered)
+            io::copy_rows(part + ".rows", partial, plan.layout, range.first * bs,
+                          std::min(plan.samples, range.end * bs));
+    RunReport report;
+    report.samples = plan.samples;
+    report.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    finish_results(plan, std::move(held), *sketch, plan.samples, {}, 0.0, report);
     return report;
 }
 

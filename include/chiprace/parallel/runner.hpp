@@ -56,6 +56,12 @@ struct RunPlan {
     double checkpoint_seconds = 60.0;
     /// Continue from OUT.checkpoint and OUT.partial instead of starting over.
     bool resume = false;
+    /// Part `index` of `count` (job arrays): only that contiguous share of the blocks; the run
+    /// ends with its ledger as OUT (and its rows as OUT.rows), for merge_parts.
+    struct Part {
+        std::uint64_t index = 0, count = 1;
+    };
+    std::optional<Part> part;
     /// What a ledger must match to be resumed: the resolved experiment (JSON, without fields
     /// that do not change results), and the software version (same major).
     std::string identity;
@@ -82,6 +88,11 @@ struct RunReport {
     /// with its reason; empty when every write was collective, as it should be.
     std::vector<std::string> collective_breaks;
 };
+
+/// Rank 0 alone: the result of the part files (written by runs with `part`) that together
+/// cover every block, bitwise the datasets a single run writes. Throws ResumeRefused when the
+/// parts do not fit together (another experiment, a part missing or given twice).
+RunReport merge_parts(const RunPlan& plan, const std::vector<std::string>& parts);
 
 /// Collective over comm. Throws RuntimeFailure on I/O errors (the caller aborts the job).
 RunReport run(const RunPlan& plan, MPI_Comm comm);
