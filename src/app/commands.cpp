@@ -1,5 +1,6 @@
 #include "chiprace/app/commands.hpp"
 
+#include "chiprace/app/analyze_command.hpp"
 #include "chiprace/app/build_info.hpp"
 #include "chiprace/app/progress_reporter.hpp"
 #include "chiprace/app/run_plan_builder.hpp"
@@ -463,6 +464,7 @@ int command_info(const std::string& path, bool all, bool debug, const parallel::
     io::set_hdf5_error_printing(debug);
     try {
         print_overview(io::read_result_overview(path), all, std::cout);
+        print_rank_correlation_note(path, std::cout);
         return exit_code::success;
     } catch (const RuntimeFailure& e) {
         std::cerr << "chiprace: error: " << e.what() << '\n';
@@ -588,6 +590,9 @@ int main_with_mpi(int argc, char** argv, const parallel::MpiSession& mpi) {
                    "cn_smuggled in 2027 and 2030)");
     info->add_flag("--debug", info_debug, "Show HDF5's own error stack");
 
+    AnalyzeArguments analyze_args;
+    auto* analyze = add_analyze_command(app, analyze_args);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -615,6 +620,8 @@ int main_with_mpi(int argc, char** argv, const parallel::MpiSession& mpi) {
         return command_merge(merge_args, joined_command_line(argc, argv), mpi);
     if (info->parsed())
         return command_info(info_path, info_all, info_debug, mpi);
+    if (analyze->parsed())
+        return command_analyze(analyze_args, joined_command_line(argc, argv), mpi);
     if (root)
         std::cout << app.help();
     return exit_code::bad_input;

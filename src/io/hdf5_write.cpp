@@ -31,6 +31,25 @@ bool link_exists(hid_t parent, const std::string& path) {
     }
 }
 
+std::vector<std::string> list_links(hid_t group) {
+    std::vector<std::string> names;
+    H5G_info_t info;
+    check_h5(H5Gget_info(group, &info), "listing a group");
+    for (hsize_t i = 0; i < info.nlinks; ++i) {
+        const ssize_t len =
+            H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
+        if (len < 0)
+            throw RuntimeFailure("HDF5: reading a link name failed");
+        std::string name(static_cast<std::size_t>(len) + 1, '\0');
+        if (H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), name.size(),
+                               H5P_DEFAULT) < 0)
+            throw RuntimeFailure("HDF5: reading a link name failed");
+        name.resize(static_cast<std::size_t>(len));
+        names.push_back(name);
+    }
+    return names;
+}
+
 Hdf5Handle require_group(hid_t parent, const std::string& path) {
     std::size_t pos = 0;
     while (true) {
@@ -196,7 +215,7 @@ std::string read_string_dataset(hid_t parent, const std::string& name) {
     auto ds = h5_dataset(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), "opening dataset " + name);
     auto mem = h5_type(H5Tcopy(H5T_C_S1), "string type");
     check_h5(H5Tset_size(mem, H5T_VARIABLE), "string size");
-    // HDF5 converts between character sets no more than between types: read in the file's.
+    // HDF5 converts no character set into another: read in the one the dataset was written in.
     auto stored = h5_type(H5Dget_type(ds), "type of " + name);
     check_h5(H5Tset_cset(mem, H5Tget_cset(stored)), "string charset");
     char* ptr = nullptr;

@@ -1,6 +1,6 @@
 #pragma once
-// The `chiprace` command line: run, validate, info, --version. Returns the process exit code
-// (core/exit_code.hpp); only rank 0 prints.
+// The `chiprace` command line: run, validate, info, analyze, --version. Returns the process exit
+// code (core/exit_code.hpp); only rank 0 prints.
 
 #include "chiprace/parallel/mpi_session.hpp"
 

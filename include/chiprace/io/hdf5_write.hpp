@@ -40,5 +40,7 @@ std::vector<std::int64_t> read_int_dataset(hid_t parent, const std::string& name
 std::vector<std::uint64_t> read_uint_dataset(hid_t parent, const std::string& name);
 std::string read_string_dataset(hid_t parent, const std::string& name);
 bool link_exists(hid_t parent, const std::string& path);
+/// Names of the links in a group, in name order.
+std::vector<std::string> list_links(hid_t group);
 
 } // namespace chiprace::io
