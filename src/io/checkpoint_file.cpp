@@ -1,13 +1,11 @@
 #include "chiprace/io/checkpoint_file.hpp"
 
+#include "chiprace/io/durable_rename.hpp"
 #include "chiprace/io/hdf5_write.hpp"
 
 #include <bit>
-#include <cerrno>
-#include <cstring>
-#include <fcntl.h>
+#include <cstdio>
 #include <filesystem>
-#include <unistd.h>
 
 namespace chiprace::io {
 
@@ -36,17 +34,6 @@ std::string checksum(const Checkpoint& c) {
     char text[17];
     std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(h));
     return text;
-}
-
-void fsync_path(const std::string& path, int flags) {
-    const int fd = ::open(path.c_str(), flags);
-    if (fd < 0 || ::fsync(fd) != 0) {
-        const std::string why = std::strerror(errno);
-        if (fd >= 0)
-            ::close(fd);
-        throw RuntimeFailure("cannot flush " + path + ": " + why);
-    }
-    ::close(fd);
 }
 
 } // namespace
@@ -79,13 +66,7 @@ void write_checkpoint(const std::string& path, const Checkpoint& c) {
                       std::span(&ns, 1));
         file.close(tmp);
     }
-    fsync_path(tmp, O_RDONLY);
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec)
-        throw RuntimeFailure("cannot rename " + tmp + " to " + path + ": " + ec.message());
-    auto dir = std::filesystem::path(path).parent_path();
-    fsync_path(dir.empty() ? std::string(".") : dir.string(), O_RDONLY | O_DIRECTORY);
+    durable_rename(tmp, path);
 }
 
 Checkpoint read_checkpoint(const std::string& path) {

@@ -1,15 +1,13 @@
 #include "chiprace/io/result_file.hpp"
 
+#include "chiprace/io/durable_rename.hpp"
 #include "chiprace/io/hdf5_write.hpp"
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fcntl.h>
 #include <filesystem>
 #include <hdf5_hl.h>
-#include <unistd.h>
 
 namespace chiprace::io {
 
@@ -262,27 +260,7 @@ void write_summaries(const std::string& path, const ResultLayout& layout,
 
 void publish_result_file(const std::string& partial, const std::string& final_path) {
     // The data must be on disk before the name says the file is complete.
-    const int fd = ::open(partial.c_str(), O_RDONLY);
-    if (fd < 0 || ::fsync(fd) != 0) {
-        const std::string why = std::strerror(errno);
-        if (fd >= 0)
-            ::close(fd);
-        throw RuntimeFailure("cannot flush " + partial + ": " + why);
-    }
-    ::close(fd);
-    std::error_code ec;
-    std::filesystem::rename(partial, final_path, ec);
-    if (ec)
-        throw RuntimeFailure("cannot rename " + partial + " to " + final_path + ": " +
-                             ec.message());
-    // The rename itself is durable only once the directory is.
-    auto dir = std::filesystem::path(final_path).parent_path();
-    if (dir.empty())
-        dir = ".";
-    if (const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY); dfd >= 0) {
-        ::fsync(dfd);
-        ::close(dfd);
-    }
+    durable_rename(partial, final_path);
 }
 
 } // namespace chiprace::io

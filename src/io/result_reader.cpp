@@ -10,24 +10,6 @@ namespace chiprace::io {
 
 namespace {
 
-std::vector<std::string> children(hid_t group) {
-    std::vector<std::string> names;
-    H5G_info_t info;
-    check_h5(H5Gget_info(group, &info), "listing a group");
-    for (hsize_t i = 0; i < info.nlinks; ++i) {
-        const ssize_t len =
-            H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
-        if (len < 0)
-            throw RuntimeFailure("HDF5: reading a link name failed");
-        std::string name(static_cast<std::size_t>(len) + 1, '\0');
-        H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), name.size(),
-                           H5P_DEFAULT);
-        name.resize(static_cast<std::size_t>(len));
-        names.push_back(name);
-    }
-    return names;
-}
-
 std::string attribute_text(hid_t object, const std::string& name) {
     auto attr = h5_attribute(H5Aopen(object, name.c_str(), H5P_DEFAULT), "opening attribute");
     auto type = h5_type(H5Aget_type(attr), "attribute type");
@@ -58,7 +40,7 @@ void read_summary_group(hid_t file, const std::string& group, ResultOverview& ou
     if (!link_exists(file, path))
         return;
     auto summary = h5_group(H5Gopen2(file, path.c_str(), H5P_DEFAULT), "opening " + path);
-    for (const auto& name : children(summary)) {
+    for (const auto& name : list_links(summary)) {
         auto g = h5_group(H5Gopen2(summary, name.c_str(), H5P_DEFAULT), "opening " + name);
         OutputSummaryView v;
         v.group = group;
@@ -86,7 +68,7 @@ void read_sensitivity_group(hid_t file, const std::string& group, ResultOverview
     if (!link_exists(file, path))
         return;
     auto sens = h5_group(H5Gopen2(file, path.c_str(), H5P_DEFAULT), "opening " + path);
-    for (const auto& name : children(sens)) {
+    for (const auto& name : list_links(sens)) {
         auto g = h5_group(H5Gopen2(sens, name.c_str(), H5P_DEFAULT), "opening " + name);
         SensitivityView v;
         v.group = group;
@@ -146,7 +128,7 @@ ResultOverview read_result_overview(const std::string& path) {
     out.has_raw_rows = link_exists(file, "inputs");
     if (out.has_raw_rows) {
         auto inputs = h5_group(H5Gopen2(file, "inputs", H5P_DEFAULT), "opening /inputs");
-        out.inputs = children(inputs);
+        out.inputs = list_links(inputs);
     }
     if (link_exists(file, "parameter"))
         out.parameters = read_string_array(file, "parameter");
@@ -158,7 +140,7 @@ ResultOverview read_result_overview(const std::string& path) {
         if (!link_exists(file, kind))
             continue;
         auto g = h5_group(H5Gopen2(file, kind, H5P_DEFAULT), std::string("opening /") + kind);
-        for (const auto& name : children(g))
+        for (const auto& name : list_links(g))
             groups.push_back(std::string(kind) + "/" + name);
     }
     for (const auto& group : groups) {
