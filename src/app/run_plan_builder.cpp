@@ -198,6 +198,7 @@ parallel::RunPlan make_run_plan(const config::Experiment& ex, const design::Desi
     plan.samples = design.run_count();
     plan.block_size = ex.block_size;
     plan.seed = ex.seed;
+    plan.nonfinite_is_error = ex.output.nonfinite_is_error;
     if (ex.sensitivity.target_ci_width)
         plan.adaptive = parallel::RunPlan::Adaptive{ex.samples * ex.sensitivity.group_runs,
                                                     *ex.sensitivity.target_ci_width};

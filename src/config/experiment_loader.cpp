@@ -50,8 +50,8 @@ constexpr std::array<std::string_view, 8> top_level_keys{"experiment", "model", 
 constexpr std::array<std::string_view, 10> experiment_keys{
     "name",    "model",      "samples",     "seed",     "design",
     "include", "block_size", "description", "policies", "reference"};
-constexpr std::array<std::string_view, 5> output_keys{
-    "store", "quantiles", "quantile_relative_error", "compression", "precision"};
+constexpr std::array<std::string_view, 6> output_keys{
+    "store", "quantiles", "quantile_relative_error", "compression", "precision", "on_nonfinite"};
 constexpr std::array<std::string_view, 6> designs_available{"mc",       "lhs",    "sobol",
                                                             "saltelli", "morris", "grid"};
 
@@ -687,6 +687,14 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
                         diagnostic_at(*out->get("precision"),
                                       "output.precision must be \"float64\" or \"float32\""));
             }
+            if (auto v = string_value(*out, "on_nonfinite", "output", false, errors, site)) {
+                if (*v == "error")
+                    ex.output.nonfinite_is_error = true;
+                else if (*v != "count")
+                    errors.add(diagnostic_at(*out->get("on_nonfinite"),
+                                             "output.on_nonfinite must be \"count\" (exclude "
+                                             "and count them) or \"error\" (fail the run)"));
+            }
         }
     }
     unsigned bits = 1;
@@ -752,6 +760,7 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
                    {"quantile_relative_error", ex.output.quantile_relative_error},
                    {"compression", ex.output.compression},
                    {"precision", ex.output.single_precision ? "float32" : "float64"},
+                   {"on_nonfinite", ex.output.nonfinite_is_error ? "error" : "count"},
                    {"sketch_mantissa_bits", ex.output.sketch_mantissa_bits}};
     j["sensitivity"] = sensitivity_json(ex);
     j["correlations"] = nlohmann::json::array();

@@ -237,6 +237,37 @@ void finish_results(const RunPlan& plan, std::vector<Reduction::Node> held,
         closing.push_back({"target_ci_width", plan.adaptive->target_width});
         closing.push_back({"widest_interval", widest});
     }
+    if (plan.nonfinite_is_error) {
+        // Name where they are: output, year and group, the first few.
+        std::string where;
+        std::uint64_t total = 0;
+        for (const auto& g : groups)
+            for (std::size_t c = 0; c < g.columns.size(); ++c) {
+                const auto n = g.columns[c].n_non_finite;
+                if (n == 0)
+                    continue;
+                total += n;
+                std::size_t k = 0, column = c;
+                while (column >= (plan.layout.outputs[k].per_year ? plan.layout.years.size() : 1)) {
+                    column -= plan.layout.outputs[k].per_year ? plan.layout.years.size() : 1;
+                    ++k;
+                }
+                if (std::count(where.begin(), where.end(), ';') < 4) {
+                    where += (where.empty() ? "" : "; ") + plan.layout.outputs[k].name;
+                    if (plan.layout.outputs[k].per_year)
+                        where += " " + std::to_string(plan.layout.years[column]);
+                    if (!g.group.empty())
+                        where += " (" + g.group + ")";
+                    where += ": " + std::to_string(n);
+                }
+            }
+        if (total > 0)
+            throw RuntimeFailure(std::to_string(total) +
+                                 " output values were not finite (NaN or inf) and "
+                                 "output.on_nonfinite = \"error\": " +
+                                 where + ". No result was written; " + partial +
+                                 " holds the run's rows for inspection");
+    }
     io::write_summaries(partial, plan.layout, groups, closing);
     if (sens) {
         std::vector<io::SensitivityGroup> results;

@@ -60,4 +60,18 @@ chiprace_mpi 2 1 run "$good" --samples 100 -o "$WORK/existing.h5" --force 2>/dev
 rc=0; chiprace_mpi 2 1 run "$good" --samples 100 -o /proc/chiprace/x.h5 2>"$WORK/stderr" || rc=$?
 [ "$rc" -ne 0 ] || fail "writing under /proc succeeded?"
 grep -q "/proc/chiprace" "$WORK/stderr" || { cat "$WORK/stderr"; fail "unwritable path not named"; }
+# Non-finite outputs: counted by default; with output.on_nonfinite = "error" the run fails (exit
+# 1), names the output, year and policy, and publishes no result. algo_progress < 1 makes the
+# US frontier shrink, so every frontier gap is NaN.
+shrink=(--samples 500 --set 'parameters.algo_progress={dist="fixed", value=0.3}')
+chiprace_mpi 1 1 run "$SOURCE_DIR/experiments/policy_comparison.toml" "${shrink[@]}" \
+    -o "$WORK/counted.h5" 2>"$WORK/stderr" || { cat "$WORK/stderr"; fail "counting run failed"; }
+grep -q "output values were not finite" "$WORK/stderr" || { cat "$WORK/stderr"; fail "no non-finite warning"; }
+"$PYTHON" -c "import h5py,sys; n=h5py.File(sys.argv[1])['policies/nvidia/summary/frontier_gap_years/n_non_finite'][:]; assert (n == 500).all(), n" "$WORK/counted.h5"
+rc=0; chiprace_mpi 2 1 run "$SOURCE_DIR/experiments/policy_comparison.toml" "${shrink[@]}" \
+    --set output.on_nonfinite=error -o "$WORK/strict.h5" 2>"$WORK/stderr" || rc=$?
+[ "$rc" = 1 ] || { cat "$WORK/stderr"; fail "on_nonfinite=error: exit $rc, not 1"; }
+grep -q 'output.on_nonfinite = "error": frontier_gap_years 2025 (policies/pre_diffusion): 500' "$WORK/stderr" \
+    || { cat "$WORK/stderr"; fail "on_nonfinite=error does not say where"; }
+[ ! -e "$WORK/strict.h5" ] || fail "on_nonfinite=error published a result"
 echo "bad input handled"

@@ -25,6 +25,7 @@ struct OutputSettings {
     unsigned sketch_mantissa_bits = 8;      // smallest m with 2^-(m+1) <= the request
     int compression = 0;                    // deflate level of raw datasets, 0 = none
     bool single_precision = false;          // raw outputs stored as float32
+    bool nonfinite_is_error = false;        // on_nonfinite = "error": NaN/inf fails the run
 };
 
 /// [design]: options of the sampling design named by experiment.design.

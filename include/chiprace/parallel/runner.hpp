@@ -54,6 +54,8 @@ struct RunPlan {
     /// Checkpointing (docs/running.md): the ledger OUT.checkpoint is rewritten every this many
     /// seconds (0: only when a signal asks the run to stop) and removed when the run completes.
     double checkpoint_seconds = 60.0;
+    /// [output] on_nonfinite = "error": a non-finite output value fails the run (no result).
+    bool nonfinite_is_error = false;
     /// Continue from OUT.checkpoint and OUT.partial instead of starting over.
     bool resume = false;
     /// Part `index` of `count` (job arrays): only that contiguous share of the blocks; the run
