@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
 # The README's second command: install what is missing, build (preset ci: warnings are
-# errors), and run every test through ctest (unit, MPI at 1-3 ranks, integration).
+# errors), and run every test through ctest (unit, MPI at 1-3 ranks, integration, Slurm).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/env.sh
 scripts/setup.sh ci
 ctest --preset ci -j "$(nproc)" "$@"
+# CI (and anyone who sets CHIPRACE_SANITIZERS=1) runs the whole suite a second time built with
+# AddressSanitizer + UndefinedBehaviorSanitizer (preset dev; about 15 minutes on 2 cores).
+if [[ "${CHIPRACE_SANITIZERS:-0}" == 1 ]]; then
+    echo "== the whole suite again under AddressSanitizer + UBSan (preset dev)"
+    CHIPRACE_SKIP_DEPS=1 scripts/setup.sh dev
+    ctest --preset dev -j "$(nproc)" "$@"
+fi
