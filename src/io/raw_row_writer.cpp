@@ -1,11 +1,12 @@
 #include "chiprace/io/raw_row_writer.hpp"
 
+#include <filesystem>
 #include <string>
 
 namespace chiprace::io {
 
 RawRowWriter::RawRowWriter(const std::string& path, const ResultLayout& layout, MPI_Comm comm)
-    : layout_(layout) {
+    : path_(path), layout_(layout) {
     auto fapl = h5_plist(H5Pcreate(H5P_FILE_ACCESS), "file access list");
     check_h5(H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL), "selecting MPI-IO");
     file_ = h5_file(H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl), "opening " + path + " in parallel");
@@ -62,8 +63,31 @@ void RawRowWriter::write_column_block(hid_t dataset, std::uint64_t first, std::s
                           std::to_string(local));
 }
 
+void RawRowWriter::fail(const std::string& what, const std::exception& e) const {
+    std::string reason = e.what();
+    std::error_code ec;
+    const auto space = std::filesystem::space(std::filesystem::path(path_).parent_path().empty()
+                                                  ? "."
+                                                  : std::filesystem::path(path_).parent_path(),
+                                              ec);
+    if (!ec && space.available < (std::uintmax_t{64} << 20))
+        reason += "; the file system has " + std::to_string(space.available >> 20) +
+                  " MB free: disk full?";
+    throw RuntimeFailure("cannot " + what + " " + path_ + ": " + reason);
+}
+
 void RawRowWriter::write(std::uint64_t first, std::size_t n, std::span<const double> inputs,
                          std::span<const std::span<const double>> outputs, std::size_t stride) {
+    try {
+        write_rows(first, n, inputs, outputs, stride);
+    } catch (const RuntimeFailure& e) {
+        fail("write rows to", e);
+    }
+}
+
+void RawRowWriter::write_rows(std::uint64_t first, std::size_t n, std::span<const double> inputs,
+                              std::span<const std::span<const double>> outputs,
+                              std::size_t stride) {
     static const double nothing = 0.0;
     for (std::size_t j = 0; j < input_sets_.size(); ++j)
         write_column_block(input_sets_[j], first, n, 0, n ? inputs.data() + j * stride : &nothing);
@@ -94,7 +118,11 @@ void RawRowWriter::write(std::uint64_t first, std::size_t n, std::span<const dou
 }
 
 void RawRowWriter::flush() {
-    check_h5(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flushing the result file");
+    try {
+        check_h5(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flushing the result file");
+    } catch (const RuntimeFailure& e) {
+        fail("flush", e);
+    }
 }
 
 void RawRowWriter::close() {

@@ -39,6 +39,13 @@ private:
     void write_column_block(hid_t dataset, std::uint64_t first, std::size_t n, std::size_t width,
                             const double* data, bool narrow = false);
 
+    /// The failure of a write, flush or close, with the path and, when the file system is
+    /// (nearly) full, that reason: HDF5 and MPI-IO report only "write failed".
+    [[noreturn]] void fail(const std::string& what, const std::exception& e) const;
+    void write_rows(std::uint64_t first, std::size_t n, std::span<const double> inputs,
+                    std::span<const std::span<const double>> outputs, std::size_t stride);
+
+    std::string path_;
     const ResultLayout& layout_;
     Hdf5Handle file_;
     Hdf5Handle transfer_;
