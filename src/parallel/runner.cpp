@@ -389,10 +389,8 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
         try {
             if (plan.resume) {
                 const auto c = io::read_checkpoint(checkpoint_path);
-                if (const auto why = resume_mismatch(c, plan); !why.empty()) {
-                    refused = true;
+                if (const auto why = resume_mismatch(c, plan); !why.empty())
                     throw RuntimeFailure("cannot resume from " + checkpoint_path + ": " + why);
-                }
                 if (!std::filesystem::exists(partial))
                     throw RuntimeFailure("cannot resume: " + partial + " is missing");
                 held = unpack(c.pieces);
@@ -405,6 +403,8 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
                 io::create_result_file(partial, plan.layout, plan.metadata);
             }
         } catch (const std::exception& e) {
+            // Every failure to resume is a refusal (exit 2): nothing was touched.
+            refused = plan.resume;
             start_error =
                 plan.resume ? std::string(e.what()) : "cannot create " + partial + ": " + e.what();
         }

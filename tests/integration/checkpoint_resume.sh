@@ -130,7 +130,7 @@ for damage in flipped truncated; do
     chiprace_mpi 1 1 run "${FLAG[@]}" "${SUMMARY[@]}" -o "$WORK/changed.h5" --resume 2>"$WORK/err"
     code=$?
     set -e
-    [ "$code" != 0 ] && grep -q "checkpoint .*changed.h5.checkpoint is damaged" "$WORK/err" \
+    [ "$code" = 2 ] && grep -q "checkpoint .*changed.h5.checkpoint is damaged" "$WORK/err" \
         || { cat "$WORK/err"; fail "a $damage ledger was not reported ($code)"; }
     [ ! -e "$WORK/changed.h5" ] || fail "a damaged ledger produced a result"
 done
