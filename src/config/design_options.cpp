@@ -121,9 +121,20 @@ void read_design_options(const toml::table& root, Experiment& ex, DiagnosticList
                    "design \"grid\" needs [design.grid] with parameter = [values]");
     if (ex.design == "grid" && !opt.grid.empty() && ex.samples > 0) {
         std::uint64_t cells = 1;
-        for (const auto& [name, values] : opt.grid)
+        bool too_many = false;
+        for (const auto& [name, values] : opt.grid) {
+            // Found by fuzzing: the product can overflow to 0 (then a division by zero).
+            if (values.size() > ex.samples / cells) {
+                too_many = true;
+                break;
+            }
             cells *= values.size();
-        if (ex.samples % cells != 0)
+        }
+        if (too_many)
+            errors.add(ex.source_path, 0, 0,
+                       "design \"grid\": the grid has more cells than experiment.samples (" +
+                           std::to_string(ex.samples) + ")");
+        else if (ex.samples % cells != 0)
             errors.add(ex.source_path, 0, 0,
                        "design \"grid\": experiment.samples (" + std::to_string(ex.samples) +
                            ") must be a multiple of the number of grid cells (" +

@@ -1,5 +1,8 @@
 #include "chiprace/config/overrides.hpp"
 
+#include <cstdint>
+#include <string_view>
+
 namespace chiprace::config {
 
 namespace {
@@ -17,9 +20,52 @@ std::vector<std::string> split_key_path(const std::string& path) {
     return parts;
 }
 
+/// Well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF).
+bool valid_utf8(std::string_view s) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        std::size_t len = 0;
+        std::uint32_t cp = 0;
+        if (c < 0x80) {
+            ++i;
+            continue;
+        } else if ((c & 0xE0) == 0xC0) {
+            len = 2;
+            cp = c & 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            len = 3;
+            cp = c & 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            len = 4;
+            cp = c & 0x07;
+        } else {
+            return false;
+        }
+        if (i + len > s.size())
+            return false;
+        for (std::size_t k = 1; k < len; ++k) {
+            const auto b = static_cast<unsigned char>(s[i + k]);
+            if ((b & 0xC0) != 0x80)
+                return false;
+            cp = (cp << 6) | (b & 0x3F);
+        }
+        const std::uint32_t smallest[5] = {0, 0, 0x80, 0x800, 0x10000};
+        if (cp < smallest[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return false;
+        i += len;
+    }
+    return true;
+}
+
 } // namespace
 
 void apply_override(toml::table& root, const std::string& argument, DiagnosticList& errors) {
+    // Found by fuzzing: the override is kept in /config_resolved, which must be valid UTF-8.
+    if (!valid_utf8(argument)) {
+        errors.add("--set", 0, 0, "an override is not valid UTF-8 text");
+        return;
+    }
     const std::string where = "--set " + argument;
     const auto eq = argument.find('=');
     if (eq == std::string::npos || eq == 0) {

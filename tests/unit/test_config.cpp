@@ -268,3 +268,30 @@ TEST_CASE("did-you-mean only suggests plausible typos") {
     CHECK_FALSE(closest_match("temperature", keys).has_value());
     CHECK(chiprace::config::edit_distance("kitten", "sitting") == 3);
 }
+
+// Regressions found by the fuzzer (tests/fuzz/findings/): each was a crash, each must be a
+// located error.
+TEST_CASE("an override that is not UTF-8 is an error, not a crash") {
+    const auto errors = errors_of(good, {"experiment.name=\xff\xfe"});
+    CHECK(mentions(errors, "--set: an override is not valid UTF-8 text"));
+    const auto key = errors_of(good, {"experi\xc3\x28ment.samples=5"});
+    CHECK(mentions(key, "not valid UTF-8"));
+    // Well-formed multi-byte text passes this check (and meets the usual ones).
+    CHECK_FALSE(mentions(errors_of(good, {"experiment.description=\"réseau\""}), "UTF-8"));
+}
+
+TEST_CASE("a grid with more cells than samples is an error, even when the product overflows") {
+    // 64 axes of 2 values: 2^64 cells wrap a 64-bit count to 0 (then a division by zero).
+    std::string text = replace(good, "seed = 3", "seed = 3\ndesign = \"grid\"");
+    std::string grid = "[design.grid]\n";
+    for (int k = 0; k < 64; ++k) {
+        std::string name = "p";
+        name += std::to_string(k);
+        text = replace(text, "[parameters]\n",
+                       "[parameters]\n" + name + " = { dist = \"fixed\", value = 0 }\n");
+        grid += name;
+        grid += " = [0.0, 1.0]\n";
+    }
+    text += grid;
+    CHECK(mentions(errors_of(text), "the grid has more cells than experiment.samples"));
+}
