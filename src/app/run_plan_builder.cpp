@@ -133,8 +133,8 @@ io::RootMetadata make_metadata(const config::Experiment& ex, const design::Desig
     }
     m.config_text = ex.source_text;
     m.config_resolved = ex.resolved.dump(2);
-    for (const auto& [name, value] : design.facts())
-        std::visit([&](const auto& v) { m.design.push_back({name, v}); }, value);
+    for (const auto& fact : design.facts())
+        std::visit([&](const auto& v) { m.design.push_back({fact.first, v}); }, fact.second);
     if (const auto* saltelli = dynamic_cast<const design::SaltelliDesign*>(&design)) {
         m.design_runs.push_back(
             {"role",

@@ -69,7 +69,7 @@ constexpr double log(double x) {
 
     const double special =
         x == 0.0 ? -inf : (x > 0.0 ? x : std::numeric_limits<double>::quiet_NaN());
-    return (x > 0.0) & (x < inf) ? result : special;
+    return ((x > 0.0) & (x < inf)) ? result : special;
 }
 
 /// e^x: +inf above ≈709.78, 0 below ≈−745.13, NaN at NaN.
