@@ -45,18 +45,17 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <cxxabi.h>
 #include <exception>
+#include <fcntl.h>
 #include <filesystem>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <toml++/toml.h>
 #include <typeinfo>
-#include <vector>
-
-#include <cxxabi.h>
-#include <fcntl.h>
 #include <unistd.h>
+#include <vector>
 
 #ifndef CHIPRACE_FUZZ_INCLUDE_TARGETS
 #error "CHIPRACE_FUZZ_INCLUDE_TARGETS (tests/fuzz/include_targets) must be defined by the build"
@@ -211,8 +210,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } catch (const chiprace::ConfigError&) {
         return 0; // the expected outcome for almost every input: diagnostics for the user
     } catch (const std::exception& e) {
-        die("an exception other than ConfigError escaped load_experiment: " +
-            type_name(typeid(e)) + ": " + e.what());
+        die("an exception other than ConfigError escaped load_experiment: " + type_name(typeid(e)) +
+            ": " + e.what());
     } catch (...) {
         const auto* type = abi::__cxa_current_exception_type();
         die("a non-std exception escaped load_experiment: " +
