@@ -71,6 +71,29 @@ std::string read_text(const std::string& path, DiagnosticList& errors) {
     return s.str();
 }
 
+/// toml++ describes a string left open as the character that ended it ("unescaped control
+/// characters ... prohibited", at the newline): true but no help to someone missing a quote.
+std::string syntax_message(const std::string& text, const toml::source_position& at,
+                           std::string_view description) {
+    std::size_t offset = 0;
+    for (toml::source_index line = 1; line < at.line && offset != std::string::npos; ++line) {
+        offset = text.find('\n', offset);
+        if (offset != std::string::npos)
+            ++offset;
+    }
+    const bool in_string = description.find("parsing string") != std::string_view::npos;
+    if (in_string && offset != std::string::npos) {
+        offset += at.column - 1;
+        const bool at_line_end =
+            offset >= text.size() || text[offset] == '\n' || text[offset] == '\r';
+        if (at_line_end)
+            return "unterminated string: the closing quote is missing on this line (a "
+                   "\"...\" or '...' string ends on the line it starts; use \"\"\"...\"\"\" "
+                   "for text over several lines)";
+    }
+    return std::string(description);
+}
+
 /// Loads path and, depth first, everything it includes; included documents come before the
 /// document that includes them, so later documents override earlier ones.
 void load_documents(const std::string& path, std::vector<std::string>& chain,
@@ -84,7 +107,7 @@ void load_documents(const std::string& path, std::vector<std::string>& chain,
     } catch (const toml::parse_error& e) {
         const auto& where = e.source();
         errors.add(path, where.begin.line, where.begin.column,
-                   "TOML syntax error: " + std::string(e.description()));
+                   "TOML syntax error: " + syntax_message(text, where.begin, e.description()));
         return;
     }
     std::error_code canonical_error;
@@ -139,7 +162,10 @@ void merge_into(toml::table& base, toml::table&& top, bool entries_are_values = 
             const bool whole_entries = key.str() == "parameters" || key.str() == "policies";
             merge_into(*existing->as_table(), std::move(*node.as_table()), whole_entries);
         } else {
-            base.insert_or_assign(key, std::move(node));
+            // Erase first: insert_or_assign would keep the replaced key, and with it the old
+            // file's position, so errors about the new value would point at the old one.
+            base.erase(key.str());
+            base.insert(key, std::move(node));
         }
     }
 }
@@ -305,15 +331,17 @@ std::optional<random::Parameter> parse_parameter(const toml::key& key, const tom
     }
     const toml::table* t = node.as_table();
     if (t == nullptr) {
-        errors.add(diagnostic_at(key, "parameter '" + name +
-                                          "' must be a table such as { dist = \"uniform\", "
-                                          "low = 0, high = 1 }"));
+        errors.add(diagnostic_at_entry(key, node,
+                                       "parameter '" + name +
+                                           "' must be a table such as { dist = \"uniform\", "
+                                           "low = 0, high = 1 }"));
         return std::nullopt;
     }
     const toml::node* dist_node = t->get("dist");
     if (dist_node == nullptr || !dist_node->is_string()) {
         const std::string msg = "parameter '" + name + "' needs dist = \"<distribution>\"";
-        errors.add(dist_node ? diagnostic_at(*dist_node, msg) : diagnostic_at(key, msg));
+        errors.add(dist_node ? diagnostic_at(*dist_node, msg)
+                             : diagnostic_at_entry(key, node, msg));
         return std::nullopt;
     }
     const std::string dist = dist_node->as_string()->get();
@@ -380,9 +408,10 @@ std::optional<random::Parameter> parse_parameter(const toml::key& key, const tom
         if (used.size() == 1) {
             form = used.front();
         } else {
-            errors.add(diagnostic_at(
-                key, "parameter '" + name + "' (" + dist + ") takes either " + choices +
-                         (used.empty() ? "" : ", not a mix (got " + given + ")")));
+            errors.add(diagnostic_at_entry(
+                key, node,
+                "parameter '" + name + "' (" + dist + ") takes either " + choices +
+                    (used.empty() ? "" : ", not a mix (got " + given + ")")));
             return std::nullopt;
         }
     }
@@ -393,8 +422,9 @@ std::optional<random::Parameter> parse_parameter(const toml::key& key, const tom
     for (const auto k : form->keys) {
         const toml::node* v = t->get(k);
         if (v == nullptr) {
-            errors.add(diagnostic_at(key, "parameter '" + name + "' (" + dist + ") is missing '" +
-                                              std::string(k) + "'"));
+            errors.add(diagnostic_at_entry(key, node,
+                                           "parameter '" + name + "' (" + dist + ") is missing '" +
+                                               std::string(k) + "'"));
             ok = false;
             continue;
         }
@@ -475,10 +505,35 @@ std::optional<random::Parameter> parse_parameter(const toml::key& key, const tom
     };
     random::Distribution d(make());
     if (const auto why = d.invalid_reason()) {
-        errors.add(diagnostic_at(key, "parameter '" + name + "' (" + dist + "): " + *why));
+        errors.add(
+            diagnostic_at_entry(key, node, "parameter '" + name + "' (" + dist + "): " + *why));
         return std::nullopt;
     }
     return random::Parameter{name, d, units, description};
+}
+
+/// 2^53 runs: far beyond any machine (a day at 1e6 runs/s on 1e5 cores is 2^53), yet every run
+/// index stays exact as a double for readers of /sample, and no run-index arithmetic
+/// (samples x runs per base point, block offsets) can overflow. Past it, a typo such as an extra
+/// zero digit would otherwise start an endless run or die allocating its schedule.
+constexpr std::uint64_t max_runs = std::uint64_t{1} << 53;
+
+void check_run_count(const toml::table& exp, const toml::table& root, const Experiment& ex,
+                     DiagnosticList& errors) {
+    const std::uint64_t per_sample = std::max<std::uint64_t>(1, ex.sensitivity.group_runs);
+    auto check = [&](std::uint64_t samples, const toml::node* node, std::string_view key) {
+        if (node == nullptr || samples <= max_runs / per_sample)
+            return;
+        std::string msg = std::string(key) + " = " + std::to_string(samples) + " is too large";
+        if (per_sample > 1)
+            msg += " (its base points make " + std::to_string(per_sample) + " runs each)";
+        msg += ": chiprace supports at most 2^53 = " + std::to_string(max_runs) +
+               " model runs; is there an extra digit?";
+        errors.add(diagnostic_at(*node, msg));
+    };
+    check(ex.samples, exp.get("samples"), "experiment.samples");
+    if (const toml::table* s = root["sensitivity"].as_table())
+        check(ex.sensitivity.max_samples, s->get("max_samples"), "sensitivity.max_samples");
 }
 
 nlohmann::json to_json(const toml::node& node) {
@@ -730,6 +785,8 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
         model_resolved = std::move(built.resolved_settings);
     }
     read_sensitivity_options(root, ex, errors);
+    if (exp != nullptr)
+        check_run_count(*exp, root, ex, errors);
     errors.throw_if_any();
 
     // The resolved experiment: what the run used, with every default filled in.

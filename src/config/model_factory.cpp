@@ -54,7 +54,7 @@ Diagnostic at_parameter(const toml::table* parameter_table, const toml::node& fa
     if (parameter_table != nullptr) {
         for (const auto& [key, node] : *parameter_table)
             if (key.str() == name)
-                return diagnostic_at(key, std::move(message));
+                return diagnostic_at_entry(key, node, std::move(message));
     }
     return diagnostic_at(fallback, std::move(message));
 }
@@ -335,9 +335,10 @@ BuiltModel make_model(const ModelSource& src, const random::ParameterSpace& para
     if (name == "compute_race")
         return make_compute_race(src, parameters, errors);
     if (src.policies != nullptr)
-        errors.add(src.file, 0, 0,
-                   "[policies] applies to models with policy levers (compute_race), not '" + name +
-                       "'");
+        errors.add(diagnostic_at(*src.policies,
+                                 "[policies] applies to models with policy levers (compute_race), "
+                                 "not '" +
+                                     name + "'"));
     for (const char* key : {"policies", "reference"})
         if (const toml::node* n = src.experiment ? src.experiment->get(key) : nullptr)
             errors.add(diagnostic_at(*n, "experiment." + std::string(key) +

@@ -111,7 +111,11 @@ void apply_override(toml::table& root, const std::string& argument, DiagnosticLi
         }
         table = next->as_table();
     }
-    table->insert_or_assign(keys.back(), std::move(*value)); // moved: keeps its "--set" source
+    // The key, too, is located at the override: a replaced parameter or policy is reported
+    // there, not at the file's line it replaced. The value is moved to keep its source.
+    toml::key key(keys.back(), value->source());
+    table->erase(keys.back());
+    table->insert(std::move(key), std::move(*value));
 }
 
 } // namespace chiprace::config

@@ -157,8 +157,16 @@ std::vector<model::Policy> load_policies(const toml::table& policies,
                 errors.add("", 0, 0, msg);
             return nullptr;
         }
-        if (std::find(in_progress.begin(), in_progress.end(), name) != in_progress.end()) {
-            errors.add(diagnostic_at(*node, "policy '" + name + "' is based on itself"));
+        if (const auto loop = std::find(in_progress.begin(), in_progress.end(), name);
+            loop != in_progress.end()) {
+            // Every policy of the loop is reported: each needs its based_on looked at.
+            std::string path;
+            for (auto it = loop; it != in_progress.end(); ++it)
+                path += *it + " -> ";
+            path += name;
+            for (auto it = loop; it != in_progress.end(); ++it)
+                errors.add(diagnostic_at(*policies.get(*it),
+                                         "policy '" + *it + "' is based on itself (" + path + ")"));
             return nullptr;
         }
         in_progress.push_back(name);

@@ -29,6 +29,20 @@ Diagnostic diagnostic_at(const toml::key& key, std::string message) {
     return from_region(key.source(), std::move(message));
 }
 
+Diagnostic diagnostic_at_entry(const toml::key& key, const toml::node& value, std::string message) {
+    auto from_override = [](const toml::source_region& where) {
+        return where.path && where.path->rfind("--set", 0) == 0;
+    };
+    if (const toml::table* t = value.as_table()) {
+        for (const auto& [k, v] : *t)
+            if (from_override(v.source()))
+                return diagnostic_at(v, std::move(message));
+    }
+    if (from_override(value.source()))
+        return diagnostic_at(value, std::move(message));
+    return diagnostic_at(key, std::move(message));
+}
+
 std::optional<double> toml_number(const toml::node& node) {
     if (node.is_integer())
         return static_cast<double>(node.as_integer()->get());

@@ -181,6 +181,10 @@ void create_result_file(const std::string& path, const ResultLayout& layout,
                 attach(ds, time, 1, out.name);
         }
     }
+    // Flushed while our handles are still open: a close with open objects is deferred to the
+    // last handle's destructor, where a failure (a raw layout larger than the file system
+    // allows: "File too large") could not be reported.
+    check_h5(H5Fflush(file, H5F_SCOPE_LOCAL), "writing the new file " + path);
     file.close(path);
 }
 

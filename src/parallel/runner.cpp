@@ -4,6 +4,7 @@
 #include "chiprace/core/utc_time.hpp"
 #include "chiprace/design/morris_design.hpp"
 #include "chiprace/io/checkpoint_file.hpp"
+#include "chiprace/io/file_size_probe.hpp"
 #include "chiprace/io/raw_row_writer.hpp"
 #include "chiprace/io/result_file.hpp"
 #include "chiprace/io/row_copy.hpp"
@@ -142,13 +143,32 @@ struct Round {
     std::uint64_t first = 0, end = 0;
 };
 
-std::vector<Round> rounds_of(const std::vector<BlockRange>& segments, std::uint64_t per_round) {
-    std::vector<Round> out;
-    for (std::size_t i = 0; i < segments.size(); ++i)
-        for (std::uint64_t b = segments[i].first; b < segments[i].end; b += per_round)
-            out.push_back({i, b, std::min(segments[i].end, b + per_round)});
-    return out;
-}
+/// A rank's rounds, computed on demand: a list of them would grow with the run (2^53 runs in
+/// 2^20-run rounds are 2^33 rounds), while a share has only a few segments.
+class RoundSchedule {
+public:
+    RoundSchedule(std::vector<BlockRange> segments, std::uint64_t per_round)
+        : segments_(std::move(segments)), per_round_(per_round) {
+        for (const auto& s : segments_) {
+            starts_.push_back(count_);
+            count_ += (s.end - s.first + per_round_ - 1) / per_round_;
+        }
+    }
+    [[nodiscard]] std::uint64_t size() const { return count_; }
+    [[nodiscard]] bool empty() const { return count_ == 0; }
+    [[nodiscard]] Round operator[](std::uint64_t round) const {
+        const auto next = std::upper_bound(starts_.begin(), starts_.end(), round);
+        const auto i = static_cast<std::size_t>(next - starts_.begin()) - 1;
+        const std::uint64_t first = segments_[i].first + (round - starts_[i]) * per_round_;
+        return {i, first, std::min(segments_[i].end, first + per_round_)};
+    }
+
+private:
+    std::vector<BlockRange> segments_;
+    std::uint64_t per_round_;
+    std::vector<std::uint64_t> starts_; // first round of each segment
+    std::uint64_t count_ = 0;
+};
 
 /// Why a ledger cannot continue this run, or nothing: what the user changed, in their words.
 std::string resume_mismatch(const io::Checkpoint& c, const RunPlan& plan) {
@@ -400,9 +420,21 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
             } else {
                 std::error_code ec;
                 std::filesystem::remove(checkpoint_path, ec); // a stale ledger (--force)
+                if (raw) {
+                    const std::size_t width = d + variants * columns;
+                    const long double bytes = static_cast<long double>(plan.samples) *
+                                              static_cast<long double>(width) *
+                                              (plan.layout.single_precision ? 4.0L : 8.0L);
+                    io::probe_file_size(partial, bytes);
+                }
                 io::create_result_file(partial, plan.layout, plan.metadata);
             }
         } catch (const std::exception& e) {
+            // Nothing was computed into a new file: leave no half-made OUT.partial behind.
+            if (!plan.resume) {
+                std::error_code ec;
+                std::filesystem::remove(partial, ec);
+            }
             // Every failure to resume is a refusal (exit 2): nothing was touched.
             refused = plan.resume;
             start_error =
@@ -439,8 +471,17 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
     }
 
     std::optional<io::RawRowWriter> writer;
-    if (raw)
-        writer.emplace(partial, plan.layout, comm);
+    if (raw) {
+        try {
+            writer.emplace(partial, plan.layout, comm);
+        } catch (const std::exception&) {
+            if (rank == 0 && !plan.resume) {
+                std::error_code ec;
+                std::filesystem::remove(partial, ec);
+            }
+            throw;
+        }
+    }
 
     const std::size_t round_rows = raw ? per_round * bs : 0;
     std::vector<double> round_inputs(raw ? d * round_rows : 0);
@@ -508,12 +549,12 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
         // Every rank computes every rank's rounds: collective writes need the same count.
         const auto todo = remaining_blocks(done, begin, stage_end);
         const auto segments = share_of(todo, rank, ranks);
-        const auto my_rounds = rounds_of(segments, per_round);
-        std::size_t rounds = 0;
+        const RoundSchedule my_rounds(segments, per_round);
+        std::uint64_t rounds = 0;
         for (int r = 0; r < ranks; ++r)
-            rounds = std::max(rounds, rounds_of(share_of(todo, r, ranks), per_round).size());
+            rounds = std::max(rounds, RoundSchedule(share_of(todo, r, ranks), per_round).size());
         std::vector<Reduction> reductions(segments.size());
-        for (std::size_t round = 0; round < rounds; ++round) {
+        for (std::uint64_t round = 0; round < rounds; ++round) {
             const Round here = round < my_rounds.size() ? my_rounds[round] : Round{};
             const std::uint64_t s = here.first, e = here.end;
             const std::uint64_t n_blocks = e - s;

@@ -74,6 +74,25 @@ else
     echo "full-disk check not run: it needs root to mount a tmpfs"
 fi
 
+# Raw rows larger than the file system allows (ext4: 16 TiB): refused before any file is made,
+# with the system's reason, where HDF5 would fail only when closing the file. Needs root to mount
+# a small ext4 image (CI runs as root); without it this one check is reported as not run.
+if [ "$(id -u)" = 0 ] && command -v mkfs.ext4 >/dev/null && mkdir -p "$WORK/ext4" \
+    && truncate -s 8M "$WORK/ext4.img" && mkfs.ext4 -q -F "$WORK/ext4.img" \
+    && mount -o loop "$WORK/ext4.img" "$WORK/ext4" 2>/dev/null; then
+    rc=0; chiprace_mpi 1 1 run "$good" --samples 4000000000000 --set output.store=raw \
+        -o "$WORK/ext4/huge.h5" 2>"$WORK/stderr" || rc=$?
+    leftover=$(ls -A "$WORK/ext4" | grep -v lost+found || true)
+    umount "$WORK/ext4"
+    [ "$rc" = 1 ] || { cat "$WORK/stderr"; fail "too large for ext4: exit $rc, not 1"; }
+    grep -q "cannot create $WORK/ext4/huge.h5.partial: the raw rows need 128 TB .*(File too large)" \
+        "$WORK/stderr" || { cat "$WORK/stderr"; fail "too large for ext4: no clear reason"; }
+    [ -z "$leftover" ] || fail "too large for ext4: left $leftover behind"
+    echo "too large for the file system: clear error, nothing left"
+else
+    echo "file-size check not run: it needs root to mount an ext4 image"
+fi
+
 # Non-finite outputs: counted by default; with output.on_nonfinite = "error" the run fails (exit
 # 1), names the output, year and policy, and publishes no result. algo_progress < 1 makes the
 # US frontier shrink, so every frontier gap is NaN.

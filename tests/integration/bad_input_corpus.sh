@@ -4,8 +4,8 @@
 # for byte, with and without --force; a few files also under mpiexec, where only rank 0 reports.
 # The format of the corpus is described in tests/bad_inputs/README.md.
 #
-# Usage: bash bad_input_corpus.sh [DIR]  (default $SOURCE_DIR/tests/bad_inputs; pass
-# $SOURCE_DIR/tests/bad_inputs/gaps to see which known gaps are still open).
+# Usage: bash bad_input_corpus.sh [DIR]  (default $SOURCE_DIR/tests/bad_inputs; another
+# directory of cases in the same format, e.g. new ones being written, can be checked too).
 source "$(dirname "$0")/lib.sh"
 corpus=$(cd "${1:-$SOURCE_DIR/tests/bad_inputs}" && pwd)
 # Files also run under mpiexec -n 2 (those of them that are in the corpus).

@@ -295,3 +295,59 @@ TEST_CASE("a grid with more cells than samples is an error, even when the produc
     text += grid;
     CHECK(mentions(errors_of(text), "the grid has more cells than experiment.samples"));
 }
+
+// Each error is located where the user has to make the fix (tests/bad_inputs/ has the same
+// cases through the binary).
+TEST_CASE("a string left open is reported as unterminated, on its line") {
+    const auto ds = errors_of(replace(good, "name = \"t\"", "name = \"t"));
+    REQUIRE(ds.size() == 1);
+    CHECK(ds[0].line == 2);
+    CHECK(ds[0].message.find("unterminated string") != std::string::npos);
+    CHECK(ds[0].message.find("control characters") == std::string::npos);
+    // Other syntax errors keep the parser's own words.
+    CHECK(errors_of(replace(good, "seed = 3", "seed = = 3"))[0].message.find("unterminated") ==
+          std::string::npos);
+}
+
+TEST_CASE("an error caused by --set is located at the override, not in the file") {
+    const auto part = errors_of(good, {"output.store=\"summary\"", "parameters.x3.high=-4"});
+    REQUIRE(part.size() == 1);
+    CHECK(part[0].to_string().find("--set parameters.x3.high=-4: parameter 'x3' (uniform): low "
+                                   "must be less than high") == 0);
+    const auto whole = errors_of(good, {"parameters.x3={ dist = \"uniform\", low = 1, high = 0 }"});
+    REQUIRE(whole.size() == 1);
+    CHECK(whole[0].to_string().find("--set parameters.x3=") == 0);
+}
+
+TEST_CASE("a parameter replaced after an include is located in the file that replaced it") {
+    TempDir dir;
+    dir.write("priors.toml", "[parameters]\nx1 = { dist = \"uniform\", low = 0, high = 1 }\n"
+                             "x2 = { dist = \"uniform\", low = 0, high = 1 }\n"
+                             "x3 = { dist = \"uniform\", low = 0, high = 1 }\n");
+    const auto path =
+        dir.write("main.toml", "[experiment]\nname = \"i\"\nmodel = \"ishigami\"\n"
+                               "samples = 10\ninclude = [\"priors.toml\"]\n"
+                               "[parameters]\nx2 = { dist = \"uniform\", low = 1, high = 0 }\n");
+    std::vector<chiprace::Diagnostic> ds;
+    try {
+        (void)load_experiment(path);
+    } catch (const ConfigError& e) {
+        ds = e.diagnostics();
+    }
+    REQUIRE(ds.size() == 1);
+    CHECK(ds[0].file == path);
+    CHECK(ds[0].line == 7);
+}
+
+TEST_CASE("a sample count beyond 2^53 runs is refused at its line") {
+    const auto ds = errors_of(replace(good, "samples = 100", "samples = 9223372036854775807"));
+    REQUIRE(ds.size() == 1);
+    CHECK(ds[0].line == 4);
+    CHECK(ds[0].message.find("at most 2^53") != std::string::npos);
+    CHECK(errors_of(replace(good, "samples = 100", "samples = 9007199254740992")).empty());
+    // Saltelli multiplies: 2^51 base points of 3 parameters are 5 x 2^51 runs.
+    const auto saltelli = errors_of(
+        replace(good, "samples = 100\n", "samples = 2251799813685248\ndesign = \"saltelli\"\n"),
+        {"output.store=\"summary\"", "design.base=\"mc\""});
+    CHECK(mentions(saltelli, "base points make 5 runs each"));
+}

@@ -15,6 +15,9 @@ namespace chiprace::config {
 Diagnostic diagnostic_at(const toml::node& node, std::string message);
 /// Same, at a key's position (for unknown or misplaced keys).
 Diagnostic diagnostic_at(const toml::key& key, std::string message);
+/// A problem of a whole entry (a parameter, a policy): at the `--set` override that changed
+/// one of its values if there is one, since that is what the user has to fix, else at the key.
+Diagnostic diagnostic_at_entry(const toml::key& key, const toml::node& value, std::string message);
 
 /// A TOML integer or float as a double; nothing for any other type.
 std::optional<double> toml_number(const toml::node& node);

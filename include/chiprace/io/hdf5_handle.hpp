@@ -10,6 +10,10 @@
 
 namespace chiprace::io {
 
+/// "HDF5: WHAT failed", with the system's reason when HDF5's error stack holds one
+/// ("File too large", "No space left on device"), so users need no --debug stack to act.
+std::string hdf5_failure(const std::string& what);
+
 class Hdf5Handle {
 public:
     using Closer = herr_t (*)(hid_t);
@@ -18,7 +22,7 @@ public:
     /// Takes ownership of id; a negative id (an HDF5 failure) throws RuntimeFailure naming what.
     Hdf5Handle(hid_t id, Closer closer, const std::string& what) : id_(id), close_(closer) {
         if (id_ < 0)
-            throw RuntimeFailure("HDF5: " + what + " failed");
+            throw RuntimeFailure(hdf5_failure(what));
     }
     Hdf5Handle(const Hdf5Handle&) = delete;
     Hdf5Handle& operator=(const Hdf5Handle&) = delete;
@@ -47,7 +51,7 @@ public:
         if (id_ >= 0 && close_ != nullptr) {
             const herr_t rc = close_(std::exchange(id_, H5I_INVALID_HID));
             if (rc < 0)
-                throw RuntimeFailure("HDF5: closing " + what + " failed");
+                throw RuntimeFailure(hdf5_failure("closing " + what));
         }
     }
 
@@ -58,7 +62,7 @@ private:
 
 inline void check_h5(herr_t rc, const std::string& what) {
     if (rc < 0)
-        throw RuntimeFailure("HDF5: " + what + " failed");
+        throw RuntimeFailure(hdf5_failure(what));
 }
 
 inline Hdf5Handle h5_file(hid_t id, const std::string& what) {
