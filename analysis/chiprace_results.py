@@ -1,0 +1,427 @@
+"""Read chiprace result files (format 1.x) with h5py and numpy only.
+
+    from chiprace_results import open_result
+
+    with open_result("results/policy_comparison.h5") as r:
+        r.policies                                   # ['anthropic', 'diffusion_rule', ...]
+        r.years                                      # array([2025, ..., 2035])
+        r.quantile(r.policy("anthropic"), "compute_ratio", 0.5, year=2030)
+        r.summary(r.contrast("anthropic", "diffusion_rule"), "frontier_gap_years").quantiles
+
+A *group* is where one set of results sits: "" (the root, for models without policies),
+"policies/<name>" or "contrasts/<a>_vs_<b>"; `policy()` and `contrast()` build them. The layout
+is documented in docs/file-format.md; this module follows that page and refuses files it was
+not written for, rather than guessing.
+"""
+
+import json
+import math
+from dataclasses import dataclass, field
+
+import h5py
+import numpy as np
+
+FORMAT_NAME = "chiprace"
+SUPPORTED_MAJOR = 1
+
+# Stored quantile levels come from decimal text in the experiment file; a caller asking for
+# 0.05 must find the double the TOML parser made of "0.05", nothing looser.
+_LEVEL_TOLERANCE = 1e-12
+
+
+class ResultFileError(Exception):
+    """The file is not a chiprace result this module can read (wrong format, major version,
+    incomplete run), or it lacks what was asked for."""
+
+
+def _text(value):
+    if isinstance(value, bytes):
+        return value.decode("utf-8")
+    if isinstance(value, np.bytes_):
+        return bytes(value).decode("utf-8")
+    return value
+
+
+def _plain(value):
+    value = _text(value)
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+@dataclass
+class Summary:
+    """One output's streaming summaries in one group. Per-year arrays have the year on axis 0;
+    `quantiles` is (Q) or (T, Q) with the levels in `levels`."""
+    output: str
+    group: str
+    units: str
+    mean: np.ndarray
+    std: np.ndarray
+    min: np.ndarray
+    max: np.ndarray
+    quantiles: np.ndarray
+    n_finite: np.ndarray
+    n_non_finite: np.ndarray
+    levels: np.ndarray
+    years: object            # np.ndarray for a series, None for a scalar output
+    relative_error_bound: float
+
+
+@dataclass
+class Sensitivity:
+    """Sobol' or Morris results of one output in one group: `data[name]` has the parameter on
+    axis 0 and, for a per-year output, the analysed year (`years`) on axis 1."""
+    output: str
+    group: str
+    method: str                # "sobol" or "morris"
+    confidence_level: float
+    bootstrap_replicates: int
+    parameters: list
+    years: object              # np.ndarray of analysed years, or None for a scalar output
+    data: dict = field(default_factory=dict)
+    path: str = ""
+
+    def at_year(self, year):
+        """The datasets for one analysed year (all of them for a scalar output)."""
+        if self.years is None:
+            return dict(self.data)
+        matches = np.flatnonzero(self.years == year)
+        if matches.size != 1:
+            raise ResultFileError(
+                f"{self.path}: sensitivity of {self.output!r} in {self.group or '/'} has no year {year} "
+                f"(analysed years: {', '.join(str(y) for y in self.years)})")
+        t = int(matches[0])
+        # The analysed year is the last axis of every per-year dataset: (T'), (d, T'), (d, d, T').
+        return {name: values[..., t] for name, values in self.data.items()}
+
+
+class Result:
+    """An open, checked chiprace result file. Use `open_result(path)`; close it, or use it as a
+    context manager."""
+
+    def __init__(self, path):
+        self.path = str(path)
+        try:
+            self._file = h5py.File(self.path, "r")
+        except OSError as err:
+            raise ResultFileError(f"{self.path}: cannot open as HDF5 ({err})") from None
+        try:
+            self._check()
+        except Exception:
+            self._file.close()
+            raise
+        self._config_resolved = None
+
+    # ---- opening and checking -----------------------------------------------------------------
+
+    def _check(self):
+        attrs = self._file.attrs
+        name = _text(attrs.get("format", None))
+        if name != FORMAT_NAME:
+            raise ResultFileError(
+                f"{self.path}: not a chiprace result file (root attribute 'format' is "
+                f"{name!r}, expected {FORMAT_NAME!r})")
+        if "format_version" not in attrs:
+            raise ResultFileError(f"{self.path}: chiprace file without 'format_version'")
+        major = int(attrs["format_version"])
+        minor = int(attrs.get("format_version_minor", 0))
+        if major != SUPPORTED_MAJOR:
+            raise ResultFileError(
+                f"{self.path}: format version {major}.{minor}, but this reader "
+                f"(analysis/chiprace_results.py) reads version {SUPPORTED_MAJOR}.x only")
+        if "completed_utc" not in attrs:
+            raise ResultFileError(
+                f"{self.path}: incomplete result file (the run that wrote it did not finish)")
+        self.format_version = (major, minor)
+
+    def close(self):
+        self._file.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    @property
+    def h5(self):
+        """The underlying h5py.File, for anything this module does not cover."""
+        return self._file
+
+    # ---- provenance ----------------------------------------------------------------------------
+
+    @property
+    def attrs(self):
+        """Root attributes as Python values (strings decoded)."""
+        return {k: _plain(v) for k, v in self._file.attrs.items()}
+
+    @property
+    def experiment(self):
+        return _text(self._file.attrs["experiment"])
+
+    @property
+    def model(self):
+        return _text(self._file.attrs["model"])
+
+    @property
+    def design(self):
+        return _text(self._file.attrs["design"])
+
+    @property
+    def store(self):
+        return _text(self._file.attrs["store"])
+
+    @property
+    def seed(self):
+        return int(self._file.attrs["seed"])
+
+    @property
+    def n_samples(self):
+        """Runs actually computed (fewer than requested when adaptive stopping ended early)."""
+        attrs = self._file.attrs
+        return int(attrs["n_samples_run"] if "n_samples_run" in attrs else attrs["n_samples"])
+
+    @property
+    def config_resolved(self):
+        """The validated experiment (/config_resolved) as a dict."""
+        if self._config_resolved is None:
+            self._config_resolved = json.loads(self._file["config_resolved"][()])
+        return self._config_resolved
+
+    @property
+    def config_text(self):
+        return _text(self._file["config"][()])
+
+    def included_files(self):
+        """[(path as recorded, text)] of the files the experiment included, in merge order."""
+        group = self._file.get("config_included")
+        if group is None:
+            return []
+        return [(_text(group[n].attrs["path"]), _text(group[n][()]))
+                for n in sorted(group, key=int)]
+
+    # ---- axes ----------------------------------------------------------------------------------
+
+    @property
+    def years(self):
+        """Calendar years of per-year outputs (/time), or None for models without a time axis."""
+        return self._file["time"][:] if "time" in self._file else None
+
+    @property
+    def quantile_levels(self):
+        return self._file["quantile_level"][:]
+
+    @property
+    def parameters(self):
+        """Parameter names in parameter order."""
+        if "parameter" in self._file:
+            return [_text(p) for p in self._file["parameter"][:]]
+        return [p["name"] for p in self.config_resolved["parameters"]]
+
+    def year_index(self, year):
+        years = self.years
+        if years is None:
+            raise ResultFileError(f"{self.path}: model {self.model!r} has no time axis")
+        matches = np.flatnonzero(years == year)
+        if matches.size != 1:
+            raise ResultFileError(
+                f"{self.path}: no year {year} (years {years[0]}-{years[-1]})")
+        return int(matches[0])
+
+    def level_index(self, level):
+        levels = self.quantile_levels
+        matches = np.flatnonzero(np.abs(levels - level) <= _LEVEL_TOLERANCE)
+        if matches.size != 1:
+            raise ResultFileError(
+                f"{self.path}: no quantile level {level} stored (levels: "
+                f"{', '.join(repr(float(x)) for x in levels)}); set [output] quantiles")
+        return int(matches[0])
+
+    # ---- groups --------------------------------------------------------------------------------
+
+    @property
+    def policies(self):
+        """Policy names, in the alphabetical order HDF5 lists them ([] without policies). The
+        order the policies ran in is not recorded as such; order them for display yourself."""
+        return sorted(self._file["policies"]) if "policies" in self._file else []
+
+    @property
+    def contrasts(self):
+        """Contrast names '<a>_vs_<b>' ([] without a reference policy)."""
+        return sorted(self._file["contrasts"]) if "contrasts" in self._file else []
+
+    @property
+    def reference(self):
+        """The reference policy of the contrasts, or None."""
+        return self.config_resolved["experiment"].get("reference")
+
+    def policy(self, name):
+        group = f"policies/{name}"
+        if group not in self._file:
+            raise ResultFileError(
+                f"{self.path}: no policy {name!r} (policies: {', '.join(self.policies) or 'none'})")
+        return group
+
+    def contrast(self, policy, reference=None):
+        reference = reference or self.reference
+        group = f"contrasts/{policy}_vs_{reference}"
+        if group not in self._file:
+            raise ResultFileError(
+                f"{self.path}: no contrast {policy}_vs_{reference} "
+                f"(contrasts: {', '.join(self.contrasts) or 'none'})")
+        return group
+
+    @property
+    def groups(self):
+        """Every group holding results: "" for a model without policies, else each policy's
+        and each contrast's."""
+        if "policies" not in self._file:
+            return [""]
+        return [f"policies/{p}" for p in self.policies] + [f"contrasts/{c}" for c in self.contrasts]
+
+    def _group(self, group):
+        try:
+            return self._file[group] if group else self._file["/"]
+        except KeyError:
+            raise ResultFileError(f"{self.path}: no group {group!r}") from None
+
+    def outputs(self, group=""):
+        """Names of the outputs summarised in `group`."""
+        g = self._group(group)
+        return sorted(g["summary"]) if "summary" in g else []
+
+    def policy_levers(self, policy):
+        """{lever: np.ndarray of the value in each year} as the model used them (inf as inf)."""
+        levers = self.config_resolved["model"]["policy_levers_by_year"][policy]
+        return {k: np.array([math.inf if v == "inf" else float(v) for v in values])
+                for k, values in levers.items()}
+
+    # ---- summaries -----------------------------------------------------------------------------
+
+    def summary(self, group, output):
+        g = self._group(group)
+        if "summary" not in g or output not in g["summary"]:
+            raise ResultFileError(
+                f"{self.path}: no summary of {output!r} in {group or '/'} "
+                f"(outputs: {', '.join(self.outputs(group)) or 'none'})")
+        s = g["summary"][output]
+        q = s["quantiles"]
+        series = s["mean"].ndim == 1
+        return Summary(
+            output=output, group=group, units=_text(s.attrs.get("units", "1")),
+            mean=s["mean"][()], std=s["std"][()], min=s["min"][()], max=s["max"][()],
+            quantiles=q[()], n_finite=s["n_finite"][()], n_non_finite=s["n_non_finite"][()],
+            levels=self.quantile_levels, years=self.years if series else None,
+            relative_error_bound=float(q.attrs.get("relative_error_bound", math.nan)))
+
+    def quantile(self, group, output, level, year=None):
+        """The stored quantile at `level` (it must be one of quantile_levels): a scalar for a
+        scalar output or a given year, else one value per year."""
+        q = self.summary(group, output).quantiles[..., self.level_index(level)]
+        return q if year is None else q[self.year_index(year)]
+
+    def mean(self, group, output, year=None):
+        m = self.summary(group, output).mean
+        return m if year is None else m[self.year_index(year)]
+
+    def units(self, group, output):
+        return self.summary(group, output).units
+
+    # ---- raw rows ------------------------------------------------------------------------------
+
+    def has_raw(self, group=""):
+        """True when `group` has per-sample rows (store = "raw"; contrasts never do)."""
+        g = self._group(group)
+        return "outputs" in g
+
+    def raw(self, group, output, year=None):
+        """Per-sample values as float64: (N) for a scalar output or a given year, (N, T) for a
+        series. Row i of every policy is the same future i."""
+        g = self._group(group)
+        if "outputs" not in g:
+            where = group or "/"
+            hint = (" (contrasts have no rows: subtract the two policies' rows)"
+                    if group.startswith("contrasts/") else
+                    " (the run used store = \"summary\"; rerun with --set output.store=raw)")
+            raise ResultFileError(f"{self.path}: no per-sample rows in {where}{hint}")
+        ds = g["outputs"][output]
+        if year is None:
+            return ds[()].astype(np.float64)
+        return ds[:, self.year_index(year)].astype(np.float64)
+
+    @property
+    def input_names(self):
+        return sorted(self._file["inputs"]) if "inputs" in self._file else []
+
+    def inputs(self, name):
+        if "inputs" not in self._file:
+            raise ResultFileError(f"{self.path}: no per-sample inputs (store = \"summary\")")
+        return self._file["inputs"][name][()]
+
+    # ---- designs -------------------------------------------------------------------------------
+
+    @property
+    def design_attrs(self):
+        return {k: _plain(v) for k, v in self._file["design"].attrs.items()}
+
+    def design_role(self, name):
+        """A per-run role column of /design (`role`, `moved_parameter`, `step_sign`, `cell`);
+        stored only with store = "raw"."""
+        design = self._file["design"]
+        if name not in design:
+            raise ResultFileError(
+                f"{self.path}: /design has no {name!r} column (design {self.design!r}, store "
+                f"{self.store!r}; role columns are written in raw mode only)")
+        return design[name][()]
+
+    @property
+    def grid_axes(self):
+        """[(parameter, values)] of a grid design, in the order written (the first varies
+        slowest across cells)."""
+        if self.design != "grid":
+            raise ResultFileError(f"{self.path}: design {self.design!r} is not a grid")
+        grid = self.config_resolved["experiment"]["design_options"]["grid"]
+        # The resolved JSON lists object keys alphabetically, so the written order comes from
+        # /design's `axes` text, which keeps it ("a = [...]; b = [...]").
+        order = [part.split("=")[0].strip()
+                 for part in _text(self._file["design"].attrs["axes"]).split(";")]
+        if sorted(order) != sorted(grid):
+            order = list(grid)
+        return [(name, np.asarray(grid[name], dtype=np.float64)) for name in order]
+
+    def grid_cells(self):
+        """[{parameter: value}] for each cell index, the first axis varying slowest."""
+        axes = self.grid_axes
+        cells = [{}]
+        for name, values in axes:
+            cells = [dict(c, **{name: float(v)}) for c in cells for v in values]
+        if len(cells) != int(self._file["design"].attrs["cells"]):
+            raise ResultFileError(f"{self.path}: grid axes do not give /design's cell count")
+        return cells
+
+    # ---- sensitivity ---------------------------------------------------------------------------
+
+    def sensitivity(self, group, output):
+        g = self._group(group)
+        if "sensitivity" not in g or output not in g["sensitivity"]:
+            available = sorted(g["sensitivity"]) if "sensitivity" in g else []
+            raise ResultFileError(
+                f"{self.path}: no sensitivity results for {output!r} in {group or '/'} "
+                f"(analysed: {', '.join(available) or 'none'}; design {self.design!r})")
+        s = g["sensitivity"][output]
+        data = {name: s[name][()] for name in s}
+        series = data.get("n_base", data.get("n_trajectories"))
+        years = (self._file["sensitivity_year"][:]
+                 if series is not None and np.ndim(series) == 1 else None)
+        return Sensitivity(
+            output=output, group=group, method=_text(s.attrs["method"]),
+            confidence_level=float(s.attrs["confidence_level"]),
+            bootstrap_replicates=int(s.attrs.get("bootstrap_replicates", 0)),
+            parameters=self.parameters, years=years, data=data, path=self.path)
+
+
+def open_result(path):
+    """Open and check a chiprace result file; raises ResultFileError when it is not a complete
+    chiprace file of format 1.x."""
+    return Result(path)

@@ -1,0 +1,194 @@
+# The figure pipeline (issue 9): scripts/figures.sh at a small sample count writes every figure
+# as PNG, PDF and CSV; each CSV holds exactly the numbers of the result files it was drawn from;
+# a second run skips the current experiments and writes byte-identical files; the currency
+# check notices a changed override and a changed included file; the raw-row routes of the
+# distribution figures agree with the rows; the reader refuses foreign and future files.
+source "$(dirname "$0")/lib.sh"
+# ctest may give this test fewer cores than the 2 ranks the pipeline starts.
+export OMPI_MCA_rmaps_base_oversubscribe=1
+export CHIPRACE MPIEXEC
+N=256   # a multiple of the grid's 8 cells, and a power of two for the Sobol' base
+figures=(fan_chart gap_cdf china_sources sobol_indices morris_screening tradeoff
+         cap_leakage_heatmap paired_effect)
+
+bash "$SOURCE_DIR/scripts/figures.sh" --samples $N --results "$WORK/res" --out "$WORK/fig1" \
+    >"$WORK/log1" 2>&1 || { cat "$WORK/log1"; fail "first run"; }
+for f in "${figures[@]}"; do
+    for ext in png pdf csv; do
+        [ -s "$WORK/fig1/$f.$ext" ] || { cat "$WORK/log1"; fail "no $f.$ext"; }
+    done
+done
+[ "$(ls "$WORK/fig1" | wc -l)" -eq $((3 * ${#figures[@]})) ] || { ls "$WORK/fig1"; fail "unexpected files"; }
+
+# Every CSV against the result file it was drawn from, number for number (CSVs hold the
+# shortest repr of each double, so equality is exact).
+PYTHONPATH="$SOURCE_DIR/analysis" "$PYTHON" - "$WORK/res" "$WORK/fig1" $N <<'PY'
+import csv, sys
+import numpy as np
+from chiprace_results import open_result
+
+res, fig, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+
+def rows(name):
+    with open(f"{fig}/{name}.csv", newline="") as f:
+        data = list(csv.DictReader(f))
+    assert data, name
+    return data
+
+def same(a, b, what):
+    assert float(a) == float(b), (what, a, b)
+
+with open_result(f"{res}/policy_comparison.h5") as r:
+    assert r.n_samples == n
+    fan = rows("fan_chart")
+    assert len(fan) == len(r.policies) * len(r.years) * 5, len(fan)
+    medians = 0
+    for row in fan:
+        q = r.quantile(r.policy(row["policy"]), "compute_ratio", float(row["quantile_level"]),
+                       year=int(row["year"]))
+        same(row["compute_ratio"], q, row)
+        medians += float(row["quantile_level"]) == 0.5
+    assert medians == len(r.policies) * len(r.years)
+    for row in rows("china_sources"):
+        g, year = r.policy(row["policy"]), int(row["year"])
+        if row["quantile_level"] == "mean":   # the caption's mean-to-median ratios
+            same(row["value"], r.mean(g, row["output"], year=year), row)
+        else:
+            same(row["value"], r.quantile(g, row["output"], float(row["quantile_level"]),
+                                          year=year), row)
+    assert {row["output"] for row in rows("china_sources")} == {
+        "cn_legal_imports", "cn_smuggled", "cn_domestic"}
+    for row in rows("tradeoff"):
+        same(row["value"], r.quantile(r.policy(row["policy"]), row["output"],
+                                      float(row["quantile_level"]), year=int(row["year"])), row)
+
+with open_result(f"{res}/policy_distributions.h5") as r:
+    cdf = rows("gap_cdf")
+    assert {int(row["year"]) for row in cdf} == {2027, 2030}
+    for row in cdf:
+        if row["kind"] == "quantile":
+            same(row["frontier_gap_years"],
+                 r.quantile(r.policy(row["policy"]), "frontier_gap_years",
+                            float(row["cumulative_share"]), year=int(row["year"])), row)
+        else:
+            assert 0 <= float(row["cumulative_share"]) <= 1, row
+    assert sum(row["kind"] == "quantile" for row in cdf) == len(r.policies) * 2 * len(r.quantile_levels)
+    eff = rows("paired_effect")
+    group = r.contrast("anthropic", "diffusion_rule")
+    for row in eff:
+        if row["kind"] == "quantile":
+            same(row["effect_from"], r.quantile(group, "compute_ratio", float(row["level_from"]),
+                                                year=2030), row)
+        if row["kind"] == "mean":
+            same(row["effect_from"], r.mean(group, "compute_ratio", year=2030), row)
+        if row["kind"] == "bin":
+            assert float(row["effect_to"]) >= float(row["effect_from"]), row
+
+with open_result(f"{res}/sensitivity.h5") as r:
+    sob = rows("sobol_indices")
+    for row in sob:
+        s = r.sensitivity(row["group"], row["output"]).at_year(int(row["year"]))
+        k = r.parameters.index(row["parameter"])
+        for name in ("S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high"):
+            same(row[name], s[name][k], (row, name))
+    assert {row["group"] for row in sob} == set(r.groups)
+
+with open_result(f"{res}/screening.h5") as r:
+    mor = rows("morris_screening")
+    for row in mor:
+        s = r.sensitivity(row["group"], row["output"]).at_year(int(row["year"]))
+        k = r.parameters.index(row["parameter"])
+        for name in ("mu_star", "mu_star_low", "mu_star_high", "sigma", "mu"):
+            same(row[name], s[name][k], (row, name))
+    assert len(mor) == len(r.groups) * 2 * len(r.parameters)
+
+with open_result(f"{res}/cap_leakage_grid.h5") as r:
+    cells, t = r.design_role("cell"), r.year_index(2030)
+    (param, values), = r.grid_axes
+    grid = rows("cap_leakage_heatmap")
+    assert len(grid) == len(r.policies) * len(values)
+    for row in grid:
+        gap = r.raw(r.policy(row["policy"]), "frontier_gap_years")[:, t]
+        k = int(np.flatnonzero(values == float(row[param]))[0])
+        g = gap[cells == k]
+        assert int(row["n_futures"]) == g.size == n // len(values)
+        same(row["p_gap_below_1_2030"], np.mean(g[np.isfinite(g)] < 1.0), row)
+print("CSVs match the result files")
+PY
+
+# Second run: every experiment is current, and every file is the same, byte for byte.
+bash "$SOURCE_DIR/scripts/figures.sh" --samples $N --results "$WORK/res" --out "$WORK/fig2" \
+    >"$WORK/log2" 2>&1 || { cat "$WORK/log2"; fail "second run"; }
+[ "$(grep -c 'current, not rerun' "$WORK/log2")" -eq 5 ] || { cat "$WORK/log2"; fail "reran a current experiment"; }
+(cd "$WORK/fig1" && sha256sum -- *) >"$WORK/sums"
+(cd "$WORK/fig2" && sha256sum --quiet -c "$WORK/sums") || fail "a second run changed figure files (determinism)"
+echo "second run: experiments skipped, $((3 * ${#figures[@]})) files byte-identical"
+
+# The currency check: a different override, and an edited included file, make a result stale.
+check() { (cd "$1" && PYTHONPATH="$SOURCE_DIR/analysis" "$PYTHON" "$SOURCE_DIR/analysis/check_current.py" "${@:2}"); }
+if check "$SOURCE_DIR" experiments/screening.toml "$WORK/res/screening.h5" "$CHIPRACE" \
+        experiment.samples=$((N / 2)) >"$WORK/why"; then
+    fail "a result run with other overrides counted as current"
+fi
+grep -q "overrides" "$WORK/why" || { cat "$WORK/why"; fail "reason not given"; }
+cp -r "$SOURCE_DIR/experiments" "$WORK/exp"
+(cd "$WORK" && "$CHIPRACE" run exp/screening.toml --samples 8 -o "$WORK/s8.h5" -q 2>/dev/null)
+check "$WORK" exp/screening.toml "$WORK/s8.h5" "$CHIPRACE" experiment.samples=8 >/dev/null \
+    || fail "a fresh result counted as out of date"
+echo "# edited" >>"$WORK/exp/priors/default.toml"
+if check "$WORK" exp/screening.toml "$WORK/s8.h5" "$CHIPRACE" experiment.samples=8 >"$WORK/why"; then
+    fail "an edited included file went unnoticed"
+fi
+grep -q "included file exp/priors/default.toml changed" "$WORK/why" || { cat "$WORK/why"; fail "wrong reason"; }
+
+# The raw-row routes of the distribution figures: shares and quantiles from the rows.
+chiprace_mpi 1 1 run "$SOURCE_DIR/experiments/policy_distributions.toml" --samples 400 \
+    --set output.store=raw -o "$WORK/raw.h5" -q 2>/dev/null || fail "raw run"
+for s in fig_gap_cdf fig_paired_effect; do
+    "$PYTHON" "$SOURCE_DIR/analysis/$s.py" "$WORK/raw.h5" --out "$WORK/rawfig" >/dev/null || fail "$s on rows"
+done
+PYTHONPATH="$SOURCE_DIR/analysis" "$PYTHON" - "$WORK/raw.h5" "$WORK/rawfig" <<'PY'
+import csv, sys
+import numpy as np
+from chiprace_results import open_result
+r = open_result(sys.argv[1])
+read = lambda n: list(csv.DictReader(open(f"{sys.argv[2]}/{n}.csv", newline="")))
+for row in read("gap_cdf"):
+    x = r.raw(r.policy(row["policy"]), "frontier_gap_years", int(row["year"]))
+    if row["kind"] == "quantile":
+        want = np.quantile(x, float(row["cumulative_share"]), method="lower")
+        assert float(row["frontier_gap_years"]) == want, row
+    else:
+        assert float(row["cumulative_share"]) == np.mean(x < 1.0), row
+d = r.raw(r.policy("anthropic"), "compute_ratio", 2030) - r.raw(r.policy("diffusion_rule"), "compute_ratio", 2030)
+for row in read("paired_effect"):
+    if row["kind"] == "quantile":
+        assert float(row["effect_from"]) == np.quantile(d, float(row["level_from"]), method="lower"), row
+    if row["kind"] == "mean":
+        assert float(row["effect_from"]) == np.mean(d), row
+print("raw-row routes agree with the rows")
+PY
+
+# The reader refuses other major versions and files that are not chiprace's, naming both.
+"$PYTHON" - "$WORK/res/screening.h5" "$WORK" <<'PY'
+import shutil, sys, h5py
+work = sys.argv[2]
+shutil.copy(sys.argv[1], f"{work}/v2.h5")
+with h5py.File(f"{work}/v2.h5", "a") as f:
+    f.attrs["format_version"] = 2
+    f.attrs["format_version_minor"] = 3
+with h5py.File(f"{work}/other.h5", "w") as f:
+    f.attrs["format"] = "netCDF"
+PY
+for bad in v2 other; do
+    if "$PYTHON" "$SOURCE_DIR/analysis/fig_morris.py" "$WORK/$bad.h5" --out "$WORK/badfig" 2>"$WORK/err"; then
+        fail "figure drawn from $bad.h5"
+    fi
+done
+"$PYTHON" "$SOURCE_DIR/analysis/fig_morris.py" "$WORK/v2.h5" --out "$WORK/badfig" 2>"$WORK/err" || true
+grep -q "v2.h5: format version 2.3, but this reader .* reads version 1.x only" "$WORK/err" \
+    || { cat "$WORK/err"; fail "version refusal"; }
+"$PYTHON" "$SOURCE_DIR/analysis/fig_morris.py" "$WORK/other.h5" --out "$WORK/badfig" 2>"$WORK/err" || true
+grep -q "other.h5: not a chiprace result file" "$WORK/err" || { cat "$WORK/err"; fail "format refusal"; }
+[ ! -e "$WORK/badfig" ] || fail "files written for a refused result"
+echo "figures: all checks passed"
