@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The README's first command: install what is missing, build (preset release), run the
-# flagship experiment on 2 local MPI ranks, print its summary. Rerunning replaces the result.
+# flagship experiment on 2 local MPI ranks, print its summary, then draw the figures of
+# docs/figures.md (scripts/figures.sh: it runs the other experiments they need, skipping those
+# whose results are current). Rerunning replaces the flagship's result.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/env.sh
@@ -10,7 +12,9 @@ name=$(build/release/chiprace validate "$experiment" | sed -n "s/.*valid experim
 mkdir -p results
 mpiexec -n 2 build/release/chiprace run "$experiment" -o "results/$name.h5" --force
 build/release/chiprace info "results/$name.h5"
-if [ -f analysis/make_figures.py ]; then
-    /usr/bin/python3 analysis/make_figures.py "results/$name.h5"
+if [ -z "${CHIPRACE_EXPERIMENT:-}" ]; then
+    scripts/figures.sh
+    echo "demo: results/$name.h5, figures in docs/figures/ (docs/figures.md)"
+else
+    echo "demo: results/$name.h5"
 fi
-echo "demo: results/$name.h5"

@@ -1,0 +1,55 @@
+#!/usr/bin/python3
+"""The README's findings table, from the flagship's result file.
+
+    /usr/bin/python3 analysis/readme_findings.py results/policy_comparison.h5
+
+prints the Markdown rows the README shows (median and 90% interval of each policy's compute
+ratio, frontier gap and smuggling). tests/integration/readme_findings.sh runs the flagship and
+checks that the README holds exactly these rows, so the README cannot drift from the model.
+"""
+import sys
+
+from chiprace_results import Result, ResultFileError
+
+# The README's order: the policies as MODEL.md introduces them.
+ORDER = ["pre_diffusion", "diffusion_rule", "anthropic", "nvidia", "rescission_deals",
+         "tight_enforcement"]
+COLUMNS = [("compute_ratio", 2027, "{:.1f}"), ("compute_ratio", 2030, "{:.1f}"),
+           ("frontier_gap_years", 2027, "{:.2f}"), ("frontier_gap_years", 2030, "{:.2f}"),
+           ("cn_smuggled", 2027, "{:.2f}")]
+
+
+def cell(result, group, output, year, fmt):
+    values = [result.quantile(group, output, level, year) for level in (0.5, 0.05, 0.95)]
+    median, low, high = (fmt.format(v) for v in values)
+    return f"{median} [{low}, {high}]"
+
+
+def main(path):
+    with Result(path) as result:
+        print("| policy | US ÷ China compute, 2027 | 2030 | frontier gap 2027 (years) | 2030 "
+              "| smuggled 2027 (M H100e) |")
+        print("|---|---|---|---|---|---|")
+        for policy in ORDER:
+            group = result.policy(policy)
+            cells = [cell(result, group, o, y, f) for o, y, f in COLUMNS]
+            print(f"| {policy} | " + " | ".join(cells) + " |")
+        for policy in ("anthropic", "nvidia"):
+            group = result.contrast(policy)
+            print(f"{policy} vs {result.reference}: compute ratio 2027 "
+                  f"{cell(result, group, 'compute_ratio', 2027, '{:.1f}')}, frontier gap 2027 "
+                  f"{cell(result, group, 'frontier_gap_years', 2027, '{:.2f}')}")
+        # The check against 2025 evidence (PRIORS.md), under the path actually taken.
+        group = result.policy("rescission_deals")
+        print(f"rescission_deals 2025: China's stock "
+              f"{cell(result, group, 'cn_stock', 2025, '{:.2f}')} M H100e, smuggling "
+              f"{cell(result, group, 'cn_smuggled', 2025, '{:.2f}')} M H100e")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    try:
+        main(sys.argv[1])
+    except ResultFileError as e:
+        sys.exit(f"readme_findings: {e}")
