@@ -225,39 +225,55 @@ std::string read_string_dataset(hid_t parent, const std::string& name) {
     return out;
 }
 
+// Variable-length UTF-8: the netCDF library of Debian 12 (4.9.0, Unidata/netcdf-c#2159)
+// crashes on a dimension scale of fixed-length strings, so xarray could not open the root group
+// of a file with /parameter. Readers accept both (files before 0.1.0's release used fixed).
+Hdf5Handle variable_string_type() {
+    auto type = h5_type(H5Tcopy(H5T_C_S1), "string type");
+    check_h5(H5Tset_size(type, H5T_VARIABLE), "variable string length");
+    check_h5(H5Tset_cset(type, H5T_CSET_UTF8), "string character set");
+    return type;
+}
+
 void write_string_array(hid_t parent, const std::string& name,
                         std::span<const std::string> values) {
-    std::size_t width = 1;
+    std::vector<const char*> pointers;
     for (const auto& v : values)
-        width = std::max(width, v.size() + 1);
-    std::vector<char> packed(width * std::max<std::size_t>(1, values.size()), '\0');
-    for (std::size_t i = 0; i < values.size(); ++i)
-        std::copy(values[i].begin(), values[i].end(),
-                  packed.begin() + static_cast<std::ptrdiff_t>(i * width));
-    auto type = fixed_string_type(width);
+        pointers.push_back(v.c_str());
+    auto type = variable_string_type();
     const hsize_t n = values.size();
     auto space = h5_space(H5Screate_simple(1, &n, nullptr), "dataspace of " + name);
     auto ds = h5_dataset(
         H5Dcreate2(parent, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
         "creating " + name);
     if (n > 0)
-        check_h5(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, packed.data()),
+        check_h5(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()),
                  "writing " + name);
 }
 
 std::vector<std::string> read_string_array(hid_t parent, const std::string& name) {
     auto ds = h5_dataset(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), "opening " + name);
     auto type = h5_type(H5Dget_type(ds), "type of " + name);
-    if (H5Tget_class(type) != H5T_STRING || H5Tis_variable_str(type) > 0)
-        throw RuntimeFailure(name + " is not an array of fixed-length strings");
-    const std::size_t width = H5Tget_size(type);
+    if (H5Tget_class(type) != H5T_STRING)
+        throw RuntimeFailure(name + " is not an array of strings");
     auto space = h5_space(H5Dget_space(ds), "dataspace of " + name);
     const auto n = static_cast<std::size_t>(H5Sget_simple_extent_npoints(space));
-    std::vector<char> packed(width * std::max<std::size_t>(1, n), '\0');
-    if (n > 0)
-        check_h5(H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, packed.data()),
-                 "reading " + name);
     std::vector<std::string> out;
+    if (n == 0)
+        return out;
+    if (H5Tis_variable_str(type) > 0) {
+        auto mem = variable_string_type();
+        std::vector<char*> pointers(n, nullptr);
+        check_h5(H5Dread(ds, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()),
+                 "reading " + name);
+        for (const char* p : pointers)
+            out.emplace_back(p != nullptr ? p : "");
+        H5Dvlen_reclaim(mem, space, H5P_DEFAULT, pointers.data());
+        return out;
+    }
+    const std::size_t width = H5Tget_size(type);
+    std::vector<char> packed(width * n, '\0');
+    check_h5(H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, packed.data()), "reading " + name);
     for (std::size_t i = 0; i < n; ++i) {
         const char* p = packed.data() + i * width;
         out.emplace_back(p, strnlen(p, width));

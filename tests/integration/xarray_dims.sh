@@ -45,3 +45,15 @@ for policy in f["policies"]:
             worst = max(worst, float(np.max(err / np.maximum(np.abs(exact), 1e-300))))
 print(f"quantile sketch: worst relative error {worst:.2e} within the bound {bound:.2e}")
 PY
+
+# /parameter (sensitivity runs, chiprace analyze) is a variable-length string dimension scale:
+# Debian 12's netCDF 4.9.0 crashed on the fixed-length strings written before, killing Python.
+"$CHIPRACE" run "$SOURCE_DIR/experiments/ishigami.toml" --samples 256 -q \
+    --set 'experiment.design="saltelli"' --set output.store=summary -o "$WORK/s.h5" 2>/dev/null
+"$PYTHON" - "$WORK/s.h5" <<'PY'
+import sys
+import xarray as xr
+root = xr.open_dataset(sys.argv[1], engine="netcdf4")
+assert list(root["parameter"].values) == ["x1", "x2", "x3"], root["parameter"].values
+print("xarray reads /parameter:", list(root["parameter"].values))
+PY
