@@ -62,7 +62,8 @@ int main(int argc, char** argv) {
         check(experiment.model != nullptr && experiment.model->outputs().size() == 1 &&
                   experiment.model->outputs()[0].name == "y",
               "the model has the one output y");
-        check(experiment.resolved.contains("experiment"), "resolved config (nlohmann_json) has [experiment]");
+        check(experiment.resolved.contains("experiment"),
+              "resolved config (nlohmann_json) has [experiment]");
         if (failures != 0 || experiment.model == nullptr) {
             return 1;
         }
@@ -71,8 +72,8 @@ int main(int argc, char** argv) {
         constexpr double b = 0.1;
 
         // ---- 2. the model on a midpoint grid ------------------------------------------------
-        constexpr std::size_t m = 16;          // points per axis
-        constexpr std::size_t n = m * m * m;   // samples
+        constexpr std::size_t m = 16;        // points per axis
+        constexpr std::size_t n = m * m * m; // samples
         std::vector<double> unit(3 * n);
         for (std::size_t i = 0; i < n; ++i) {
             const std::size_t idx[3] = {i % m, (i / m) % m, i / (m * m)};
@@ -140,7 +141,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "install consumer: error: %s\n", e.what());
         return 1;
     }
-    std::printf("%s\n", failures == 0 ? "install consumer: all checks passed"
-                                      : "install consumer: FAILED");
+    std::printf("%s\n",
+                failures == 0 ? "install consumer: all checks passed" : "install consumer: FAILED");
     return failures == 0 ? 0 : 1;
 }
