@@ -238,6 +238,9 @@ BuiltModel make_compute_race(const ModelSource& src, const random::ParameterSpac
                    "model 'compute_race' needs at least one [policies.<name>] table");
         return {};
     }
+    // Policies are checked even after errors elsewhere (every problem in one pass); only a
+    // malformed [policies] table itself stops here.
+    const std::size_t errors_before_policies = errors.size();
     std::vector<std::string> order = src.policy_order;
     for (const auto& [key, value] : *src.policies) { // first defined with --set: last
         if (std::find(order.begin(), order.end(), key.str()) == order.end())
@@ -255,7 +258,7 @@ BuiltModel make_compute_race(const ModelSource& src, const random::ParameterSpac
             errors.add(diagnostic_at(key, "policies." + std::string(key.str()) +
                                               " must be a table of lever settings"));
     }
-    if (!errors.empty())
+    if (errors.size() != errors_before_policies)
         return {};
     const toml::node* selection = src.experiment ? src.experiment->get("policies") : nullptr;
     if (selection != nullptr) {

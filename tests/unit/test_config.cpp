@@ -351,3 +351,17 @@ TEST_CASE("a sample count beyond 2^53 runs is refused at its line") {
         {"output.store=\"summary\"", "design.base=\"mc\""});
     CHECK(mentions(saltelli, "base points make 5 runs each"));
 }
+
+TEST_CASE("policy errors are reported together with errors elsewhere in the file") {
+    // A misspelt [experiment] key and a bad lever value: both, in one pass.
+    const std::string text = "[experiment]\nname = \"p\"\nmodel = \"compute_race\"\n"
+                             "samples = 10\nsmaple = 3\ninclude = [\"" CHIPRACE_SOURCE_DIR
+                             "/experiments/priors/default.toml\"]\n"
+                             "[policies.a]\nchina_legal_cap = 0.15\ntier2_country_cap = 0.0166\n"
+                             "tier2_exempt_capacity = 0.5\nlpp_threshold = 1700\n"
+                             "enforcement = 1.0\nleakage_multiplier = 1.0\ncloud_kyc = 7\n"
+                             "stringency = 0.8\nchina_fee = 0\n";
+    const auto ds = errors_of(text);
+    CHECK(mentions(ds, "unknown key 'smaple' in [experiment]"));
+    CHECK(mentions(ds, "policies.a.cloud_kyc must be a share in [0, 1]"));
+}
