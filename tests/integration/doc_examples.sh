@@ -4,9 +4,9 @@
 #     `<!-- example: docs/examples/NAME.toml -->` followed by a ```toml block equal to the file,
 #     and every file in docs/examples/ is shown somewhere;
 #  2. every ```python block of docs/reading-results.md, and every ```python block of another
-#     page in docs/ preceded by the line `<!-- tested -->`, runs without error under
-#     /usr/bin/python3, each on its own, in a directory holding the result files the docs name
-#     (results/policy_comparison.h5, ...), made here by small runs.
+#     page in docs/ (or of analysis/README.md) preceded by the line `<!-- tested -->`, runs
+#     without error under /usr/bin/python3, each on its own, in a directory holding the result
+#     files the docs name (results/policy_comparison.h5, ...), made here by small runs.
 # DOC_EXAMPLES_DOCS (a directory) replaces docs/ for step 2, to check that a broken example fails.
 source "$(dirname "$0")/lib.sh"
 DOCS=${DOC_EXAMPLES_DOCS:-$SOURCE_DIR/docs}
@@ -49,6 +49,7 @@ cp examples/leakage_sweep.h5 results/leakage_sweep.h5
 # ---- 2. the Python examples ----------------------------------------------------------------------
 "$PYTHON" - "$DOCS" "$SOURCE_DIR" "$PYTHON" <<'PY'
 import os
+import os
 import pathlib
 import re
 import subprocess
@@ -89,8 +90,9 @@ if docs.resolve() == (source_dir / "docs").resolve():
             failed.append(f"docs/examples/{path.name} is shown on no page (<!-- example: ... -->)")
 
 # Python blocks: all of reading-results.md, and those marked <!-- tested --> elsewhere.
+# analysis/README.md's marked blocks too: they import analysis/ (PYTHONPATH below).
 blocks = []
-for page in sorted(docs.glob("*.md")):
+for page in sorted(docs.glob("*.md")) + [source_dir / "analysis" / "README.md"]:
     lines = page.read_text(encoding="utf-8").splitlines()
     everything = page.name == "reading-results.md"
     i = 0
@@ -116,7 +118,9 @@ if in_guide < 8:
 for page, line, code in blocks:
     script = pathlib.Path(f"block_{page.replace('.', '_')}_{line}.py")
     script.write_text(code, encoding="utf-8")
-    run = subprocess.run([python, str(script)], capture_output=True, text=True, timeout=600)
+    env = dict(os.environ, PYTHONPATH=str(source_dir / "analysis"))
+    run = subprocess.run([python, str(script)], capture_output=True, text=True, timeout=600,
+                         env=env)
     if run.returncode != 0:
         print(f"--- {page}:{line} (exit code {run.returncode}) ---\n{run.stdout}{run.stderr}",
               file=sys.stderr)
