@@ -6,6 +6,7 @@
 #include "chiprace/app/run_plan_builder.hpp"
 #include "chiprace/config/experiment_loader.hpp"
 #include "chiprace/core/exit_code.hpp"
+#include "chiprace/core/fault_injection.hpp"
 #include "chiprace/io/hdf5_handle.hpp"
 #include "chiprace/io/result_reader.hpp"
 #include "chiprace/parallel/runner.hpp"
@@ -126,11 +127,24 @@ int command_run(const RunArguments& args, const std::string& command_line,
 
     // Refuse to touch an existing result before any work (DESIGN.md invariant 4).
     std::string refusal;
+    bool already_complete = false;
     if (root) {
         std::error_code ec;
         const std::string ledger = output + ".checkpoint";
+        // A run stopped after publishing its result but before removing its ledger (the
+        // "cleanup" phase) leaves both: the result is complete, the ledger is stale.
+        if (fs::exists(output, ec) && fs::exists(ledger, ec) &&
+            !fs::exists(output + ".partial", ec)) {
+            fs::remove(ledger, ec);
+            std::cerr << "chiprace: removed " << ledger
+                      << ", left behind by the run that completed " << output
+                      << " (it stopped before removing its ledger)\n";
+            already_complete = args.resume;
+        }
         if (args.resume && args.force)
             refusal = "--resume continues a run and --force starts one over: choose one";
+        else if (already_complete)
+            std::cerr << "chiprace: " << output << ": already complete; nothing to resume\n";
         else if (args.resume && fs::exists(output, ec))
             refusal = output + ": already complete; there is nothing to resume";
         else if (args.resume && !fs::exists(ledger, ec))
@@ -156,6 +170,8 @@ int command_run(const RunArguments& args, const std::string& command_line,
             std::cerr << "chiprace: error: " << refusal << '\n';
         return exit_code::bad_input;
     }
+    if (parallel::broadcast_flag(already_complete, mpi.world()))
+        return exit_code::success;
 
     if (root)
         for (const auto& w : ex.warnings)
@@ -202,6 +218,11 @@ int command_run(const RunArguments& args, const std::string& command_line,
         // A failure on one rank can leave the others inside a collective call: end them all.
         std::cerr << "chiprace: error" << (root ? "" : " (rank " + std::to_string(mpi.rank()) + ")")
                   << ": " << e.what() << '\n';
+        std::error_code ec;
+        if (!part && fs::exists(output + ".checkpoint", ec))
+            std::cerr << "chiprace: the blocks finished before the failure are saved in " << output
+                      << ".checkpoint: once the cause is mended (space freed, say), continue with "
+                         "the same command and --resume\n";
         if (mpi.size() > 1)
             mpi.abort(exit_code::failure);
         return exit_code::failure;
@@ -214,6 +235,10 @@ int command_run(const RunArguments& args, const std::string& command_line,
                       << "number of ranks and threads).\n";
         return exit_code::interrupted;
     }
+    if (root && !report.late_signal.empty())
+        std::cerr << "chiprace: " << report.late_signal
+                  << " arrived while the results were being written; the run completed, so "
+                     "there is nothing to resume\n";
     if (root && !args.quiet && part)
         std::cerr << "chiprace: part " << part->index << " of " << part->count << ": wrote "
                   << output
@@ -483,6 +508,9 @@ void print_version(std::ostream& out) {
         << "  Boost         " << b.boost << "\n"
         << "  toml++        " << b.tomlplusplus << "\n"
         << "  OpenMP        " << _OPENMP << "\n";
+    if (fault_injection_enabled())
+        out << "  fault injection: on (a test build: CHIPRACE_FAULT is honoured; "
+               "never use it for production runs)\n";
 }
 
 } // namespace

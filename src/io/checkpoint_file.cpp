@@ -1,5 +1,6 @@
 #include "chiprace/io/checkpoint_file.hpp"
 
+#include "chiprace/core/fault_injection.hpp"
 #include "chiprace/io/durable_rename.hpp"
 #include "chiprace/io/hdf5_write.hpp"
 
@@ -66,6 +67,8 @@ void write_checkpoint(const std::string& path, const Checkpoint& c) {
                       std::span(&ns, 1));
         file.close(tmp);
     }
+    // Markers and filler of a test's fault are named after the ledger: OUT.checkpoint.fault-*.
+    fault_point("ledger-rename", 0, path);
     durable_rename(tmp, path);
 }
 

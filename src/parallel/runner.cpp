@@ -1,10 +1,13 @@
 #include "chiprace/parallel/runner.hpp"
 
 #include "chiprace/core/diagnostic.hpp"
+#include "chiprace/core/fault_injection.hpp"
 #include "chiprace/core/utc_time.hpp"
 #include "chiprace/design/morris_design.hpp"
 #include "chiprace/io/checkpoint_file.hpp"
+#include "chiprace/io/durable_rename.hpp"
 #include "chiprace/io/file_size_probe.hpp"
+#include "chiprace/io/finishing_rollback.hpp"
 #include "chiprace/io/raw_row_writer.hpp"
 #include "chiprace/io/result_file.hpp"
 #include "chiprace/io/row_copy.hpp"
@@ -288,7 +291,17 @@ void finish_results(const RunPlan& plan, std::vector<Reduction::Node> held,
                                  where + ". No result was written; " + partial +
                                  " holds the run's rows for inspection");
     }
-    io::write_summaries(partial, plan.layout, groups, closing);
+    // The finishing phases (docs/running.md, "Phases of a run"). The ledger written after the
+    // last round holds every block, so a fault in any of them is resumed by writing them again:
+    // first what an interrupted attempt may have left in OUT.partial is taken out.
+    fault_point("summaries", 0, plan.output_path);
+    if (plan.resume)
+        io::roll_back_finishing(partial, plan.layout);
+    const auto contrast_start = groups.begin() + static_cast<std::ptrdiff_t>(variants);
+    io::write_summaries(partial, plan.layout, {groups.begin(), contrast_start}, {});
+    fault_point("contrasts", 0, plan.output_path);
+    io::write_summaries(partial, plan.layout, {contrast_start, groups.end()}, closing);
+    fault_point("sensitivity", 0, plan.output_path);
     if (sens) {
         std::vector<io::SensitivityGroup> results;
         for (std::size_t g = 0; g < variants + contrasts; ++g) {
@@ -306,14 +319,21 @@ void finish_results(const RunPlan& plan, std::vector<Reduction::Node> held,
         }
         io::write_sensitivity(partial, plan.layout, results);
     }
+    fault_point("flush", 0, plan.output_path);
+    io::flush_to_disk(partial);
+    fault_point("rename", 0, plan.output_path);
     io::publish_result_file(partial, plan.output_path);
-    // The run is complete: its ledger has nothing left to resume.
+    // The run is complete: its ledger has nothing left to resume. A fault before this removal
+    // leaves a complete ledger beside the result, which the next run recognises and removes.
+    fault_point("cleanup", 0, plan.output_path);
     std::error_code ec;
     std::filesystem::remove(checkpoint_path, ec);
 }
 
 RunReport run(const RunPlan& plan, MPI_Comm comm) {
     const auto started = std::chrono::steady_clock::now();
+    // From the first moment, so that a signal during the start is a request to stop, not death.
+    const InterruptGuard interrupts;
     int rank = 0, ranks = 1;
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_size(comm, &ranks);
@@ -411,8 +431,17 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
                 const auto c = io::read_checkpoint(checkpoint_path);
                 if (const auto why = resume_mismatch(c, plan); !why.empty())
                     throw RuntimeFailure("cannot resume from " + checkpoint_path + ": " + why);
-                if (!std::filesystem::exists(partial))
-                    throw RuntimeFailure("cannot resume: " + partial + " is missing");
+                if (!raw) {
+                    // A summary run's OUT.partial holds no results yet, only the layout: made
+                    // anew, it cannot carry anything an interrupted attempt half-wrote.
+                    std::error_code ec;
+                    std::filesystem::remove(partial, ec);
+                    io::create_result_file(partial, plan.layout, plan.metadata);
+                } else if (!std::filesystem::exists(partial)) {
+                    throw RuntimeFailure("cannot resume: " + partial +
+                                         " is missing, and with it the rows of the interrupted "
+                                         "run; start over with --force");
+                }
                 held = unpack(c.pieces);
                 held_sketches = stats::SketchSet::deserialize(c.sketches);
                 for (const auto& [a, b] : c.done)
@@ -469,6 +498,10 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
         }
         done = normalized(std::move(done));
     }
+    // A resumed ledger that already holds every block was written after the last round: only the
+    // finishing phases remain, and the ledger needs no rewrite.
+    const bool resumed_complete =
+        plan.resume && done.size() == 1 && done[0].first == 0 && done[0].end == blocks;
 
     std::optional<io::RawRowWriter> writer;
     if (raw) {
@@ -530,6 +563,7 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
             c.sketches = sk.serialize();
             c.written_utc = utc_now_iso8601();
             try {
+                fault_point("ledger", 0, plan.output_path);
                 io::write_checkpoint(path, c);
             } catch (const std::exception& e) {
                 error = e.what();
@@ -539,7 +573,7 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
             throw RuntimeFailure(error.empty() ? "rank 0 could not write the checkpoint" : error);
     };
 
-    const InterruptGuard interrupts;
+    fault_point("start", rank, plan.output_path);
     auto last_ledger = std::chrono::steady_clock::now();
     bool interrupted = false;
     std::uint64_t begin = 0, samples_run = 0;
@@ -715,6 +749,7 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
                     outs.emplace_back(o);
                 writer->write(first_row, rows, round_inputs, outs, rows);
             }
+            fault_point("rounds", rank, plan.output_path);
             // Rank 0 keeps the clock; a signal on any rank counts.
             const bool due =
                 rank == 0 && plan.checkpoint_seconds > 0 &&
@@ -807,6 +842,9 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         return report;
     }
+    // The ledger of every block, written before any result: each finishing phase can be resumed.
+    if (!resumed_complete)
+        write_ledger({}, checkpoint_path);
     std::vector<std::string> collective_breaks;
     if (writer) {
         collective_breaks = writer->broken_collective();
@@ -845,6 +883,7 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
     if (!broadcast_flag(finish_error.empty(), comm))
         throw RuntimeFailure(finish_error.empty() ? "rank 0 could not finish the result file"
                                                   : finish_error);
+    report.late_signal = InterruptGuard::signal_name();
     report.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return report;

@@ -84,8 +84,9 @@ struct RunReport {
     std::uint64_t non_finite_values = 0; // over every output column and variant
     bool interrupted = false;            // a signal stopped the run; it left a ledger
     std::string interrupt_signal;        // "SIGTERM", "SIGINT" or "SIGUSR1"
-    std::string stopping_reason;         // adaptive runs: why they stopped
-    double widest_interval = 0.0;        // adaptive runs: at the last check
+    std::string late_signal;     // a signal that came after the last round: the run still completed
+    std::string stopping_reason; // adaptive runs: why they stopped
+    double widest_interval = 0.0; // adaptive runs: at the last check
     /// Raw writes on this rank that HDF5 performed independently instead of collectively,
     /// with its reason; empty when every write was collective, as it should be.
     std::vector<std::string> collective_breaks;
