@@ -60,8 +60,8 @@ void write_reference_list(hid_t scale, const std::vector<ReferenceListEntry>& en
     auto type = reference_list_type();
     auto attr =
         h5_attribute(H5Acreate2(scale, reference_list, type, space, H5P_DEFAULT, H5P_DEFAULT),
-                     "creating REFERENCE_LIST (a dimension scale created without "
-                     "dimension_scale_creation_list holds about 4,000 datasets)");
+                     "creating REFERENCE_LIST (a dimension scale of a file written before "
+                     "2026-12-04 lists at most about 4,000 datasets)");
     check_h5(H5Awrite(attr, type, entries.data()), "writing REFERENCE_LIST");
 }
 

@@ -19,6 +19,25 @@ void write_attributes(hid_t object, const std::vector<Attribute>& attributes) {
         std::visit([&](const auto& v) { write_attribute(object, a.name, v); }, a.value);
 }
 
+/// The root group's object header is HDF5's default (version 1, made by H5Fcreate), where one
+/// attribute may not exceed 64 KiB. Only command_line can come near that (a script's thousand
+/// --set overrides); what it set is in /config_resolved, so its tail is dropped, and said so.
+std::vector<Attribute> fit_root_attributes(std::vector<Attribute> attributes) {
+    constexpr std::size_t limit = 60000;
+    for (auto& a : attributes)
+        if (auto* text = std::get_if<std::string>(&a.value); text && text->size() > limit) {
+            std::size_t keep = limit - 200;
+            while (keep > 0 && (static_cast<unsigned char>((*text)[keep]) & 0xC0) == 0x80)
+                --keep; // not inside a UTF-8 character
+            const std::string note = " ... [" + std::to_string(text->size() - keep) +
+                                     " more bytes not kept; the experiment as run is in "
+                                     "/config_resolved]";
+            text->resize(keep);
+            *text += note;
+        }
+    return attributes;
+}
+
 /// Chunks of about 1 MiB (compressed datasets): large enough for efficient parallel writes,
 /// small enough that a reader of a few rows does not decompress the whole dataset.
 hsize_t chunk_rows(std::uint64_t n_rows, std::size_t width) {
@@ -42,6 +61,10 @@ Hdf5Handle create_row_dataset(hid_t parent, const std::string& name, std::uint64
     // no fill value either.
     check_h5(H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY), "allocation time of " + name);
     check_h5(H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER), "fill time of " + name);
+    // A version-2 object header, whose attributes move to dense storage when one outgrows
+    // 64 KiB: an input's distribution attribute lists every value of a discrete distribution.
+    check_h5(H5Pset_attr_creation_order(dcpl, H5P_CRT_ORDER_TRACKED),
+             "attribute creation order of " + name);
     if (compression > 0) {
         // Byte shuffle first: it groups the exponent bytes of neighbouring doubles, which is
         // what makes model outputs compress. Parallel HDF5 writes filtered datasets only
@@ -92,7 +115,7 @@ void create_result_file(const std::string& path, const ResultLayout& layout,
                         const RootMetadata& metadata) {
     auto file = h5_file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
                         "creating " + path);
-    write_attributes(file, metadata.attributes);
+    write_attributes(file, fit_root_attributes(metadata.attributes));
     write_string_dataset(file, "config", metadata.config_text);
     write_string_dataset(file, "config_resolved", metadata.config_resolved);
     if (!metadata.included.empty()) {
