@@ -86,14 +86,15 @@ void write_attribute_raw(hid_t object, const std::string& name, hid_t mem_type, 
 
 template <class T>
 void write_numeric_dataset(hid_t parent, const std::string& name, std::span<const T> data,
-                           std::span<const hsize_t> dims, hid_t mem_type, hid_t file_type) {
+                           std::span<const hsize_t> dims, hid_t mem_type, hid_t file_type,
+                           hid_t dcpl) {
     auto space =
         dims.empty()
             ? h5_space(H5Screate(H5S_SCALAR), "dataspace")
             : h5_space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
                        "dataspace");
     auto ds = h5_dataset(
-        H5Dcreate2(parent, name.c_str(), file_type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+        H5Dcreate2(parent, name.c_str(), file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
         "creating dataset " + name);
     if (!data.empty())
         check_h5(H5Dwrite(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()),
@@ -137,16 +138,16 @@ void write_string_dataset(hid_t parent, const std::string& name, const std::stri
 }
 
 void write_dataset(hid_t parent, const std::string& name, std::span<const double> data,
-                   std::span<const hsize_t> dims) {
-    write_numeric_dataset(parent, name, data, dims, H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE);
+                   std::span<const hsize_t> dims, hid_t dcpl) {
+    write_numeric_dataset(parent, name, data, dims, H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, dcpl);
 }
 void write_dataset(hid_t parent, const std::string& name, std::span<const std::int64_t> data,
-                   std::span<const hsize_t> dims) {
-    write_numeric_dataset(parent, name, data, dims, H5T_NATIVE_INT64, H5T_STD_I64LE);
+                   std::span<const hsize_t> dims, hid_t dcpl) {
+    write_numeric_dataset(parent, name, data, dims, H5T_NATIVE_INT64, H5T_STD_I64LE, dcpl);
 }
 void write_dataset(hid_t parent, const std::string& name, std::span<const std::uint64_t> data,
                    std::span<const hsize_t> dims) {
-    write_numeric_dataset(parent, name, data, dims, H5T_NATIVE_UINT64, H5T_STD_U64LE);
+    write_numeric_dataset(parent, name, data, dims, H5T_NATIVE_UINT64, H5T_STD_U64LE, H5P_DEFAULT);
 }
 
 bool has_attribute(hid_t object, const std::string& name) {
@@ -235,17 +236,17 @@ Hdf5Handle variable_string_type() {
     return type;
 }
 
-void write_string_array(hid_t parent, const std::string& name,
-                        std::span<const std::string> values) {
+void write_string_array(hid_t parent, const std::string& name, std::span<const std::string> values,
+                        hid_t dcpl) {
     std::vector<const char*> pointers;
     for (const auto& v : values)
         pointers.push_back(v.c_str());
     auto type = variable_string_type();
     const hsize_t n = values.size();
     auto space = h5_space(H5Screate_simple(1, &n, nullptr), "dataspace of " + name);
-    auto ds = h5_dataset(
-        H5Dcreate2(parent, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-        "creating " + name);
+    auto ds =
+        h5_dataset(H5Dcreate2(parent, name.c_str(), type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+                   "creating " + name);
     if (n > 0)
         check_h5(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()),
                  "writing " + name);

@@ -1,5 +1,6 @@
 #include "chiprace/io/rank_correlation_writer.hpp"
 
+#include "chiprace/io/dimension_scale.hpp"
 #include "chiprace/io/hdf5_write.hpp"
 
 #include <algorithm>
@@ -52,32 +53,33 @@ const Coefficient coefficients[] = {
 };
 
 /// /parameter is shared with the sensitivity results, so its back-references (REFERENCE_LIST)
-/// to an earlier analyze's datasets must be detached before they are deleted: netCDF readers
+/// to an earlier analyze's datasets must be removed before they are deleted: netCDF readers
 /// follow them. /rank_correlation_year goes with them, back-references and all.
 void remove_earlier_results(hid_t file) {
-    Hdf5Handle parameter;
-    if (link_exists(file, "parameter"))
-        parameter = h5_dataset(H5Dopen2(file, "parameter", H5P_DEFAULT), "opening /parameter");
+    std::vector<hobj_ref_t> gone;
     for (const auto& parent : result_parents(file)) {
         const std::string where = under(parent, group_name);
         if (!link_exists(file, where))
             continue;
-        if (parameter.get() >= 0) {
-            auto g = h5_group(H5Gopen2(file, where.c_str(), H5P_DEFAULT), "opening " + where);
-            for (const auto& output : list_links(g)) {
-                auto og = h5_group(H5Gopen2(g, output.c_str(), H5P_DEFAULT), "opening " + output);
-                // In the order they were attached: each detach searches the list from its
-                // start, so this keeps the search short.
-                for (const auto& c : coefficients) {
-                    if (!link_exists(og, c.name))
-                        continue;
-                    auto ds = h5_dataset(H5Dopen2(og, c.name, H5P_DEFAULT), "opening a result");
-                    if (H5DSis_attached(ds, parameter, 0) > 0)
-                        check_h5(H5DSdetach_scale(ds, parameter, 0), "detaching /parameter");
-                }
+        auto g = h5_group(H5Gopen2(file, where.c_str(), H5P_DEFAULT), "opening " + where);
+        for (const auto& output : list_links(g))
+            for (const auto& c : coefficients) {
+                const std::string name = output + "/" + c.name;
+                if (!link_exists(g, name))
+                    continue;
+                hobj_ref_t ref{};
+                check_h5(H5Rcreate(&ref, g, name.c_str(), H5R_OBJECT, -1), "referring to " + name);
+                gone.push_back(ref);
             }
-        }
-        check_h5(H5Ldelete(file, where.c_str(), H5P_DEFAULT), "removing the earlier " + where);
+    }
+    if (link_exists(file, "parameter")) {
+        auto parameter = h5_dataset(H5Dopen2(file, "parameter", H5P_DEFAULT), "opening /parameter");
+        forget_attached(parameter, gone);
+    }
+    for (const auto& parent : result_parents(file)) {
+        const std::string where = under(parent, group_name);
+        if (link_exists(file, where))
+            check_h5(H5Ldelete(file, where.c_str(), H5P_DEFAULT), "removing the earlier " + where);
     }
     if (link_exists(file, year_scale))
         check_h5(H5Ldelete(file, year_scale, H5P_DEFAULT), "removing /rank_correlation_year");
@@ -90,7 +92,7 @@ Hdf5Handle parameter_scale(hid_t file, std::span<const std::string> inputs) {
             throw RuntimeFailure("/parameter does not list the inputs of /inputs in parameter "
                                  "order; the file is inconsistent");
     } else {
-        write_string_array(file, "parameter", inputs);
+        write_string_array(file, "parameter", inputs, dimension_scale_creation_list());
     }
     auto parameter = h5_dataset(H5Dopen2(file, "parameter", H5P_DEFAULT), "opening /parameter");
     if (H5DSis_scale(parameter) <= 0) {
@@ -123,7 +125,8 @@ void write_rank_correlations(const std::string& path, std::span<const std::strin
     if (any_per_year) {
         std::vector<std::int64_t> ys(years.begin(), years.end());
         const hsize_t t = ys.size();
-        write_dataset(file, year_scale, std::span<const std::int64_t>(ys), std::span(&t, 1));
+        write_dataset(file, year_scale, std::span<const std::int64_t>(ys), std::span(&t, 1),
+                      dimension_scale_creation_list());
         year = h5_dataset(H5Dopen2(file, year_scale, H5P_DEFAULT), "opening the year scale");
         check_h5(H5DSset_scale(year, year_scale), "making a dimension scale");
         write_attribute(year, "units", std::string("year"));
@@ -131,6 +134,7 @@ void write_rank_correlations(const std::string& path, std::span<const std::strin
                         std::string("year of each column of the per-year rank correlations"));
     }
 
+    DimensionScaleAttacher scales;
     std::vector<std::string> groups_done;
     for (const auto& table : tables) {
         const std::size_t columns = table.per_year ? t_count : 1;
@@ -167,9 +171,10 @@ void write_rank_correlations(const std::string& path, std::span<const std::strin
             write_attribute(ds, "units", std::string("1"));
             write_attribute(ds, "long_name", std::string(coefficient.long_name));
             write_attribute(ds, "description", std::string(coefficient.description));
-            check_h5(H5DSattach_scale(ds, parameter, 0), "attaching /parameter");
             if (table.per_year)
-                check_h5(H5DSattach_scale(ds, year, 1), "attaching /rank_correlation_year");
+                scales.attach(ds, {parameter, year});
+            else
+                scales.attach(ds, {parameter});
         }
         std::vector<std::uint64_t> used(columns), dropped(columns);
         std::vector<double> r_squared(columns);
@@ -188,7 +193,7 @@ void write_rank_correlations(const std::string& path, std::span<const std::strin
                             std::string("R^2 of the rank regression: the share of the output "
                                         "ranks' variance explained by the srrc model"));
             if (table.per_year)
-                check_h5(H5DSattach_scale(ds, year, 0), "attaching /rank_correlation_year");
+                scales.attach(ds, {year});
         }
         const struct {
             const char* name;
@@ -204,9 +209,10 @@ void write_rank_correlations(const std::string& path, std::span<const std::strin
             write_attribute(ds, "units", std::string("samples"));
             write_attribute(ds, "long_name", std::string(count.long_name));
             if (table.per_year)
-                check_h5(H5DSattach_scale(ds, year, 0), "attaching /rank_correlation_year");
+                scales.attach(ds, {year});
         }
     }
+    scales.finish();
     check_h5(H5Fflush(file, H5F_SCOPE_GLOBAL), "flushing " + path);
     parameter.reset();
     year.reset();

@@ -1,5 +1,6 @@
 #include "chiprace/io/result_file.hpp"
 
+#include "chiprace/io/dimension_scale.hpp"
 #include "chiprace/io/durable_rename.hpp"
 #include "chiprace/io/hdf5_write.hpp"
 
@@ -16,6 +17,25 @@ namespace {
 void write_attributes(hid_t object, const std::vector<Attribute>& attributes) {
     for (const auto& a : attributes)
         std::visit([&](const auto& v) { write_attribute(object, a.name, v); }, a.value);
+}
+
+/// The root group's object header is HDF5's default (version 1, made by H5Fcreate), where one
+/// attribute may not exceed 64 KiB. Only command_line can come near that (a script's thousand
+/// --set overrides); what it set is in /config_resolved, so its tail is dropped, and said so.
+std::vector<Attribute> fit_root_attributes(std::vector<Attribute> attributes) {
+    constexpr std::size_t limit = 60000;
+    for (auto& a : attributes)
+        if (auto* text = std::get_if<std::string>(&a.value); text && text->size() > limit) {
+            std::size_t keep = limit - 200;
+            while (keep > 0 && (static_cast<unsigned char>((*text)[keep]) & 0xC0) == 0x80)
+                --keep; // not inside a UTF-8 character
+            const std::string note = " ... [" + std::to_string(text->size() - keep) +
+                                     " more bytes not kept; the experiment as run is in "
+                                     "/config_resolved]";
+            text->resize(keep);
+            *text += note;
+        }
+    return attributes;
 }
 
 /// Chunks of about 1 MiB (compressed datasets): large enough for efficient parallel writes,
@@ -41,6 +61,10 @@ Hdf5Handle create_row_dataset(hid_t parent, const std::string& name, std::uint64
     // no fill value either.
     check_h5(H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY), "allocation time of " + name);
     check_h5(H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER), "fill time of " + name);
+    // A version-2 object header, whose attributes move to dense storage when one outgrows
+    // 64 KiB: an input's distribution attribute lists every value of a discrete distribution.
+    check_h5(H5Pset_attr_creation_order(dcpl, H5P_CRT_ORDER_TRACKED),
+             "attribute creation order of " + name);
     if (compression > 0) {
         // Byte shuffle first: it groups the exponent bytes of neighbouring doubles, which is
         // what makes model outputs compress. Parallel HDF5 writes filtered datasets only
@@ -85,17 +109,13 @@ void describe(hid_t object, const std::string& units, const std::string& descrip
     write_attribute(object, "description", description);
 }
 
-void attach(hid_t dataset, hid_t scale, unsigned dim, const std::string& what) {
-    check_h5(H5DSattach_scale(dataset, scale, dim), "attaching dimension scale to " + what);
-}
-
 } // namespace
 
 void create_result_file(const std::string& path, const ResultLayout& layout,
                         const RootMetadata& metadata) {
     auto file = h5_file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
                         "creating " + path);
-    write_attributes(file, metadata.attributes);
+    write_attributes(file, fit_root_attributes(metadata.attributes));
     write_string_dataset(file, "config", metadata.config_text);
     write_string_dataset(file, "config_resolved", metadata.config_resolved);
     if (!metadata.included.empty()) {
@@ -121,7 +141,8 @@ void create_result_file(const std::string& path, const ResultLayout& layout,
     if (!layout.years.empty()) {
         std::vector<std::int64_t> years(layout.years.begin(), layout.years.end());
         const hsize_t t = years.size();
-        write_dataset(file, "time", std::span<const std::int64_t>(years), std::span(&t, 1));
+        write_dataset(file, "time", std::span<const std::int64_t>(years), std::span(&t, 1),
+                      dimension_scale_creation_list());
         time = h5_dataset(H5Dopen2(file, "time", H5P_DEFAULT), "opening /time");
         check_h5(H5DSset_scale(time, "time"), "making /time a dimension scale");
         write_attribute(time, "units", std::string("year"));
@@ -130,7 +151,7 @@ void create_result_file(const std::string& path, const ResultLayout& layout,
     {
         const hsize_t q = layout.quantile_levels.size();
         write_dataset(file, "quantile_level", std::span<const double>(layout.quantile_levels),
-                      std::span(&q, 1));
+                      std::span(&q, 1), dimension_scale_creation_list());
         auto ql =
             h5_dataset(H5Dopen2(file, "quantile_level", H5P_DEFAULT), "opening /quantile_level");
         check_h5(H5DSset_scale(ql, "quantile"), "making /quantile_level a dimension scale");
@@ -147,7 +168,7 @@ void create_result_file(const std::string& path, const ResultLayout& layout,
     {
         const hsize_t n = layout.n_samples;
         auto space = h5_space(H5Screate_simple(1, &n, nullptr), "dataspace of /sample");
-        auto dcpl = h5_plist(H5Pcreate(H5P_DATASET_CREATE), "dataset creation list");
+        auto dcpl = dimension_scale_creation_list();
         const hsize_t chunk = std::max<hsize_t>(1, std::min<hsize_t>(n, hsize_t{1} << 17));
         check_h5(H5Pset_chunk(dcpl, 1, &chunk), "chunking /sample");
         sample = h5_dataset(
@@ -159,6 +180,7 @@ void create_result_file(const std::string& path, const ResultLayout& layout,
                       static_cast<unsigned long long>(n));
         check_h5(H5DSset_scale(sample, name), "making /sample a dimension scale");
     }
+    DimensionScaleAttacher scales;
     auto inputs = create_group(file, "inputs");
     write_attribute(inputs, "description",
                     std::string("sampled parameter values, one row per sample"));
@@ -166,7 +188,7 @@ void create_result_file(const std::string& path, const ResultLayout& layout,
         auto ds = create_row_dataset(inputs, in.name, layout.n_samples, 0, layout.compression,
                                      H5T_IEEE_F64LE);
         describe(ds, in.units, in.description.empty() ? in.name : in.description);
-        attach(ds, sample, 0, in.name);
+        scales.attach(ds, {sample});
         write_attribute(ds, "distribution", in.distribution);
     }
     for (const auto& group : layout.variant_groups) {
@@ -176,11 +198,13 @@ void create_result_file(const std::string& path, const ResultLayout& layout,
             auto ds = create_row_dataset(g, out.name, layout.n_samples, width, layout.compression,
                                          layout.single_precision ? H5T_IEEE_F32LE : H5T_IEEE_F64LE);
             describe(ds, out.units, out.description);
-            attach(ds, sample, 0, out.name);
             if (out.per_year)
-                attach(ds, time, 1, out.name);
+                scales.attach(ds, {sample, time});
+            else
+                scales.attach(ds, {sample});
         }
     }
+    scales.finish();
     // Flushed while our handles are still open: a close with open objects is deferred to the
     // last handle's destructor, where a failure (a raw layout larger than the file system
     // allows: "File too large") could not be reported.
@@ -199,6 +223,7 @@ void write_summaries(const std::string& path, const ResultLayout& layout,
         h5_dataset(H5Dopen2(file, "quantile_level", H5P_DEFAULT), "opening /quantile_level");
     const std::size_t nq = layout.quantile_levels.size();
     const std::size_t nt = layout.years.size();
+    DimensionScaleAttacher scales;
 
     for (const auto& group : groups) {
         auto summary = require_group(file, group.group.empty() ? std::string("summary")
@@ -232,7 +257,7 @@ void write_summaries(const std::string& path, const ResultLayout& layout,
                 auto ds = h5_dataset(H5Dopen2(g, name, H5P_DEFAULT), "opening summary");
                 write_attribute(ds, "units", out.units.empty() ? std::string("1") : out.units);
                 if (out.per_year)
-                    attach(ds, time, 0, out.name + "/" + name);
+                    scales.attach(ds, {time});
             }
             write_dataset(g, "quantiles", std::span<const double>(quantiles), qdims);
             {
@@ -244,8 +269,9 @@ void write_summaries(const std::string& path, const ResultLayout& layout,
                                 std::string("lower sample quantile x_(floor(q*(n-1))) of the "
                                             "finite values, from a log-linear histogram"));
                 if (out.per_year)
-                    attach(ds, time, 0, out.name + "/quantiles");
-                attach(ds, qlevel, out.per_year ? 1u : 0u, out.name + "/quantiles");
+                    scales.attach(ds, {time, qlevel});
+                else
+                    scales.attach(ds, {qlevel});
             }
             for (const auto& [name, values] :
                  {std::pair{"n_finite", &n_finite}, std::pair{"n_non_finite", &n_non_finite}}) {
@@ -253,10 +279,11 @@ void write_summaries(const std::string& path, const ResultLayout& layout,
                 auto ds = h5_dataset(H5Dopen2(g, name, H5P_DEFAULT), "opening summary");
                 write_attribute(ds, "units", std::string("samples"));
                 if (out.per_year)
-                    attach(ds, time, 0, out.name + "/" + name);
+                    scales.attach(ds, {time});
             }
         }
     }
+    scales.finish();
     write_attributes(file, closing_attributes);
     check_h5(H5Fflush(file, H5F_SCOPE_GLOBAL), "flushing " + path);
     file.close(path);

@@ -1,5 +1,6 @@
 #include "chiprace/io/sensitivity_writer.hpp"
 
+#include "chiprace/io/dimension_scale.hpp"
 #include "chiprace/io/hdf5_write.hpp"
 
 #include <hdf5_hl.h>
@@ -27,12 +28,6 @@ Table table(std::size_t d, std::size_t years, bool per_year,
     return t;
 }
 
-void attach_scales(hid_t ds, hid_t parameter, hid_t year, bool per_year, const std::string& what) {
-    check_h5(H5DSattach_scale(ds, parameter, 0), "attaching /parameter to " + what);
-    if (per_year)
-        check_h5(H5DSattach_scale(ds, year, 1), "attaching /sensitivity_year to " + what);
-}
-
 } // namespace
 
 void write_sensitivity(const std::string& path, const ResultLayout& layout,
@@ -47,7 +42,7 @@ void write_sensitivity(const std::string& path, const ResultLayout& layout,
     for (const auto& in : layout.inputs)
         names.push_back(in.name);
     const std::size_t d = names.size();
-    write_string_array(file, "parameter", names);
+    write_string_array(file, "parameter", names, dimension_scale_creation_list());
     auto parameter = h5_dataset(H5Dopen2(file, "parameter", H5P_DEFAULT), "opening /parameter");
     check_h5(H5DSset_scale(parameter, "parameter"), "making /parameter a dimension scale");
     write_attribute(parameter, "long_name",
@@ -57,14 +52,15 @@ void write_sensitivity(const std::string& path, const ResultLayout& layout,
     if (n_years > 0) {
         std::vector<std::int64_t> ys(sens.years.begin(), sens.years.end());
         const hsize_t t = ys.size();
-        write_dataset(file, "sensitivity_year", std::span<const std::int64_t>(ys),
-                      std::span(&t, 1));
+        write_dataset(file, "sensitivity_year", std::span<const std::int64_t>(ys), std::span(&t, 1),
+                      dimension_scale_creation_list());
         year = h5_dataset(H5Dopen2(file, "sensitivity_year", H5P_DEFAULT),
                           "opening /sensitivity_year");
         check_h5(H5DSset_scale(year, "sensitivity_year"), "making a dimension scale");
         write_attribute(year, "units", std::string("year"));
     }
 
+    DimensionScaleAttacher scales;
     for (const auto& group : groups) {
         std::size_t slot = 0;
         for (const std::size_t k : sens.outputs) {
@@ -81,7 +77,10 @@ void write_sensitivity(const std::string& path, const ResultLayout& layout,
                 write_dataset(g, name, std::span<const double>(t.values), t.dims);
                 auto ds = h5_dataset(H5Dopen2(g, name, H5P_DEFAULT), "opening " + where);
                 write_attribute(ds, "description", description);
-                attach_scales(ds, parameter, year, per_year, where + "/" + name);
+                if (per_year)
+                    scales.attach(ds, {parameter, year});
+                else
+                    scales.attach(ds, {parameter});
             };
             auto per_column = [&](const char* name, const std::vector<double>& v,
                                   const std::string& units, const std::string& description) {
@@ -93,7 +92,7 @@ void write_sensitivity(const std::string& path, const ResultLayout& layout,
                 write_attribute(ds, "units", units);
                 write_attribute(ds, "description", description);
                 if (per_year)
-                    check_h5(H5DSattach_scale(ds, year, 0), "attaching /sensitivity_year");
+                    scales.attach(ds, {year});
             };
             if (sobol) {
                 if (group.sobol.size() < slot + columns)
@@ -134,10 +133,10 @@ void write_sensitivity(const std::string& path, const ResultLayout& layout,
                         write_dataset(g, name, std::span<const double>(v), dims);
                         auto ds = h5_dataset(H5Dopen2(g, name, H5P_DEFAULT), "opening " + where);
                         write_attribute(ds, "description", what);
-                        check_h5(H5DSattach_scale(ds, parameter, 0), "attaching /parameter");
-                        check_h5(H5DSattach_scale(ds, parameter, 1), "attaching /parameter");
                         if (per_year)
-                            check_h5(H5DSattach_scale(ds, year, 2), "attaching /sensitivity_year");
+                            scales.attach(ds, {parameter, parameter, year});
+                        else
+                            scales.attach(ds, {parameter, parameter});
                     };
                     pairs(&E::second, "S2",
                           "second-order index, Saltelli (2002): mean(f(B_A^j) f(A_B^k) - f(A) "
@@ -188,6 +187,7 @@ void write_sensitivity(const std::string& path, const ResultLayout& layout,
             slot += columns;
         }
     }
+    scales.finish();
     check_h5(H5Fflush(file, H5F_SCOPE_GLOBAL), "flushing " + path);
     file.close(path);
 }

@@ -22,15 +22,18 @@ void write_attribute(hid_t object, const std::string& name, std::span<const doub
 /// A one-element-free scalar dataset holding a (variable-length UTF-8) string.
 void write_string_dataset(hid_t parent, const std::string& name, const std::string& text);
 /// Small datasets written in one call; dims describes the shape ({} for a scalar).
+/// dcpl: a dataset creation property list (dimension scales need their own, see
+/// dimension_scale.hpp).
 void write_dataset(hid_t parent, const std::string& name, std::span<const double> data,
-                   std::span<const hsize_t> dims);
+                   std::span<const hsize_t> dims, hid_t dcpl = H5P_DEFAULT);
 void write_dataset(hid_t parent, const std::string& name, std::span<const std::int64_t> data,
-                   std::span<const hsize_t> dims);
+                   std::span<const hsize_t> dims, hid_t dcpl = H5P_DEFAULT);
 void write_dataset(hid_t parent, const std::string& name, std::span<const std::uint64_t> data,
                    std::span<const hsize_t> dims);
 
 /// A one-dimensional dataset of fixed-length UTF-8 strings (names along an axis).
-void write_string_array(hid_t parent, const std::string& name, std::span<const std::string> values);
+void write_string_array(hid_t parent, const std::string& name, std::span<const std::string> values,
+                        hid_t dcpl = H5P_DEFAULT);
 std::vector<std::string> read_string_array(hid_t parent, const std::string& name);
 std::string read_string_attribute(hid_t object, const std::string& name);
 std::int64_t read_int_attribute(hid_t object, const std::string& name);
