@@ -15,8 +15,9 @@ namespace {
 /// Whether V = b − c² (b the mean square, c the mean) is a variance rather than the rounding
 /// residue of equal values. Equal values that are not exactly representable (0.1 …) leave a
 /// residue of a few ulps of b, of either sign, which would divide the sums into indices of any
-/// size; the caller's shift makes b about V for any output that varies, so the threshold
-/// (a relative 1e-10, above the rounding of 10^8 summands) never meets a real variance.
+/// size; the caller's shift makes b about V for any output that varies, so the threshold (a
+/// relative 1e-10, above the typical rounding √n·ε ≈ 1e-12 of n = 10^8 summands) never meets
+/// a variance that the sums could resolve.
 bool has_variance(double variance, double mean_square) {
     return variance > 1e-10 * mean_square && variance > 0.0;
 }
@@ -129,8 +130,10 @@ SobolEstimate SobolSums::estimate(double level) const {
     const double* s = sums_.data();
     const double c = s[0] / n, b = s[1] / n;
     const double variance = b - c * c;
-    e.variance = std::isnan(variance) ? variance : std::max(0.0, variance);
+    e.variance = variance;
     if (!has_variance(variance, b)) {
+        if (!std::isnan(variance))
+            e.variance = 0.0; // the residue of equal values, of either sign, is no variance
         e.undefined_reason = undefined_zero_variance;
         return e;
     }
