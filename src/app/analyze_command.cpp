@@ -160,9 +160,9 @@ std::string column_label(const std::string& group, const std::string& output, bo
 /// What the columns had in common that the user should hear about once, not per column.
 struct Notes {
     std::set<std::size_t> constant_inputs;
-    std::size_t constant_outputs = 0, too_few_rows = 0, columns_with_drops = 0;
+    std::size_t constant_outputs = 0, too_few_rows = 0, columns_with_drops = 0, no_rows = 0;
     std::uint64_t most_dropped = 0;
-    std::string first_constant_output, first_too_few, most_dropped_column;
+    std::string first_constant_output, first_too_few, most_dropped_column, first_no_rows;
 
     void add(const stats::RankCorrelationEstimate& e, const std::string& label) {
         constant_inputs.insert(e.constant_inputs.begin(), e.constant_inputs.end());
@@ -170,6 +170,8 @@ struct Notes {
             first_constant_output = label;
         if (e.too_few_rows && too_few_rows++ == 0)
             first_too_few = label;
+        if (e.n_used < 2 && no_rows++ == 0)
+            first_no_rows = label;
         if (e.n_dropped > 0) {
             ++columns_with_drops;
             if (e.n_dropped > most_dropped) {
@@ -193,6 +195,11 @@ struct Notes {
             err << "chiprace: note: " << constant_outputs
                 << " output column(s) are constant, so their coefficients are NaN (first: "
                 << first_constant_output << ")\n";
+        if (no_rows > 0)
+            err << "chiprace: warning: " << no_rows
+                << " output column(s) have fewer than two finite rows, so every coefficient is "
+                   "NaN (first: "
+                << first_no_rows << ")\n";
         if (too_few_rows > 0)
             err << "chiprace: warning: " << too_few_rows
                 << " output column(s) have too few finite rows for SRRC and PRCC (NaN; first: "

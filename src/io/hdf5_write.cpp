@@ -176,6 +176,39 @@ std::string read_string_attribute(hid_t object, const std::string& name) {
     return buf.substr(0, buf.find('\0'));
 }
 
+std::vector<std::string> read_string_list_attribute(hid_t object, const std::string& name) {
+    auto attr =
+        h5_attribute(H5Aopen(object, name.c_str(), H5P_DEFAULT), "opening attribute " + name);
+    auto type = h5_type(H5Aget_type(attr), "attribute type");
+    auto space = h5_space(H5Aget_space(attr), "attribute dataspace");
+    if (H5Tget_class(type) != H5T_STRING || H5Sget_simple_extent_ndims(space) > 1)
+        throw RuntimeFailure("attribute " + name + " is not a string or a list of strings");
+    if (H5Sget_simple_extent_ndims(space) == 0)
+        return {read_string_attribute(object, name)};
+    const auto n = static_cast<std::size_t>(H5Sget_simple_extent_npoints(space));
+    std::vector<std::string> out;
+    if (H5Tis_variable_str(type) > 0) {
+        auto mem = h5_type(H5Tcopy(H5T_C_S1), "string type");
+        check_h5(H5Tset_size(mem, H5T_VARIABLE), "string size");
+        std::vector<char*> ptrs(n, nullptr);
+        check_h5(H5Aread(attr, mem, ptrs.data()), "reading attribute " + name);
+        for (auto* p : ptrs) {
+            out.emplace_back(p ? p : "");
+            H5free_memory(p);
+        }
+        return out;
+    }
+    const std::size_t size = H5Tget_size(type);
+    std::string buf(size * n, '\0');
+    auto mem = fixed_string_type(size);
+    check_h5(H5Aread(attr, mem, buf.data()), "reading attribute " + name);
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::string one = buf.substr(i * size, size);
+        out.push_back(one.substr(0, one.find('\0')));
+    }
+    return out;
+}
+
 std::int64_t read_int_attribute(hid_t object, const std::string& name) {
     auto attr =
         h5_attribute(H5Aopen(object, name.c_str(), H5P_DEFAULT), "opening attribute " + name);
@@ -234,6 +267,16 @@ Hdf5Handle variable_string_type() {
     check_h5(H5Tset_size(type, H5T_VARIABLE), "variable string length");
     check_h5(H5Tset_cset(type, H5T_CSET_UTF8), "string character set");
     return type;
+}
+
+void write_attribute(hid_t object, const std::string& name, std::span<const std::string> values) {
+    std::vector<const char*> pointers;
+    for (const auto& v : values)
+        pointers.push_back(v.c_str());
+    auto type = variable_string_type();
+    const hsize_t n = values.size();
+    auto space = h5_space(H5Screate_simple(1, &n, nullptr), "dataspace of " + name);
+    write_attribute_raw(object, name, type, space, pointers.data(), type);
 }
 
 void write_string_array(hid_t parent, const std::string& name, std::span<const std::string> values,

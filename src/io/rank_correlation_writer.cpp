@@ -103,6 +103,29 @@ Hdf5Handle parameter_scale(hid_t file, std::span<const std::string> inputs) {
     return parameter;
 }
 
+/// Why some coefficients of one column are NaN, "" when none is for a reason of the data.
+std::string undefined_reason(const stats::RankCorrelationEstimate& e,
+                             std::span<const std::string> inputs) {
+    if (e.n_used < 2)
+        return "fewer than two rows used (n_used = " + std::to_string(e.n_used) +
+               "): no coefficient is defined";
+    if (e.constant_output)
+        return "the output is constant on the rows used (its ranks have zero variance): every "
+               "coefficient is a correlation with a constant, 0/0";
+    std::string reason;
+    if (!e.constant_inputs.empty()) {
+        reason = "constant on the rows used, so NaN (a correlation with a constant is 0/0):";
+        for (const auto k : e.constant_inputs)
+            reason += " " + (k < inputs.size() ? inputs[k] : std::to_string(k));
+    }
+    if (e.too_few_rows) {
+        if (!reason.empty())
+            reason += "; ";
+        reason += "srrc and prcc need more rows used than non-constant inputs plus one";
+    }
+    return reason;
+}
+
 void write_attributes(hid_t object, const std::vector<Attribute>& attributes) {
     for (const auto& a : attributes)
         std::visit([&](const auto& v) { write_attribute(object, a.name, v); }, a.value);
@@ -175,6 +198,19 @@ void write_rank_correlations(const std::string& path, std::span<const std::strin
                 scales.attach(ds, {parameter, year});
             else
                 scales.attach(ds, {parameter});
+        }
+        {
+            std::vector<std::string> reasons;
+            bool any = false;
+            for (const auto& column : table.columns) {
+                reasons.push_back(undefined_reason(column, inputs));
+                any = any || !reasons.back().empty();
+            }
+            // Aligned with /rank_correlation_year for a series, "" where all is defined.
+            if (any && table.per_year)
+                write_attribute(g, "undefined_reason", std::span<const std::string>(reasons));
+            else if (any)
+                write_attribute(g, "undefined_reason", reasons.front());
         }
         std::vector<std::uint64_t> used(columns), dropped(columns);
         std::vector<double> r_squared(columns);

@@ -81,6 +81,8 @@ void read_sensitivity_group(hid_t file, const std::string& group, ResultOverview
         v.main_conf = read_double_dataset(g, sobol ? "S1_conf" : "mu_star_conf");
         if (sobol)
             v.total_conf = read_double_dataset(g, "ST_conf");
+        if (has_attribute(g, "undefined_reason"))
+            v.undefined_reason = read_string_list_attribute(g, "undefined_reason");
         auto ds = h5_dataset(H5Dopen2(g, main, H5P_DEFAULT), "opening " + name);
         auto space = h5_space(H5Dget_space(ds), "dataspace");
         v.per_year = H5Sget_simple_extent_ndims(space) == 2;

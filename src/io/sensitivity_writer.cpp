@@ -28,6 +28,25 @@ Table table(std::size_t d, std::size_t years, bool per_year,
     return t;
 }
 
+/// The attribute undefined_reason of an output's group, only when some column has NaN values
+/// for a reason the estimate names: a string, or one string per analysed year ("" where the
+/// values are defined), aligned with /sensitivity_year.
+template <class Estimate>
+void write_undefined_reason(hid_t group, const Estimate* e, std::size_t columns, bool per_year) {
+    std::vector<std::string> reasons;
+    bool any = false;
+    for (std::size_t y = 0; y < columns; ++y) {
+        reasons.emplace_back(e[y].undefined_reason);
+        any = any || !e[y].undefined_reason.empty();
+    }
+    if (!any)
+        return;
+    if (per_year)
+        write_attribute(group, "undefined_reason", std::span<const std::string>(reasons));
+    else
+        write_attribute(group, "undefined_reason", reasons.front());
+}
+
 } // namespace
 
 void write_sensitivity(const std::string& path, const ResultLayout& layout,
@@ -123,6 +142,10 @@ void write_sensitivity(const std::string& path, const ResultLayout& layout,
                     // (d, d [, T']): parameter × parameter, symmetric, NaN on the diagonal.
                     auto pairs = [&](auto member, const char* name, const std::string& what) {
                         std::vector<double> v(d * d * columns);
+                        for (std::size_t y = 0; y < columns; ++y)
+                            if ((e[y].*member).size() != d * d)
+                                throw std::logic_error("write_sensitivity: a second-order "
+                                                       "estimate without its d x d values");
                         for (std::size_t a = 0; a < d; ++a)
                             for (std::size_t b = 0; b < d; ++b)
                                 for (std::size_t y = 0; y < columns; ++y)
@@ -158,6 +181,7 @@ void write_sensitivity(const std::string& path, const ResultLayout& layout,
                            "base points used (all d + 2 values finite)");
                 per_column("n_skipped", skipped, "base points",
                            "base points skipped because a value was not finite");
+                write_undefined_reason(g, e, columns, per_year);
             } else {
                 if (group.morris.size() < slot + columns)
                     throw std::logic_error("write_sensitivity: too few estimates");
@@ -183,6 +207,7 @@ void write_sensitivity(const std::string& path, const ResultLayout& layout,
                            "trajectories used (all d + 1 values finite)");
                 per_column("n_skipped", skipped, "trajectories",
                            "trajectories skipped because a value was not finite");
+                write_undefined_reason(g, e, columns, per_year);
             }
             slot += columns;
         }

@@ -59,8 +59,10 @@ MorrisEstimate MorrisSums::estimate(double level) const {
     e.skipped = skipped_;
     for (auto* v : {&e.mu, &e.mu_star, &e.sigma, &e.mu_star_conf, &e.mu_star_low, &e.mu_star_high})
         v->assign(d_, nan);
-    if (n_ == 0)
+    if (n_ == 0) {
+        e.undefined_reason = skipped_ > 0 ? morris_no_finite_trajectory : morris_no_trajectory;
         return e;
+    }
     const double n = static_cast<double>(n_);
     const double* s = sums_.data();
     for (std::size_t k = 0; k < d_; ++k) {
@@ -69,7 +71,11 @@ MorrisEstimate MorrisSums::estimate(double level) const {
         if (n_ > 1)
             e.sigma[k] = std::sqrt(std::max(0.0, (s[3 * k + 2] - n * e.mu[k] * e.mu[k]) / (n - 1)));
     }
-    if (replicates_ < 2)
+    // One trajectory has no spread: a bootstrap of it would be a zero-width interval, which
+    // claims a certainty one draw cannot give.
+    if (n_ < 2)
+        e.undefined_reason = morris_single_trajectory;
+    if (replicates_ < 2 || n_ < 2)
         return e;
     const double z = normal_two_sided_z(level);
     const double* boot = s + 3 * d_;

@@ -10,6 +10,20 @@
 
 namespace chiprace::stats {
 
+namespace {
+
+/// Whether V = b − c² (b the mean square, c the mean) is a variance rather than the rounding
+/// residue of equal values. Equal values that are not exactly representable (0.1 …) leave a
+/// residue of a few ulps of b, of either sign, which would divide the sums into indices of any
+/// size; the caller's shift makes b about V for any output that varies, so the threshold (a
+/// relative 1e-10, above the typical rounding √n·ε ≈ 1e-12 of n = 10^8 summands) never meets
+/// a variance that the sums could resolve.
+bool has_variance(double variance, double mean_square) {
+    return variance > 1e-10 * mean_square && variance > 0.0;
+}
+
+} // namespace
+
 SobolSums::SobolSums(std::size_t parameters, std::size_t replicates, bool second_order)
     : d_(parameters), replicates_(replicates),
       pairs_(second_order ? parameters * (parameters - (parameters > 0 ? 1 : 0)) / 2 : 0),
@@ -102,15 +116,27 @@ SobolEstimate SobolSums::estimate(double level) const {
                     &e.total_delta_conf, &e.first_low, &e.first_high, &e.total_low, &e.total_high})
         v->assign(d_, nan);
     e.variance = nan;
-    if (n_ < 2)
+    // Every shape is complete before any early return: writers index them by parameter pair.
+    if (second_)
+        for (auto* v : {&e.second, &e.second_conf, &e.second_low, &e.second_high})
+            v->assign(d_ * d_, nan);
+    if (n_ < 2) {
+        e.undefined_reason =
+            n_ == 0 ? (skipped_ > 0 ? undefined_no_finite_base_point : undefined_no_base_point)
+                    : undefined_single_base_point;
         return e;
+    }
     const double n = static_cast<double>(n_);
     const double* s = sums_.data();
     const double c = s[0] / n, b = s[1] / n;
     const double variance = b - c * c;
     e.variance = variance;
-    if (!(variance > 0.0))
+    if (!has_variance(variance, b)) {
+        if (!std::isnan(variance))
+            e.variance = 0.0; // the residue of equal values, of either sign, is no variance
+        e.undefined_reason = undefined_zero_variance;
         return e;
+    }
     // Sample covariances of the per-base-point terms (n − 1 denominator).
     auto cov = [&](double sum_xy, double mean_x, double mean_y) {
         return (sum_xy - n * mean_x * mean_y) / (n - 1.0);
@@ -137,8 +163,6 @@ SobolEstimate SobolSums::estimate(double level) const {
         e.total_delta_conf[k] = delta_half_width(t);
     }
     if (second_) {
-        for (auto* v : {&e.second, &e.second_conf, &e.second_low, &e.second_high})
-            v->assign(d_ * d_, nan);
         const double* p = s + pair_offset();
         for (std::size_t j = 0, i = 0; j < d_; ++j)
             for (std::size_t k = j + 1; k < d_; ++k, ++i)
@@ -154,7 +178,7 @@ SobolEstimate SobolSums::estimate(double level) const {
         if (!(w > 1.0))
             continue;
         const double cw = x[1] / w, bw = x[2] / w, vw = bw - cw * cw;
-        if (!(vw > 0.0))
+        if (!has_variance(vw, bw))
             continue;
         for (std::size_t k = 0; k < d_; ++k) {
             first[k].push_back(x[3 + k] / w / vw);

@@ -1,15 +1,12 @@
 // libFuzzer harness for the experiment loader (GitHub issue 8, item 4): arbitrary bytes as an
 // experiment file plus --set overrides, through config::load_experiment.
 //
-// Input layout, as the command line gives it:
+// Input layout (fuzz_input.hpp, shared with run_fuzzer):
 //
 //     <experiment file bytes> [ \0 <--set argument> [ \0 <--set argument> ... ] ]
 //
-// The bytes before the first NUL are the experiment file; each NUL-separated chunk after it is
-// one --set argument (at most max_overrides; the rest is ignored). A TOML file cannot contain a
-// NUL, and an argv string cannot either, so the split loses nothing either side: a seed is an
-// ordinary .toml file, and overrides can carry any byte a shell argument can (invalid UTF-8,
-// newlines, '=' in values).
+// A seed is an ordinary .toml file, and overrides can carry any byte a shell argument can
+// (invalid UTF-8, newlines, '=' in values).
 //
 // Verdicts:
 //   - load_experiment returns, or throws chiprace::ConfigError: expected; the input is fine.
@@ -38,184 +35,39 @@
 
 #include "chiprace/config/experiment_loader.hpp"
 #include "chiprace/core/diagnostic.hpp"
+#include "fuzz_input.hpp"
 
-#include <cerrno>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
-#include <cstring>
-#include <cxxabi.h>
 #include <exception>
-#include <fcntl.h>
-#include <filesystem>
 #include <string>
-#include <string_view>
-#include <system_error>
-#include <toml++/toml.h>
 #include <typeinfo>
-#include <unistd.h>
-#include <vector>
 
-#ifndef CHIPRACE_FUZZ_INCLUDE_TARGETS
-#error "CHIPRACE_FUZZ_INCLUDE_TARGETS (tests/fuzz/include_targets) must be defined by the build"
-#endif
-#ifndef CHIPRACE_FUZZ_EXPERIMENTS
-#error "CHIPRACE_FUZZ_EXPERIMENTS (experiments/) must be defined by the build"
-#endif
-
-namespace fs = std::filesystem;
-
-namespace {
-
-constexpr std::size_t max_overrides = 8;
-
-std::string sandbox;    // the scratch directory
-std::string input_path; // sandbox/fuzz.toml
-
-[[noreturn]] void die(const std::string& message) {
-    std::fprintf(stderr, "config_fuzzer: %s\n", message.c_str());
-    std::fflush(stderr);
-    std::abort();
-}
-
-void remove_sandbox() {
-    std::error_code ec;
-    if (!sandbox.empty())
-        fs::remove_all(sandbox, ec);
-}
-
-/// Copies regular files only (recursively), so the sandbox holds no symlink leading out of it.
-void copy_regular_files(const fs::path& from, const fs::path& to) {
-    for (const auto& entry : fs::recursive_directory_iterator(from)) {
-        const auto relative = fs::relative(entry.path(), from);
-        if (entry.is_symlink())
-            continue;
-        if (entry.is_directory())
-            fs::create_directories(to / relative);
-        else if (entry.is_regular_file())
-            fs::copy_file(entry.path(), to / relative, fs::copy_options::overwrite_existing);
-    }
-}
-
-void make_sandbox() {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/chiprace-fuzz-XXXXXX";
-    if (::mkdtemp(pattern.data()) == nullptr)
-        die("cannot create a scratch directory from " + pattern + ": " + std::strerror(errno));
-    sandbox = fs::weakly_canonical(pattern).string();
-    std::atexit(remove_sandbox);
-    try {
-        copy_regular_files(CHIPRACE_FUZZ_INCLUDE_TARGETS, sandbox);
-        const fs::path experiments = CHIPRACE_FUZZ_EXPERIMENTS;
-        const fs::path box = sandbox;
-        fs::create_directories(box / "priors");
-        fs::copy_file(experiments / "priors" / "default.toml", box / "priors" / "default.toml",
-                      fs::copy_options::overwrite_existing);
-        fs::copy_file(experiments / "policy_comparison.toml", box / "policy_comparison.toml",
-                      fs::copy_options::overwrite_existing);
-    } catch (const std::exception& e) {
-        die(std::string("cannot fill the scratch directory: ") + e.what());
-    }
-    input_path = sandbox + "/fuzz.toml";
-}
-
-/// True when an include entry stays inside the directory of the including file.
-bool contained(std::string_view entry) {
-    if (entry.find('\0') != std::string_view::npos)
-        return false;
-    const fs::path p(entry);
-    if (p.has_root_name() || p.has_root_directory())
-        return false;
-    for (const auto& part : p)
-        if (part == "..")
-            return false;
-    return true;
-}
-
-/// Mirrors load_documents: only [experiment] include = [ "..." ] makes the loader open files.
-bool includes_are_contained(std::string_view text) {
-    toml::table table;
-    try {
-        table = toml::parse(text, std::string_view("fuzz.toml"));
-    } catch (const toml::parse_error&) {
-        return true; // the loader stops at the same syntax error, before any include
-    }
-    const toml::node* exp = table.get("experiment");
-    if (exp == nullptr || !exp->is_table())
-        return true;
-    const toml::node* inc = exp->as_table()->get("include");
-    if (inc == nullptr || !inc->is_array())
-        return true;
-    for (const auto& el : *inc->as_array())
-        if (const auto* name = el.as_string(); name != nullptr && !contained(name->get()))
-            return false;
-    return true;
-}
-
-void write_input(const char* data, std::size_t size) {
-    const int fd = ::open(input_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0)
-        die("cannot write " + input_path + ": " + std::strerror(errno));
-    while (size > 0) {
-        const ssize_t n = ::write(fd, data, size);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            die("cannot write " + input_path + ": " + std::strerror(errno));
-        }
-        data += n;
-        size -= static_cast<std::size_t>(n);
-    }
-    ::close(fd);
-}
-
-std::string type_name(const std::type_info& type) {
-    int status = 0;
-    char* demangled = abi::__cxa_demangle(type.name(), nullptr, nullptr, &status);
-    std::string out = status == 0 && demangled ? demangled : type.name();
-    std::free(demangled);
-    return out;
-}
-
-} // namespace
+using chiprace::fuzz::die;
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-    make_sandbox();
+    chiprace::fuzz::set_harness_name("config_fuzzer");
+    chiprace::fuzz::make_sandbox();
     return 0;
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    const std::string_view all(reinterpret_cast<const char*>(data), size);
-    const auto nul = all.find('\0');
-    const std::string_view text = all.substr(0, nul);
-    std::vector<std::string> overrides;
-    if (nul != std::string_view::npos) {
-        std::string_view rest = all.substr(nul + 1);
-        while (overrides.size() < max_overrides) {
-            const auto end = rest.find('\0');
-            overrides.emplace_back(rest.substr(0, end));
-            if (end == std::string_view::npos)
-                break;
-            rest = rest.substr(end + 1);
-        }
-    }
-    if (!includes_are_contained(text))
+    const auto input = chiprace::fuzz::split_input(data, size);
+    if (!chiprace::fuzz::includes_are_contained(input.text))
         return -1; // would read outside the sandbox: keep it out of the corpus
 
-    write_input(text.data(), text.size());
+    chiprace::fuzz::write_input(input.text);
     chiprace::config::Experiment ex;
     try {
-        ex = chiprace::config::load_experiment(input_path, overrides);
+        ex = chiprace::config::load_experiment(chiprace::fuzz::input_path(), input.overrides);
     } catch (const chiprace::ConfigError&) {
         return 0; // the expected outcome for almost every input: diagnostics for the user
     } catch (const std::exception& e) {
-        die("an exception other than ConfigError escaped load_experiment: " + type_name(typeid(e)) +
-            ": " + e.what());
+        die("an exception other than ConfigError escaped load_experiment: " +
+            chiprace::fuzz::type_name(typeid(e)) + ": " + e.what());
     } catch (...) {
-        const auto* type = abi::__cxa_current_exception_type();
         die("a non-std exception escaped load_experiment: " +
-            (type ? type_name(*type) : std::string("(unknown type)")));
+            chiprace::fuzz::current_exception_type());
     }
 
     // Accepted: what every run relies on next.
@@ -232,7 +84,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         (void)ex.resolved.dump(2);
     } catch (const std::exception& e) {
         die("the resolved configuration of an accepted experiment does not serialise: " +
-            type_name(typeid(e)) + ": " + e.what());
+            chiprace::fuzz::type_name(typeid(e)) + ": " + e.what());
     }
     return 0;
 }

@@ -450,3 +450,36 @@ TEST_CASE("rank correlation: too few rows for the regression") {
     CHECK(none.n_used == 1);
     CHECK(std::isnan(none.spearman[0]));
 }
+
+TEST_CASE("rank correlation: zero-variance outputs and inputs give NaN with their flags") {
+    const std::size_t n = 200;
+    const auto z = normals(9, n, 2);
+    const std::vector<double> x1(column(z, n, 0).begin(), column(z, n, 0).end()),
+        x2(column(z, n, 1).begin(), column(z, n, 1).end()), fixed(n, 0.1);
+    // A policy contrast that is zero in some year: the difference of two equal columns.
+    std::vector<double> contrast(n);
+    for (std::size_t i = 0; i < n; ++i)
+        contrast[i] = (x1[i] + x2[i]) - (x1[i] + x2[i]);
+    const auto zero = analyse({x1, fixed, x2}, contrast);
+    CHECK(zero.constant_output);
+    CHECK(zero.n_used == n);
+    for (const auto* v : {&zero.spearman, &zero.srrc, &zero.prcc})
+        for (const double x : *v)
+            CHECK(std::isnan(x));
+    CHECK(std::isnan(zero.r_squared));
+
+    // Every input constant, the output varying: no coefficient, no throw.
+    const auto flat_inputs = analyse({fixed, fixed}, x1);
+    CHECK(flat_inputs.constant_inputs == std::vector<std::size_t>{0, 1});
+    CHECK(!flat_inputs.constant_output);
+    CHECK(std::isnan(flat_inputs.spearman[0]));
+    CHECK(std::isnan(flat_inputs.prcc[1]));
+
+    // A single row (a single base point's worth of rows, or one finite row).
+    const auto one =
+        analyse({std::vector<double>{0.3}, std::vector<double>{0.7}}, std::vector<double>{2.0});
+    CHECK(one.n_used == 1);
+    CHECK(!one.constant_output);
+    CHECK(std::isnan(one.spearman[0]));
+    CHECK(std::isnan(one.srrc[1]));
+}

@@ -340,3 +340,141 @@ TEST_CASE("Morris mu-star ranks the G function's parameters as their a_k do") {
         CHECK(e.sigma[k] >= 0);
     }
 }
+
+// Zero-variance outputs (docs/sensitivity.md, "Outputs without variance"): a constant output,
+// a policy contrast that is zero in some year, a single base point. Every Sobol' index and
+// interval is NaN, second order included (d x d, as when defined), with the reason; Morris
+// gives the elementary effects of a constant, 0.
+namespace {
+
+/// N base points of the same values for every run: y for f(A), f(B), every f(A_B^k), f(B_A^k).
+stats::SobolEstimate sobol_of_constant(double y, std::size_t d, std::uint64_t base_points,
+                                       bool second_order) {
+    const std::size_t replicates = 20;
+    stats::SobolSums sums(d, replicates, second_order);
+    const auto w = weights(5, 0, base_points, replicates);
+    std::vector<double> wj(replicates), ab(d, y), ba(second_order ? d : 0, y);
+    for (std::uint64_t j = 0; j < base_points; ++j) {
+        for (std::size_t r = 0; r < replicates; ++r)
+            wj[r] = w[r * base_points + j];
+        sums.add(y, y, ab, wj, ba);
+    }
+    return sums.estimate(0.95);
+}
+
+void check_all_nan(const stats::SobolEstimate& e, std::size_t d, bool second_order) {
+    for (const auto* v :
+         {&e.first, &e.total, &e.first_conf, &e.total_conf, &e.first_delta_conf,
+          &e.total_delta_conf, &e.first_low, &e.first_high, &e.total_low, &e.total_high}) {
+        REQUIRE(v->size() == d);
+        for (const double x : *v)
+            CHECK(std::isnan(x));
+    }
+    for (const auto* v : {&e.second, &e.second_conf, &e.second_low, &e.second_high}) {
+        REQUIRE(v->size() == (second_order ? d * d : 0));
+        for (const double x : *v)
+            CHECK(std::isnan(x));
+    }
+}
+
+} // namespace
+
+TEST_CASE("Sobol indices of a zero-variance output are NaN with the reason, second order too") {
+    const std::size_t d = 4;
+    for (const bool second_order : {false, true}) {
+        // 0: a contrast of two equal policies (after the shift); 0.1, 1e26: constants whose
+        // b - c^2 is a rounding residue of either sign, not exactly 0.
+        for (const double y : {0.0, 0.1, 1e26, -7.3}) {
+            INFO("second order " << second_order << ", y = " << y);
+            const auto e = sobol_of_constant(y, d, 1000, second_order);
+            CHECK(e.n == 1000);
+            CHECK(e.variance == 0.0);
+            CHECK(e.undefined_reason == stats::undefined_zero_variance);
+            check_all_nan(e, d, second_order);
+        }
+    }
+}
+
+TEST_CASE("Sobol indices of a single base point, or of none, are NaN with the reason") {
+    const std::size_t d = 3;
+    for (const bool second_order : {false, true}) {
+        INFO("second order " << second_order);
+        const auto one = sobol_of_constant(2.5, d, 1, second_order);
+        CHECK(one.n == 1);
+        CHECK(std::isnan(one.variance));
+        CHECK(one.undefined_reason == stats::undefined_single_base_point);
+        check_all_nan(one, d, second_order);
+
+        const auto none = stats::SobolSums(d, 10, second_order).estimate(0.95);
+        CHECK(none.undefined_reason == stats::undefined_no_base_point);
+        check_all_nan(none, d, second_order);
+
+        stats::SobolSums bad(d, 0, second_order);
+        const std::vector<double> ab(d, 1.0), ba(second_order ? d : 0, 1.0);
+        bad.add(NAN, 1.0, ab, {}, ba);
+        const auto skipped = bad.estimate(0.95);
+        CHECK(skipped.skipped == 1);
+        CHECK(skipped.undefined_reason == stats::undefined_no_finite_base_point);
+        check_all_nan(skipped, d, second_order);
+    }
+}
+
+TEST_CASE("a varying output has defined indices and no undefined reason") {
+    // The control of the two cases above: the same sums, with values that vary.
+    const double pi = std::numbers::pi;
+    const random::ParameterSpace space(uniform_parameters(3, -pi, pi));
+    const model::Ishigami ishigami(7, 0.1, 0, 1, 2);
+    const auto e = sobol_sums(of_model(ishigami), space, 64, 3, true, 20).estimate(0.95);
+    CHECK(e.undefined_reason.empty());
+    CHECK(e.variance > 1.0);
+    for (std::size_t k = 0; k < 3; ++k) {
+        CHECK(std::isfinite(e.total[k]));
+        CHECK(std::isfinite(e.total_low[k]));
+    }
+}
+
+TEST_CASE("Morris of a constant output: every elementary effect is 0, so mu, mu*, sigma are 0") {
+    const std::size_t d = 3, replicates = 20;
+    const design::MorrisDesign morris(23, d, 50, 4);
+    const auto w = weights(23, 0, 50, replicates);
+    auto run = [&](std::uint64_t trajectories, double y) {
+        stats::MorrisSums sums(d, replicates);
+        std::vector<std::size_t> moved(d);
+        std::vector<double> step(d), wt(replicates), f(d + 1, y);
+        for (std::uint64_t t = 0; t < trajectories; ++t) {
+            for (std::size_t i = 0; i < d; ++i) {
+                moved[i] = morris.moved_dimension(t * (d + 1) + i + 1);
+                step[i] = morris.step(t * (d + 1) + i + 1);
+            }
+            for (std::size_t r = 0; r < replicates; ++r)
+                wt[r] = w[r * 50 + t];
+            sums.add(f, moved, step, wt);
+        }
+        return sums.estimate(0.95);
+    };
+    for (const double y : {0.0, 0.1, 1e26}) {
+        const auto e = run(50, y);
+        CHECK(e.undefined_reason.empty());
+        for (const auto* v :
+             {&e.mu, &e.mu_star, &e.sigma, &e.mu_star_conf, &e.mu_star_low, &e.mu_star_high}) {
+            REQUIRE(v->size() == d);
+            for (const double x : *v)
+                CHECK(x == 0.0);
+        }
+    }
+    // One trajectory: its effects, but no spread and no interval (a bootstrap of one draw would
+    // claim a zero-width interval).
+    const auto one = run(1, 4.0);
+    CHECK(one.trajectories == 1);
+    CHECK(one.undefined_reason == stats::morris_single_trajectory);
+    for (std::size_t k = 0; k < d; ++k) {
+        CHECK(one.mu_star[k] == 0.0);
+        CHECK(std::isnan(one.sigma[k]));
+        CHECK(std::isnan(one.mu_star_conf[k]));
+        CHECK(std::isnan(one.mu_star_low[k]));
+        CHECK(std::isnan(one.mu_star_high[k]));
+    }
+    const auto none = stats::MorrisSums(d, replicates).estimate(0.95);
+    CHECK(none.undefined_reason == stats::morris_no_trajectory);
+    CHECK(std::isnan(none.mu_star[0]));
+}

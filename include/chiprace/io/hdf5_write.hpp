@@ -18,6 +18,8 @@ void write_attribute(hid_t object, const std::string& name, const std::string& v
 void write_attribute(hid_t object, const std::string& name, std::int64_t value);
 void write_attribute(hid_t object, const std::string& name, double value);
 void write_attribute(hid_t object, const std::string& name, std::span<const double> values);
+/// A one-dimensional attribute of variable-length UTF-8 strings (one per element of an axis).
+void write_attribute(hid_t object, const std::string& name, std::span<const std::string> values);
 
 /// A one-element-free scalar dataset holding a (variable-length UTF-8) string.
 void write_string_dataset(hid_t parent, const std::string& name, const std::string& text);
@@ -36,6 +38,8 @@ void write_string_array(hid_t parent, const std::string& name, std::span<const s
                         hid_t dcpl = H5P_DEFAULT);
 std::vector<std::string> read_string_array(hid_t parent, const std::string& name);
 std::string read_string_attribute(hid_t object, const std::string& name);
+/// A string attribute as a list: a scalar gives one element, a 1-D array one per element.
+std::vector<std::string> read_string_list_attribute(hid_t object, const std::string& name);
 std::int64_t read_int_attribute(hid_t object, const std::string& name);
 bool has_attribute(hid_t object, const std::string& name);
 std::vector<double> read_double_dataset(hid_t parent, const std::string& name);

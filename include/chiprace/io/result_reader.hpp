@@ -23,6 +23,9 @@ struct SensitivityView {
     std::string group, output, method;
     bool per_year = false;
     std::vector<double> main, total, main_conf, total_conf;
+    /// Per column (1, or one per analysed year): why its values are NaN, "" where they are
+    /// defined; empty when the file records no reason (docs/sensitivity.md).
+    std::vector<std::string> undefined_reason;
 };
 
 struct ResultOverview {

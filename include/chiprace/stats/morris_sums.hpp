@@ -5,18 +5,33 @@
 // EE). Sums over trajectories merge by addition (in block order for bitwise cut invariance).
 // The interval for μ* is a Poisson bootstrap over trajectories, as in stats/sobol_sums.hpp.
 // A trajectory with a non-finite value is skipped and counted.
+//
+// A constant output is no special case: every elementary effect is 0, so μ = μ* = σ = 0 and the
+// bootstrap interval of μ* is [0, 0], the right answer (the output depends on no parameter).
+// With one trajectory σ and the interval are NaN; with none, everything is NaN; both with an
+// undefined_reason.
 
 #include <cstdint>
 #include <span>
+#include <string_view>
 #include <vector>
 
 namespace chiprace::stats {
+
+inline constexpr std::string_view morris_single_trajectory =
+    "a single trajectory with all values finite: sigma and the bootstrap interval of mu_star "
+    "need at least two";
+inline constexpr std::string_view morris_no_finite_trajectory =
+    "no trajectory had all its values finite";
+inline constexpr std::string_view morris_no_trajectory = "no trajectory was run";
 
 struct MorrisEstimate {
     std::uint64_t trajectories = 0, skipped = 0;
     std::vector<double> mu, mu_star, sigma;
     std::vector<double> mu_star_conf;              // z·sd of the bootstrap replicates
     std::vector<double> mu_star_low, mu_star_high; // percentile bootstrap interval
+    /// Empty when every value is defined; otherwise one of the morris_* texts above.
+    std::string_view undefined_reason;
 };
 
 class MorrisSums {

@@ -25,12 +25,27 @@
 // - second order (optional, with the B_A^k runs), Saltelli (2002), as SALib computes it:
 //   S_jk = mean_j[ f(B_A^j) f(A_B^k) − f(A) f(B) ] / V − S_j − S_k, with bootstrap intervals.
 // Base points where any of their values is not finite are skipped and counted.
+// Zero variance or fewer than two base points: every index and interval is NaN, with the reason.
 
 #include <cstdint>
 #include <span>
+#include <string_view>
 #include <vector>
 
 namespace chiprace::stats {
+
+/// Why every index of a column is NaN (SobolEstimate::undefined_reason). An index is a share of
+/// the variance V of f(A), f(B): with V = 0 (a constant output, a contrast of two policies that
+/// do not differ there) every share is 0/0, and V needs at least two base points. The result
+/// file records the reason as the attribute undefined_reason (docs/sensitivity.md).
+inline constexpr std::string_view undefined_zero_variance =
+    "the output has zero variance across the samples (every f(A) and f(B) is the same value, "
+    "to within rounding): the indices are shares of a zero variance, 0/0";
+inline constexpr std::string_view undefined_single_base_point =
+    "a single base point with all values finite: the variance needs at least two";
+inline constexpr std::string_view undefined_no_finite_base_point =
+    "no base point had all its values finite";
+inline constexpr std::string_view undefined_no_base_point = "no base point was run";
 
 struct SobolEstimate {
     std::uint64_t n = 0;       // base points used
@@ -43,6 +58,9 @@ struct SobolEstimate {
     std::vector<double> first_low, first_high, total_low, total_high;
     /// Second order (d × d, symmetric, NaN on the diagonal); empty without it.
     std::vector<double> second, second_conf, second_low, second_high;
+    /// Empty when the indices are defined; otherwise one of the undefined_* texts above, and
+    /// every index and interval is NaN.
+    std::string_view undefined_reason;
 };
 
 class SobolSums {
@@ -62,7 +80,8 @@ public:
     [[nodiscard]] bool second_order() const { return second_; }
     [[nodiscard]] std::uint64_t count() const { return n_; }
 
-    /// NaN indices with fewer than two base points or zero variance.
+    /// NaN indices (with second order, NaN d × d matrices) and an undefined_reason with fewer
+    /// than two base points or zero variance.
     [[nodiscard]] SobolEstimate estimate(double level) const;
 
     void serialize(std::vector<double>& out) const;
