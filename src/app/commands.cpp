@@ -175,6 +175,9 @@ int command_run(const RunArguments& args, const std::string& command_line,
         plan.progress = [&](std::uint64_t done, std::uint64_t total) {
             progress->update(done, total);
         };
+        plan.checkpoint_note = [&](double seconds, double asked, double cost, double share) {
+            progress->checkpoint_interval(seconds, asked, cost, share);
+        };
     }
     if (root && !args.quiet && plan.adaptive) {
         const std::uint64_t per_base = ex.sensitivity.group_runs;

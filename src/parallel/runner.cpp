@@ -10,6 +10,7 @@
 #include "chiprace/io/row_copy.hpp"
 #include "chiprace/io/sensitivity_writer.hpp"
 #include "chiprace/parallel/block_schedule.hpp"
+#include "chiprace/parallel/checkpoint_clock.hpp"
 #include "chiprace/parallel/interrupt_guard.hpp"
 #include "chiprace/parallel/mpi_session.hpp"
 #include "chiprace/random/uniform_block.hpp"
@@ -540,7 +541,15 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
     };
 
     const InterruptGuard interrupts;
-    auto last_ledger = std::chrono::steady_clock::now();
+    // Rank 0 keeps the clock: ledgers at the asked interval, stretched to keep their share.
+    std::optional<CheckpointClock> ledger_clock;
+    if (rank == 0 && plan.checkpoint_seconds > 0)
+        ledger_clock.emplace(plan.checkpoint_seconds);
+    const auto ledger_origin = std::chrono::steady_clock::now();
+    auto ledger_time = [&] {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - ledger_origin)
+            .count();
+    };
     bool interrupted = false;
     std::uint64_t begin = 0, samples_run = 0;
     std::string stopping_reason;
@@ -715,16 +724,20 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
                     outs.emplace_back(o);
                 writer->write(first_row, rows, round_inputs, outs, rows);
             }
-            // Rank 0 keeps the clock; a signal on any rank counts.
-            const bool due =
-                rank == 0 && plan.checkpoint_seconds > 0 &&
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - last_ledger)
-                        .count() >= plan.checkpoint_seconds;
+            // Rank 0 keeps the clock; a signal on any rank counts, and always gets its ledger.
+            const bool due = ledger_clock && ledger_clock->due(ledger_time());
             int flags[2] = {InterruptGuard::requested() ? 1 : 0, due ? 1 : 0};
             MPI_Allreduce(MPI_IN_PLACE, flags, 2, MPI_INT, MPI_MAX, comm);
             if (flags[0] != 0 || flags[1] != 0) {
+                const double ledger_start = ledger_time();
                 write_ledger(reductions, checkpoint_path);
-                last_ledger = std::chrono::steady_clock::now();
+                if (ledger_clock) {
+                    const bool was_stretched = ledger_clock->stretched();
+                    ledger_clock->wrote(ledger_start, ledger_time());
+                    if (plan.checkpoint_note && (was_stretched || ledger_clock->stretched()))
+                        plan.checkpoint_note(ledger_clock->interval(), ledger_clock->asked(),
+                                             ledger_clock->last_cost(), ledger_clock->share());
+                }
                 if (flags[0] != 0) {
                     interrupted = true;
                     break;

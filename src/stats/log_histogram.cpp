@@ -202,40 +202,115 @@ double LogHistogram::quantile(double q, double lo, double hi) const {
     return clamp(hi); // unreachable: the counts sum to n
 }
 
-std::vector<std::uint64_t> LogHistogram::serialize() const {
-    std::vector<std::uint64_t> out;
-    out.reserve(6 + positive_.counts.size() + negative_.counts.size());
-    out.push_back(bits_);
-    out.push_back(zeros_);
-    for (const Side* s : {&positive_, &negative_}) {
-        out.push_back(s->first_key);
-        out.push_back(s->counts.size());
-        for (std::size_t i = 0; i < s->counts.size(); ++i)
-            out.push_back(s->at(i));
+namespace {
+
+// The flat form is a byte stream of LEB128 varints packed into words: a bucket count takes one
+// or two bytes instead of eight, and a run of empty buckets (a sketch's range is mostly empty
+// until many values have landed) takes a zero and its length. Checkpoints and the messages
+// between ranks carry every column's sketch, so this is most of their size.
+void put_varint(std::vector<std::uint8_t>& out, std::uint64_t v) {
+    while (v >= 0x80) {
+        out.push_back(static_cast<std::uint8_t>(v | 0x80));
+        v >>= 7;
     }
+    out.push_back(static_cast<std::uint8_t>(v));
+}
+
+[[noreturn]] void corrupt() {
+    throw std::runtime_error("LogHistogram: corrupt serialized sketch");
+}
+
+class VarintReader {
+public:
+    explicit VarintReader(std::span<const std::uint8_t> bytes) : bytes_(bytes) {}
+    std::uint64_t next() {
+        std::uint64_t v = 0;
+        for (unsigned shift = 0; shift < 64; shift += 7) {
+            if (pos_ >= bytes_.size())
+                corrupt();
+            const std::uint8_t b = bytes_[pos_++];
+            v |= std::uint64_t{b & 0x7fu} << shift;
+            if ((b & 0x80u) == 0)
+                return v;
+        }
+        corrupt();
+    }
+    [[nodiscard]] bool at_end() const { return pos_ == bytes_.size(); }
+
+private:
+    std::span<const std::uint8_t> bytes_;
+    std::size_t pos_ = 0;
+};
+
+} // namespace
+
+std::vector<std::uint64_t> LogHistogram::serialize() const {
+    std::vector<std::uint8_t> bytes;
+    bytes.reserve(16 + positive_.counts.size() + negative_.counts.size());
+    put_varint(bytes, bits_);
+    put_varint(bytes, zeros_);
+    for (const Side* s : {&positive_, &negative_}) {
+        put_varint(bytes, s->first_key);
+        put_varint(bytes, s->counts.size());
+        for (std::size_t i = 0; i < s->counts.size();) {
+            if (const std::uint64_t n = s->at(i); n != 0) {
+                put_varint(bytes, n);
+                ++i;
+                continue;
+            }
+            std::size_t run = 0;
+            while (i + run < s->counts.size() && s->at(i + run) == 0)
+                ++run;
+            put_varint(bytes, 0);
+            put_varint(bytes, run);
+            i += run;
+        }
+    }
+    // Words: the byte count, then the bytes, little-endian, the last word padded with zeros.
+    std::vector<std::uint64_t> out(1 + (bytes.size() + 7) / 8, 0);
+    out[0] = bytes.size();
+    for (std::size_t i = 0; i < bytes.size(); ++i)
+        out[1 + i / 8] |= std::uint64_t{bytes[i]} << (8 * (i % 8));
     return out;
 }
 
 LogHistogram LogHistogram::deserialize(std::span<const std::uint64_t> data) {
-    auto fail = [] { throw std::runtime_error("LogHistogram: corrupt serialized sketch"); };
-    if (data.size() < 6)
-        fail();
-    LogHistogram h(static_cast<unsigned>(data[0]));
-    h.zeros_ = data[1];
-    std::size_t pos = 2;
+    if (data.empty() || data[0] > 8 * (data.size() - 1) || (data[0] + 7) / 8 != data.size() - 1)
+        corrupt();
+    std::vector<std::uint8_t> bytes(data[0]);
+    for (std::size_t i = 0; i < bytes.size(); ++i)
+        bytes[i] = static_cast<std::uint8_t>(data[1 + i / 8] >> (8 * (i % 8)));
+    for (std::size_t i = bytes.size(); i < 8 * (data.size() - 1); ++i)
+        if (((data[1 + i / 8] >> (8 * (i % 8))) & 0xffu) != 0)
+            corrupt(); // padding must be zero: anything else is damage
+    VarintReader in(bytes);
+    const auto bits = in.next();
+    if (bits > 16)
+        corrupt();
+    LogHistogram h(static_cast<unsigned>(bits));
+    h.zeros_ = in.next();
     for (Side* s : {&h.positive_, &h.negative_}) {
-        if (pos + 2 > data.size())
-            fail();
-        s->first_key = data[pos];
-        const auto len = data[pos + 1];
-        pos += 2;
-        if (len > data.size() - pos)
-            fail();
-        s->counts.assign(data.begin() + static_cast<std::ptrdiff_t>(pos),
-                         data.begin() + static_cast<std::ptrdiff_t>(pos + len));
-        s->recent.assign(len, 0);
-        pos += len;
+        s->first_key = in.next();
+        const auto len = in.next();
+        // No sketch of the run's columns comes near 2^32 buckets (32 GB in memory).
+        if (len > (std::uint64_t{1} << 32))
+            corrupt();
+        s->counts.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(len, bytes.size())));
+        while (s->counts.size() < len) {
+            const auto n = in.next();
+            if (n != 0) {
+                s->counts.push_back(n);
+                continue;
+            }
+            const auto run = in.next();
+            if (run == 0 || run > len - s->counts.size())
+                corrupt();
+            s->counts.insert(s->counts.end(), run, 0);
+        }
+        s->recent.assign(s->counts.size(), 0);
     }
+    if (!in.at_end())
+        corrupt();
     return h;
 }
 

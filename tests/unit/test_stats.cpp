@@ -211,3 +211,38 @@ TEST_CASE("log histogram counts stay exact past the 16-bit staging buckets") {
     CHECK(mixed.quantile(0.5, -2.0, 2.0) == 0.0);
     CHECK(mixed.quantile(1.0, -2.0, 2.0) == 2.0);
 }
+
+TEST_CASE("log histogram serialization is compact: varint counts, empty buckets as runs") {
+    // 1,000 values spread over 40 binades: 10,240 buckets in range, at most 1,000 of them used.
+    // Dense 64-bit counts would be 80 KB; the compact form is about a byte per used bucket
+    // plus a couple per run of empty ones.
+    std::vector<double> x(1000);
+    for (std::size_t i = 0; i < x.size(); ++i)
+        x[i] = std::ldexp(1.0 + 0.37 * static_cast<double>(i % 7) / 7.0, static_cast<int>(i % 40));
+    LogHistogram h(8);
+    h.add(x);
+    std::vector<double> negatives{-0.5, -1e6, 0.0};
+    h.add(negatives);
+    const auto words = h.serialize();
+    CHECK(words.size() * 8 < 3 * 1000 + 64);
+    const auto back = LogHistogram::deserialize(words);
+    CHECK(back.serialize() == words);
+    CHECK(back.count() == 1003);
+    for (const double q : {0.0, 0.001, 0.25, 0.5, 0.9, 1.0})
+        CHECK(back.quantile(q, -1e6, 0x1.0p40) == h.quantile(q, -1e6, 0x1.0p40));
+    // Large counts take several varint bytes and stay exact.
+    LogHistogram big(8);
+    const std::vector<double> same(60000, 2.5);
+    for (int i = 0; i < 100; ++i)
+        big.add(same);
+    CHECK(LogHistogram::deserialize(big.serialize()).count() == 6'000'000);
+    // Damage is refused, never read as another sketch: a flipped byte, a cut, padding.
+    auto flipped = words;
+    flipped[words.size() / 2] ^= 0x80;
+    auto cut = words;
+    cut.pop_back();
+    auto padded = words;
+    padded.push_back(0);
+    for (const auto& bad : {flipped, cut, padded})
+        CHECK_THROWS(LogHistogram::deserialize(bad));
+}

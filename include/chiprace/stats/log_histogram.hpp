@@ -39,7 +39,8 @@ public:
     /// The result is clamped to [lo, hi] (pass the exact min and max when known).
     [[nodiscard]] double quantile(double q, double lo, double hi) const;
 
-    /// Flat form for sending between ranks and for checkpoints.
+    /// Flat form for sending between ranks and for checkpoints: compact (varint counts, runs
+    /// of empty buckets as one entry) and exact.
     [[nodiscard]] std::vector<std::uint64_t> serialize() const;
     static LogHistogram deserialize(std::span<const std::uint64_t> data);
 
