@@ -107,14 +107,7 @@ COSTS="| N | ranks | default (60 s) wall (s) | --checkpoint-every 1 wall (s) | c
 for n in $NS; do
     for r in $RANKS; do
         read -ra L <<<"$(launch "$r")"
-        # 1. the ledger of the whole run: the part file of --part 0/1.
-        timed "part-$n-$r" "${L[@]}" "$CHIPRACE" run "$EXP" --samples "$n" --part 0/1 \
-            -o "$WORK/part.h5" --force --progress-every 1 >/dev/null
-        bytes="$(stat -c %s "$WORK/part.h5")"
-        parts="$(ledger_parts "$WORK/part.h5")"
-        rm -f "$WORK/part.h5"
-        log "  N=$n ranks=$r: ledger $bytes bytes ($parts)"
-        # 2. the same run, --checkpoint-every 1 vs the default, alternated.
+        # 1. the run, --checkpoint-every 1 vs the default, alternated.
         dflt=() one=() said="" ledgers=""
         for ((i = 0; i < REPEATS; i++)); do
             dflt+=("$(timed "default-$n-$r-$i" "${L[@]}" "$CHIPRACE" run "$EXP" --samples "$n" \
@@ -124,6 +117,13 @@ for n in $NS; do
             said="$(grep -o 'checkpoints every [^)]*)' "$WORK/every1-$n-$r-$i.err" | tail -1 || true)"
             log "    default ${dflt[-1]} s, --checkpoint-every 1 ${one[-1]} s; ${said:-interval not stretched}"
         done
+        # 2. the ledger of the whole run: the part file of --part 0/1.
+        timed "part-$n-$r" "${L[@]}" "$CHIPRACE" run "$EXP" --samples "$n" --part 0/1 \
+            -o "$WORK/part.h5" --force --progress-every 1 >/dev/null
+        bytes="$(stat -c %s "$WORK/part.h5")"
+        parts="$(ledger_parts "$WORK/part.h5")"
+        rm -f "$WORK/part.h5"
+        log "  N=$n ranks=$r: ledger $bytes bytes ($parts)"
         d="$(printf '%s\n' "${dflt[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')"
         o="$(printf '%s\n' "${one[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')"
         take="$(grep -o 'a ledger takes [0-9.]* s' "$WORK/every1-$n-$r-$((REPEATS - 1)).err" \

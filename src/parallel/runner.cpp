@@ -496,25 +496,28 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
         std::vector<Reduction::Node> current;
         for (const auto& r : segments)
             current.insert(current.end(), r.pieces().begin(), r.pieces().end());
-        stats::SketchSet sk = sketches[0];
-        for (std::size_t t = 1; t < sketches.size(); ++t)
-            sk.merge(sketches[t]);
+        // Every thread's sketches, and on rank 0 the resumed ledger's, are summed as they are
+        // serialized: merging dense copies cost seconds per ledger.
+        std::vector<const stats::SketchSet*> own_sketches;
+        for (const auto& s : sketches)
+            own_sketches.push_back(&s);
         std::string error;
         if (rank != 0) {
             const auto p = pack(current);
-            const auto q = sk.serialize();
+            const auto q = stats::SketchSet::serialize_sum(own_sketches, {});
             MPI_Send(p.data(), static_cast<int>(p.size()), MPI_DOUBLE, 0, tag_moments, comm);
             MPI_Send(q.data(), static_cast<int>(q.size()), MPI_UINT64_T, 0, tag_sketches, comm);
         } else {
             std::vector<Reduction::Node> all = held;
             all.insert(all.end(), current.begin(), current.end());
             if (held_sketches)
-                sk.merge(*held_sketches);
+                own_sketches.push_back(&*held_sketches);
+            std::vector<std::vector<std::uint64_t>> received;
             for (int r = 1; r < ranks; ++r) {
                 for (auto& p : unpack(receive_vector<double>(r, tag_moments, MPI_DOUBLE, comm)))
                     all.push_back(std::move(p));
-                sk.merge(stats::SketchSet::deserialize(
-                    receive_vector<std::uint64_t>(r, tag_sketches, MPI_UINT64_T, comm)));
+                received.push_back(
+                    receive_vector<std::uint64_t>(r, tag_sketches, MPI_UINT64_T, comm));
             }
             io::Checkpoint c;
             c.config_resolved = plan.identity;
@@ -528,7 +531,9 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
             for (const auto& r : normalized(std::move(ranges)))
                 c.done.emplace_back(r.first, r.end);
             c.pieces = pack(all);
-            c.sketches = sk.serialize();
+            const std::vector<std::span<const std::uint64_t>> others(received.begin(),
+                                                                     received.end());
+            c.sketches = stats::SketchSet::serialize_sum(own_sketches, others);
             c.written_utc = utc_now_iso8601();
             try {
                 io::write_checkpoint(path, c);

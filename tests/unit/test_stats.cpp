@@ -246,3 +246,41 @@ TEST_CASE("log histogram serialization is compact: varint counts, empty buckets 
     for (const auto& bad : {flipped, cut, padded})
         CHECK_THROWS(LogHistogram::deserialize(bad));
 }
+
+TEST_CASE("sums of sketches serialize as their merge does, without merging them") {
+    // Sketches over different ranges and signs (a thread's, a rank's message, a resumed
+    // ledger's), some of them empty: the flat form of the sum is the flat form of the merge.
+    const auto x = skewed_values(30000, 21);
+    std::vector<double> mixed(x.begin(), x.begin() + 5000);
+    for (std::size_t i = 0; i < mixed.size(); i += 3)
+        mixed[i] = -mixed[i] * 1e3;
+    mixed[7] = 0.0;
+    SketchSet a(3, 8), b(3, 8), c(3, 8);
+    a.columns[0].add(std::span(x).first(10000));
+    b.columns[0].add(std::span(x).subspan(10000, 10000));
+    c.columns[0].add(mixed);
+    b.columns[1].add(mixed);
+    c.columns[2].add(std::vector<double>{1e-200, 1e200}); // far apart: one long empty run
+    SketchSet merged = a;
+    merged.merge(b);
+    merged.merge(c);
+    const auto expected = merged.serialize();
+    const SketchSet* in_memory[] = {&a, &b};
+    const auto c_flat = c.serialize();
+    const std::span<const std::uint64_t> flat[] = {c_flat};
+    CHECK(SketchSet::serialize_sum(in_memory, flat) == expected);
+    const auto a_flat = a.serialize(), b_flat = b.serialize();
+    const std::span<const std::uint64_t> all_flat[] = {a_flat, b_flat, c_flat};
+    CHECK(SketchSet::serialize_sum({}, all_flat) == expected);
+    const SketchSet* all_memory[] = {&c, &a, &b};
+    CHECK(SketchSet::serialize_sum(all_memory, {}) == expected);
+    const auto back = SketchSet::deserialize(expected);
+    CHECK(back.columns[0].count() == 25000);
+    CHECK(back.columns[2].count() == 2);
+    // Different widths or precisions are refused.
+    SketchSet narrow(2, 8), coarse(3, 6);
+    const SketchSet* wrong_width[] = {&a, &narrow};
+    CHECK_THROWS(SketchSet::serialize_sum(wrong_width, {}));
+    const SketchSet* wrong_bits[] = {&a, &coarse};
+    CHECK_THROWS(SketchSet::serialize_sum(wrong_bits, {}));
+}
