@@ -191,6 +191,9 @@ int command_run(const RunArguments& args, const std::string& command_line,
         plan.progress = [&](std::uint64_t done, std::uint64_t total) {
             progress->update(done, total);
         };
+        plan.checkpoint_note = [&](double seconds, double asked, double cost, double share) {
+            progress->checkpoint_interval(seconds, asked, cost, share);
+        };
     }
     if (root && !args.quiet && plan.adaptive) {
         const std::uint64_t per_base = ex.sensitivity.group_runs;
@@ -551,8 +554,9 @@ int main_with_mpi(int argc, char** argv, const parallel::MpiSession& mpi) {
                   "overrides, any number of ranks and threads; the result is the file an "
                   "uninterrupted run writes");
     run->add_option("--checkpoint-every", run_args.checkpoint_seconds,
-                    "Seconds between checkpoints (OUT.checkpoint, removed at the end); 0: only "
-                    "when SIGTERM, SIGINT or SIGUSR1 stops the run (exit code 3)")
+                    "Seconds between checkpoints (OUT.checkpoint, removed at the end), stretched "
+                    "when needed so that ledgers take at most 5% of the run; 0: only when "
+                    "SIGTERM, SIGINT or SIGUSR1 stops the run (exit code 3)")
         ->check(CLI::NonNegativeNumber)
         ->default_val(60);
     run->add_option("--part", run_args.part,

@@ -42,7 +42,8 @@ void ProgressReporter::update(std::uint64_t done, std::uint64_t total) {
     line << "chiprace: " << done << " / " << total << " runs (" << std::fixed
          << std::setprecision(1) << 100.0 * fraction << "%), " << std::setprecision(0) << rate
          << " runs/s, "
-         << (finished ? "done in " + duration_text(elapsed) : "ETA " + duration_text(left));
+         << (finished ? "done in " + duration_text(elapsed) : "ETA " + duration_text(left))
+         << note_;
     if (terminal_) {
         constexpr int width = 30;
         const int filled = static_cast<int>(fraction * width);
@@ -53,6 +54,20 @@ void ProgressReporter::update(std::uint64_t done, std::uint64_t total) {
         out_ << line.str() << '\n' << std::flush;
     }
     drawn_ = true;
+}
+
+void ProgressReporter::checkpoint_interval(double seconds, double asked, double ledger_seconds,
+                                           double share) {
+    if (!(seconds > asked)) {
+        note_.clear();
+        return;
+    }
+    std::ostringstream t;
+    t << "; checkpoints every " << std::fixed << std::setprecision(seconds < 100 ? 1 : 0) << seconds
+      << " s (asked " << std::defaultfloat << asked << " s; a ledger takes " << std::fixed
+      << std::setprecision(2) << ledger_seconds << " s: ledgers kept under " << std::defaultfloat
+      << 100.0 * share << "% of the run)";
+    note_ = t.str();
 }
 
 } // namespace chiprace::app

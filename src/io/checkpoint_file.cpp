@@ -7,31 +7,41 @@
 #include <bit>
 #include <cstdio>
 #include <filesystem>
+#include <string_view>
 
 namespace chiprace::io {
 
 namespace {
 
-/// FNV-1a over the ledger's contents, as text: damage shows as a mismatch.
+/// FNV-1a over the ledger's contents: damage shows as a mismatch. The strings are mixed byte
+/// by byte, the arrays (nearly all of a ledger) a 64-bit word at a time, eight times fewer steps.
 std::string checksum(const Checkpoint& c) {
+    constexpr std::uint64_t prime = 0x100000001b3ull;
     std::uint64_t h = 0xcbf29ce484222325ull;
-    auto mix = [&](const void* data, std::size_t n) {
-        const auto* p = static_cast<const unsigned char*>(data);
-        for (std::size_t i = 0; i < n; ++i) {
-            h ^= p[i];
-            h *= 0x100000001b3ull;
+    auto mix_bytes = [&](std::string_view text) {
+        for (const char ch : text) {
+            h ^= static_cast<unsigned char>(ch);
+            h *= prime;
         }
     };
-    mix(c.config_resolved.data(), c.config_resolved.size());
-    mix(c.software_version.data(), c.software_version.size());
+    auto mix_word = [&](std::uint64_t w) {
+        h ^= w;
+        h *= prime;
+    };
+    mix_bytes(c.config_resolved);
+    mix_bytes(c.software_version);
     for (const std::uint64_t v : {c.seed, c.block_size, c.runs})
-        mix(&v, sizeof v);
+        mix_word(v);
     for (const auto& [a, b] : c.done) {
-        mix(&a, sizeof a);
-        mix(&b, sizeof b);
+        mix_word(a);
+        mix_word(b);
     }
-    mix(c.pieces.data(), c.pieces.size() * sizeof(double));
-    mix(c.sketches.data(), c.sketches.size() * sizeof(std::uint64_t));
+    mix_word(c.pieces.size());
+    for (const double v : c.pieces)
+        mix_word(std::bit_cast<std::uint64_t>(v));
+    mix_word(c.sketches.size());
+    for (const std::uint64_t v : c.sketches)
+        mix_word(v);
     char text[17];
     std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(h));
     return text;

@@ -13,6 +13,7 @@
 #include "chiprace/io/row_copy.hpp"
 #include "chiprace/io/sensitivity_writer.hpp"
 #include "chiprace/parallel/block_schedule.hpp"
+#include "chiprace/parallel/checkpoint_clock.hpp"
 #include "chiprace/parallel/interrupt_guard.hpp"
 #include "chiprace/parallel/mpi_session.hpp"
 #include "chiprace/random/uniform_block.hpp"
@@ -528,25 +529,28 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
         std::vector<Reduction::Node> current;
         for (const auto& r : segments)
             current.insert(current.end(), r.pieces().begin(), r.pieces().end());
-        stats::SketchSet sk = sketches[0];
-        for (std::size_t t = 1; t < sketches.size(); ++t)
-            sk.merge(sketches[t]);
+        // Every thread's sketches, and on rank 0 the resumed ledger's, are summed as they are
+        // serialized: merging dense copies cost seconds per ledger.
+        std::vector<const stats::SketchSet*> own_sketches;
+        for (const auto& s : sketches)
+            own_sketches.push_back(&s);
         std::string error;
         if (rank != 0) {
             const auto p = pack(current);
-            const auto q = sk.serialize();
+            const auto q = stats::SketchSet::serialize_sum(own_sketches, {});
             MPI_Send(p.data(), static_cast<int>(p.size()), MPI_DOUBLE, 0, tag_moments, comm);
             MPI_Send(q.data(), static_cast<int>(q.size()), MPI_UINT64_T, 0, tag_sketches, comm);
         } else {
             std::vector<Reduction::Node> all = held;
             all.insert(all.end(), current.begin(), current.end());
             if (held_sketches)
-                sk.merge(*held_sketches);
+                own_sketches.push_back(&*held_sketches);
+            std::vector<std::vector<std::uint64_t>> received;
             for (int r = 1; r < ranks; ++r) {
                 for (auto& p : unpack(receive_vector<double>(r, tag_moments, MPI_DOUBLE, comm)))
                     all.push_back(std::move(p));
-                sk.merge(stats::SketchSet::deserialize(
-                    receive_vector<std::uint64_t>(r, tag_sketches, MPI_UINT64_T, comm)));
+                received.push_back(
+                    receive_vector<std::uint64_t>(r, tag_sketches, MPI_UINT64_T, comm));
             }
             io::Checkpoint c;
             c.config_resolved = plan.identity;
@@ -560,7 +564,9 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
             for (const auto& r : normalized(std::move(ranges)))
                 c.done.emplace_back(r.first, r.end);
             c.pieces = pack(all);
-            c.sketches = sk.serialize();
+            const std::vector<std::span<const std::uint64_t>> others(received.begin(),
+                                                                     received.end());
+            c.sketches = stats::SketchSet::serialize_sum(own_sketches, others);
             c.written_utc = utc_now_iso8601();
             try {
                 fault_point("ledger", 0, plan.output_path);
@@ -574,7 +580,15 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
     };
 
     fault_point("start", rank, plan.output_path);
-    auto last_ledger = std::chrono::steady_clock::now();
+    // Rank 0 keeps the clock: ledgers at the asked interval, stretched to keep their share.
+    std::optional<CheckpointClock> ledger_clock;
+    if (rank == 0 && plan.checkpoint_seconds > 0)
+        ledger_clock.emplace(plan.checkpoint_seconds);
+    const auto ledger_origin = std::chrono::steady_clock::now();
+    auto ledger_time = [&] {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - ledger_origin)
+            .count();
+    };
     bool interrupted = false;
     std::uint64_t begin = 0, samples_run = 0;
     std::string stopping_reason;
@@ -750,16 +764,20 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
                 writer->write(first_row, rows, round_inputs, outs, rows);
             }
             fault_point("rounds", rank, plan.output_path);
-            // Rank 0 keeps the clock; a signal on any rank counts.
-            const bool due =
-                rank == 0 && plan.checkpoint_seconds > 0 &&
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - last_ledger)
-                        .count() >= plan.checkpoint_seconds;
+            // Rank 0 keeps the clock; a signal on any rank counts, and always gets its ledger.
+            const bool due = ledger_clock && ledger_clock->due(ledger_time());
             int flags[2] = {InterruptGuard::requested() ? 1 : 0, due ? 1 : 0};
             MPI_Allreduce(MPI_IN_PLACE, flags, 2, MPI_INT, MPI_MAX, comm);
             if (flags[0] != 0 || flags[1] != 0) {
+                const double ledger_start = ledger_time();
                 write_ledger(reductions, checkpoint_path);
-                last_ledger = std::chrono::steady_clock::now();
+                if (ledger_clock) {
+                    const bool was_stretched = ledger_clock->stretched();
+                    ledger_clock->wrote(ledger_start, ledger_time());
+                    if (plan.checkpoint_note && (was_stretched || ledger_clock->stretched()))
+                        plan.checkpoint_note(ledger_clock->interval(), ledger_clock->asked(),
+                                             ledger_clock->last_cost(), ledger_clock->share());
+                }
                 if (flags[0] != 0) {
                     interrupted = true;
                     break;

@@ -62,6 +62,43 @@ std::vector<std::uint64_t> SketchSet::serialize() const {
     return out;
 }
 
+std::vector<std::uint64_t>
+SketchSet::serialize_sum(std::span<const SketchSet* const> held,
+                         std::span<const std::span<const std::uint64_t>> serialized) {
+    auto fail = [] { throw std::runtime_error("SketchSet: corrupt serialized sketches"); };
+    std::size_t n_columns = held.empty() ? 0 : held.front()->columns.size();
+    if (held.empty() && !serialized.empty() && !serialized.front().empty())
+        n_columns = serialized.front()[0];
+    for (const SketchSet* s : held)
+        if (s->columns.size() != n_columns)
+            throw std::logic_error("SketchSet: merging sets of different widths");
+    std::vector<std::size_t> pos(serialized.size(), 1);
+    for (const auto& data : serialized)
+        if (data.empty() || data[0] != n_columns)
+            fail();
+    std::vector<std::uint64_t> out{n_columns};
+    std::vector<const LogHistogram*> columns(held.size());
+    std::vector<std::span<const std::uint64_t>> parts(serialized.size());
+    for (std::size_t c = 0; c < n_columns; ++c) {
+        for (std::size_t i = 0; i < held.size(); ++i)
+            columns[i] = &held[i]->columns[c];
+        for (std::size_t i = 0; i < serialized.size(); ++i) {
+            const auto& data = serialized[i];
+            if (pos[i] >= data.size() || data[pos[i]] > data.size() - pos[i] - 1)
+                fail();
+            parts[i] = data.subspan(pos[i] + 1, data[pos[i]]);
+            pos[i] += 1 + data[pos[i]];
+        }
+        const auto s = LogHistogram::serialize_sum(columns, parts);
+        out.push_back(s.size());
+        out.insert(out.end(), s.begin(), s.end());
+    }
+    for (std::size_t i = 0; i < serialized.size(); ++i)
+        if (pos[i] != serialized[i].size())
+            fail();
+    return out;
+}
+
 SketchSet SketchSet::deserialize(std::span<const std::uint64_t> data) {
     auto fail = [] { throw std::runtime_error("SketchSet: corrupt serialized sketches"); };
     if (data.empty())

@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 
 namespace chiprace::stats {
@@ -202,40 +203,244 @@ double LogHistogram::quantile(double q, double lo, double hi) const {
     return clamp(hi); // unreachable: the counts sum to n
 }
 
-std::vector<std::uint64_t> LogHistogram::serialize() const {
-    std::vector<std::uint64_t> out;
-    out.reserve(6 + positive_.counts.size() + negative_.counts.size());
-    out.push_back(bits_);
-    out.push_back(zeros_);
-    for (const Side* s : {&positive_, &negative_}) {
-        out.push_back(s->first_key);
-        out.push_back(s->counts.size());
-        for (std::size_t i = 0; i < s->counts.size(); ++i)
-            out.push_back(s->at(i));
+namespace {
+
+// The flat form is a byte stream of LEB128 varints packed into words: a bucket count takes one
+// or two bytes instead of eight, and a run of empty buckets (a sketch's range is mostly empty
+// until many values have landed) takes a zero and its length. Checkpoints and the messages
+// between ranks carry every column's sketch, so this is most of their size.
+void put_varint(std::vector<std::uint8_t>& out, std::uint64_t v) {
+    while (v >= 0x80) {
+        out.push_back(static_cast<std::uint8_t>(v | 0x80));
+        v >>= 7;
     }
+    out.push_back(static_cast<std::uint8_t>(v));
+}
+
+[[noreturn]] void corrupt() {
+    throw std::runtime_error("LogHistogram: corrupt serialized sketch");
+}
+
+class VarintReader {
+public:
+    explicit VarintReader(std::span<const std::uint8_t> bytes) : bytes_(bytes) {}
+    std::uint64_t next() {
+        std::uint64_t v = 0;
+        for (unsigned shift = 0; shift < 64; shift += 7) {
+            if (pos_ >= bytes_.size())
+                corrupt();
+            const std::uint8_t b = bytes_[pos_++];
+            v |= std::uint64_t{b & 0x7fu} << shift;
+            if ((b & 0x80u) == 0)
+                return v;
+        }
+        corrupt();
+    }
+    [[nodiscard]] bool at_end() const { return pos_ == bytes_.size(); }
+
+private:
+    std::span<const std::uint8_t> bytes_;
+    std::size_t pos_ = 0;
+};
+
+} // namespace
+
+namespace {
+
+/// One side of a serialized sketch, read a bucket at a time in key order.
+class SerializedSide {
+public:
+    explicit SerializedSide(VarintReader& in) : in_(&in), first_(in.next()), size_(in.next()) {
+        if (size_ > (std::uint64_t{1} << 32))
+            corrupt(); // no sketch of a run's column comes near 2^32 buckets (32 GB in memory)
+    }
+    [[nodiscard]] std::uint64_t first() const { return first_; }
+    [[nodiscard]] std::uint64_t size() const { return size_; }
+    [[nodiscard]] bool finished() const { return read_ == size_ && zeros_left_ == 0; }
+    std::uint64_t next() {
+        if (zeros_left_ > 0) {
+            --zeros_left_;
+            return 0;
+        }
+        if (read_ >= size_)
+            corrupt();
+        const auto n = in_->next();
+        if (n != 0) {
+            ++read_;
+            return n;
+        }
+        const auto run = in_->next();
+        if (run == 0 || run > size_ - read_)
+            corrupt();
+        read_ += run;
+        zeros_left_ = run - 1;
+        return 0;
+    }
+
+private:
+    VarintReader* in_;
+    std::uint64_t first_, size_;
+    std::uint64_t read_ = 0, zeros_left_ = 0;
+};
+
+/// Appends bucket counts, a run of empty buckets as a zero and its length.
+class SideWriter {
+public:
+    explicit SideWriter(std::vector<std::uint8_t>& out) : out_(out) {}
+    void count(std::uint64_t n) {
+        if (n == 0) {
+            ++zeros_;
+            return;
+        }
+        flush();
+        put_varint(out_, n);
+    }
+    void flush() {
+        if (zeros_ == 0)
+            return;
+        put_varint(out_, 0);
+        put_varint(out_, zeros_);
+        zeros_ = 0;
+    }
+
+private:
+    std::vector<std::uint8_t>& out_;
+    std::uint64_t zeros_ = 0;
+};
+
+/// The words of a flat form: the byte count, then the bytes, little-endian, zero-padded.
+std::vector<std::uint64_t> pack_bytes(const std::vector<std::uint8_t>& bytes) {
+    std::vector<std::uint64_t> out(1 + (bytes.size() + 7) / 8, 0);
+    out[0] = bytes.size();
+    for (std::size_t i = 0; i < bytes.size(); ++i)
+        out[1 + i / 8] |= std::uint64_t{bytes[i]} << (8 * (i % 8));
     return out;
 }
 
-LogHistogram LogHistogram::deserialize(std::span<const std::uint64_t> data) {
-    auto fail = [] { throw std::runtime_error("LogHistogram: corrupt serialized sketch"); };
-    if (data.size() < 6)
-        fail();
-    LogHistogram h(static_cast<unsigned>(data[0]));
-    h.zeros_ = data[1];
-    std::size_t pos = 2;
-    for (Side* s : {&h.positive_, &h.negative_}) {
-        if (pos + 2 > data.size())
-            fail();
-        s->first_key = data[pos];
-        const auto len = data[pos + 1];
-        pos += 2;
-        if (len > data.size() - pos)
-            fail();
-        s->counts.assign(data.begin() + static_cast<std::ptrdiff_t>(pos),
-                         data.begin() + static_cast<std::ptrdiff_t>(pos + len));
-        s->recent.assign(len, 0);
-        pos += len;
+std::vector<std::uint8_t> unpack_bytes(std::span<const std::uint64_t> data) {
+    if (data.empty() || data[0] > 8 * (data.size() - 1) || (data[0] + 7) / 8 != data.size() - 1)
+        corrupt();
+    std::vector<std::uint8_t> bytes(data[0]);
+    for (std::size_t i = 0; i < bytes.size(); ++i)
+        bytes[i] = static_cast<std::uint8_t>(data[1 + i / 8] >> (8 * (i % 8)));
+    for (std::size_t i = bytes.size(); i < 8 * (data.size() - 1); ++i)
+        if (((data[1 + i / 8] >> (8 * (i % 8))) & 0xffu) != 0)
+            corrupt(); // padding must be zero: anything else is damage
+    return bytes;
+}
+
+} // namespace
+
+std::vector<std::uint64_t> LogHistogram::serialize() const {
+    const LogHistogram* self = this;
+    return serialize_sum(std::span(&self, 1), {});
+}
+
+std::vector<std::uint64_t>
+LogHistogram::serialize_sum(std::span<const LogHistogram* const> held,
+                            std::span<const std::span<const std::uint64_t>> serialized) {
+    std::vector<std::vector<std::uint8_t>> bytes;
+    bytes.reserve(serialized.size());
+    for (const auto& data : serialized)
+        bytes.push_back(unpack_bytes(data));
+    std::vector<VarintReader> readers;
+    readers.reserve(bytes.size());
+    for (const auto& b : bytes)
+        readers.emplace_back(b);
+
+    std::optional<std::uint64_t> bits;
+    std::uint64_t zeros = 0;
+    auto same_bits = [&](std::uint64_t b) {
+        if (bits && *bits != b)
+            throw std::invalid_argument("LogHistogram: merging sketches of different precision");
+        bits = b;
+    };
+    for (const LogHistogram* h : held) {
+        same_bits(h->bits_);
+        zeros += h->zeros_;
     }
+    for (auto& in : readers) {
+        const auto b = in.next();
+        if (b > 16)
+            corrupt();
+        same_bits(b);
+        zeros += in.next();
+    }
+    if (!bits)
+        throw std::logic_error("LogHistogram: a sum of no sketches");
+
+    std::vector<std::uint8_t> out;
+    put_varint(out, *bits);
+    put_varint(out, zeros);
+    for (const bool negative : {false, true}) {
+        std::vector<const Side*> sides;
+        for (const LogHistogram* h : held)
+            if (const Side* s = negative ? &h->negative_ : &h->positive_; !s->counts.empty())
+                sides.push_back(s);
+        std::vector<SerializedSide> parts;
+        parts.reserve(readers.size());
+        for (auto& in : readers)
+            parts.emplace_back(in);
+        // The merged side spans every part's buckets, as Side::add grows it.
+        std::uint64_t lo = ~0ull, hi = 0;
+        for (const Side* s : sides) {
+            lo = std::min(lo, s->first_key);
+            hi = std::max<std::uint64_t>(hi, s->first_key + s->counts.size() - 1);
+        }
+        for (const auto& p : parts)
+            if (p.size() > 0) {
+                lo = std::min(lo, p.first());
+                hi = std::max(hi, p.first() + p.size() - 1);
+            }
+        if (lo > hi) {
+            put_varint(out, 0);
+            put_varint(out, 0);
+            continue;
+        }
+        put_varint(out, lo);
+        put_varint(out, hi - lo + 1);
+        SideWriter writer(out);
+        for (std::uint64_t key = lo;; ++key) {
+            std::uint64_t n = 0;
+            for (const Side* s : sides)
+                if (key >= s->first_key && key - s->first_key < s->counts.size())
+                    n += s->at(key - s->first_key);
+            for (auto& p : parts)
+                if (key >= p.first() && key - p.first() < p.size())
+                    n += p.next();
+            writer.count(n);
+            if (key == hi)
+                break;
+        }
+        writer.flush();
+        for (const auto& p : parts)
+            if (!p.finished())
+                corrupt();
+    }
+    for (const auto& in : readers)
+        if (!in.at_end())
+            corrupt();
+    return pack_bytes(out);
+}
+
+LogHistogram LogHistogram::deserialize(std::span<const std::uint64_t> data) {
+    const auto bytes = unpack_bytes(data);
+    VarintReader in(bytes);
+    const auto bits = in.next();
+    if (bits > 16)
+        corrupt();
+    LogHistogram h(static_cast<unsigned>(bits));
+    h.zeros_ = in.next();
+    for (Side* s : {&h.positive_, &h.negative_}) {
+        SerializedSide part(in);
+        s->first_key = part.first();
+        s->counts.resize(part.size());
+        for (auto& n : s->counts)
+            n = part.next();
+        s->recent.assign(s->counts.size(), 0);
+    }
+    if (!in.at_end())
+        corrupt();
     return h;
 }
 

@@ -28,3 +28,15 @@ TEST_CASE("progress: plain lines for logs, a redrawn bar for terminals, a final 
     slow.update(1000, 1000); // and a run that never showed progress needs no final line
     CHECK(quiet_log.str().empty());
 }
+
+TEST_CASE("progress: a stretched checkpoint interval is told in every line") {
+    std::ostringstream log;
+    ProgressReporter plain(log, false, std::chrono::seconds(0));
+    plain.checkpoint_interval(16.21, 1.0, 0.812, 0.05);
+    plain.update(250, 1000);
+    CHECK(log.str().find("; checkpoints every 16.2 s (asked 1 s; a ledger takes 0.81 s: ledgers "
+                         "kept under 5% of the run)\n") != std::string::npos);
+    plain.checkpoint_interval(1.0, 1.0, 0.01, 0.05); // back at the asked interval: say nothing
+    plain.update(500, 1000);
+    CHECK(log.str().find("checkpoints", log.str().find("500 / 1000")) == std::string::npos);
+}

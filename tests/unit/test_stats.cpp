@@ -211,3 +211,76 @@ TEST_CASE("log histogram counts stay exact past the 16-bit staging buckets") {
     CHECK(mixed.quantile(0.5, -2.0, 2.0) == 0.0);
     CHECK(mixed.quantile(1.0, -2.0, 2.0) == 2.0);
 }
+
+TEST_CASE("log histogram serialization is compact: varint counts, empty buckets as runs") {
+    // 1,000 values spread over 40 binades: 10,240 buckets in range, at most 1,000 of them used.
+    // Dense 64-bit counts would be 80 KB; the compact form is about a byte per used bucket
+    // plus a couple per run of empty ones.
+    std::vector<double> x(1000);
+    for (std::size_t i = 0; i < x.size(); ++i)
+        x[i] = std::ldexp(1.0 + 0.37 * static_cast<double>(i % 7) / 7.0, static_cast<int>(i % 40));
+    LogHistogram h(8);
+    h.add(x);
+    std::vector<double> negatives{-0.5, -1e6, 0.0};
+    h.add(negatives);
+    const auto words = h.serialize();
+    CHECK(words.size() * 8 < 3 * 1000 + 64);
+    const auto back = LogHistogram::deserialize(words);
+    CHECK(back.serialize() == words);
+    CHECK(back.count() == 1003);
+    for (const double q : {0.0, 0.001, 0.25, 0.5, 0.9, 1.0})
+        CHECK(back.quantile(q, -1e6, 0x1.0p40) == h.quantile(q, -1e6, 0x1.0p40));
+    // Large counts take several varint bytes and stay exact.
+    LogHistogram big(8);
+    const std::vector<double> same(60000, 2.5);
+    for (int i = 0; i < 100; ++i)
+        big.add(same);
+    CHECK(LogHistogram::deserialize(big.serialize()).count() == 6'000'000);
+    // Damage is refused, never read as another sketch: a flipped byte, a cut, padding.
+    auto flipped = words;
+    flipped[words.size() / 2] ^= 0x80;
+    auto cut = words;
+    cut.pop_back();
+    auto padded = words;
+    padded.push_back(0);
+    for (const auto& bad : {flipped, cut, padded})
+        CHECK_THROWS(LogHistogram::deserialize(bad));
+}
+
+TEST_CASE("sums of sketches serialize as their merge does, without merging them") {
+    // Sketches over different ranges and signs (a thread's, a rank's message, a resumed
+    // ledger's), some of them empty: the flat form of the sum is the flat form of the merge.
+    const auto x = skewed_values(30000, 21);
+    std::vector<double> mixed(x.begin(), x.begin() + 5000);
+    for (std::size_t i = 0; i < mixed.size(); i += 3)
+        mixed[i] = -mixed[i] * 1e3;
+    mixed[7] = 0.0;
+    SketchSet a(3, 8), b(3, 8), c(3, 8);
+    a.columns[0].add(std::span(x).first(10000));
+    b.columns[0].add(std::span(x).subspan(10000, 10000));
+    c.columns[0].add(mixed);
+    b.columns[1].add(mixed);
+    c.columns[2].add(std::vector<double>{1e-200, 1e200}); // far apart: one long empty run
+    SketchSet merged = a;
+    merged.merge(b);
+    merged.merge(c);
+    const auto expected = merged.serialize();
+    const SketchSet* in_memory[] = {&a, &b};
+    const auto c_flat = c.serialize();
+    const std::span<const std::uint64_t> flat[] = {c_flat};
+    CHECK(SketchSet::serialize_sum(in_memory, flat) == expected);
+    const auto a_flat = a.serialize(), b_flat = b.serialize();
+    const std::span<const std::uint64_t> all_flat[] = {a_flat, b_flat, c_flat};
+    CHECK(SketchSet::serialize_sum({}, all_flat) == expected);
+    const SketchSet* all_memory[] = {&c, &a, &b};
+    CHECK(SketchSet::serialize_sum(all_memory, {}) == expected);
+    const auto back = SketchSet::deserialize(expected);
+    CHECK(back.columns[0].count() == 25000);
+    CHECK(back.columns[2].count() == 2);
+    // Different widths or precisions are refused.
+    SketchSet narrow(2, 8), coarse(3, 6);
+    const SketchSet* wrong_width[] = {&a, &narrow};
+    CHECK_THROWS(SketchSet::serialize_sum(wrong_width, {}));
+    const SketchSet* wrong_bits[] = {&a, &coarse};
+    CHECK_THROWS(SketchSet::serialize_sum(wrong_bits, {}));
+}

@@ -16,7 +16,8 @@
 
 namespace chiprace::io {
 
-inline constexpr std::int64_t checkpoint_format_version = 1;
+/// 2: compact sketches (varint counts, LogHistogram::serialize) and a word-wise checksum.
+inline constexpr std::int64_t checkpoint_format_version = 2;
 
 struct Checkpoint {
     std::string config_resolved;  // the experiment as resolved (JSON, without run-only fields)

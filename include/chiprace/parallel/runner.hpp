@@ -54,6 +54,10 @@ struct RunPlan {
     /// Checkpointing (docs/running.md): the ledger OUT.checkpoint is rewritten every this many
     /// seconds (0: only when a signal asks the run to stop) and removed when the run completes.
     double checkpoint_seconds = 60.0;
+    /// Rank 0 after a ledger when the interval is or was stretched to keep ledgers within
+    /// their share of the run (parallel/checkpoint_clock.hpp): (seconds to the next ledger,
+    /// asked seconds, seconds the last ledger took, share).
+    std::function<void(double, double, double, double)> checkpoint_note;
     /// [output] on_nonfinite = "error": a non-finite output value fails the run (no result).
     bool nonfinite_is_error = false;
     /// Continue from OUT.checkpoint and OUT.partial instead of starting over.

@@ -35,6 +35,11 @@ struct SketchSet {
     void merge(const SketchSet& other);
     [[nodiscard]] std::vector<std::uint64_t> serialize() const;
     static SketchSet deserialize(std::span<const std::uint64_t> data);
+    /// serialize() of the merge of `held` and of the serialized sets, column by column through
+    /// LogHistogram::serialize_sum.
+    static std::vector<std::uint64_t>
+    serialize_sum(std::span<const SketchSet* const> held,
+                  std::span<const std::span<const std::uint64_t>> serialized);
 };
 
 struct ColumnSummary {

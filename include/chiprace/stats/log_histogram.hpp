@@ -39,9 +39,16 @@ public:
     /// The result is clamped to [lo, hi] (pass the exact min and max when known).
     [[nodiscard]] double quantile(double q, double lo, double hi) const;
 
-    /// Flat form for sending between ranks and for checkpoints.
+    /// Flat form for sending between ranks and for checkpoints: compact (varint counts, runs
+    /// of empty buckets as one entry) and exact.
     [[nodiscard]] std::vector<std::uint64_t> serialize() const;
     static LogHistogram deserialize(std::span<const std::uint64_t> data);
+    /// The flat form of the merge of sketches held in memory and of serialized ones, without
+    /// building the merged sketch: a checkpoint sums every thread's and rank's sketches, and
+    /// dense copies of them cost far more than the ledger's write.
+    static std::vector<std::uint64_t>
+    serialize_sum(std::span<const LogHistogram* const> held,
+                  std::span<const std::span<const std::uint64_t>> serialized);
 
 private:
     // Each value's increment lands on a random-looking bucket of a wide array, so the add is
