@@ -1,6 +1,7 @@
 #include "chiprace/io/result_file.hpp"
 
 #include "chiprace/io/durable_rename.hpp"
+#include "chiprace/io/exclusive_file.hpp"
 #include "chiprace/io/hdf5_write.hpp"
 
 #include <algorithm>
@@ -93,7 +94,10 @@ void attach(hid_t dataset, hid_t scale, unsigned dim, const std::string& what) {
 
 void create_result_file(const std::string& path, const ResultLayout& layout,
                         const RootMetadata& metadata) {
-    auto file = h5_file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
+    // H5F_ACC_TRUNC would follow a symbolic link and truncate its target; EXCL (O_EXCL)
+    // refuses any existing name, so a leftover regular file is removed first.
+    clear_for_exclusive_creation(path);
+    auto file = h5_file(H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT),
                         "creating " + path);
     write_attributes(file, metadata.attributes);
     write_string_dataset(file, "config", metadata.config_text);
