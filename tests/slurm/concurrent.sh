@@ -30,5 +30,6 @@ grep -q "resubmitted" "job-$loser.out" && fail "the refused job was resubmitted"
 "${COMPARE[@]}" ref.h5 same.h5
 [ "$(root_attr same.h5 slurm_job_id)" = "$winner" ] || fail "the result is not the winner's"
 [ ! -e same.h5.lock ] || fail "a lock was left behind"
-say "job $winner proceeded, job $loser was refused naming it"
+say "job $winner proceeded, job $loser was refused naming it:"
+grep "chiprace: error:" "job-$loser.out"
 echo "slurm concurrent: all checks passed in $(elapsed) s"
