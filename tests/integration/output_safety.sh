@@ -161,6 +161,21 @@ grep -q "warning: .*far.h5.lock was left by pid 4242 on host other-node.*no hear
     || { cat "$WORK/err"; fail "--break-lock takeover not explained"; }
 no_lock "$WORK/far.h5" "--break-lock"
 
+# A requeued Slurm job (same job id, a higher SLURM_RESTART_COUNT) takes over its earlier
+# incarnation's lock on another node; the same incarnation's is not taken (one job id may run
+# several steps at once).
+write_lock "$WORK/requeued.h5" other-node 4242
+sed -i 's/^slurm_job=$/slurm_job=777/' "$WORK/requeued.h5.lock"
+cp "$WORK/requeued.h5.lock" "$WORK/samejob.h5.lock"
+SLURM_JOB_ID=777 SLURM_RESTART_COUNT=1 "$CHIPRACE" run "$GOOD" --samples 100 -o "$WORK/requeued.h5" 2>"$WORK/err" \
+    || { cat "$WORK/err"; fail "requeued job"; }
+grep -q "an earlier run of this requeued Slurm job, restart 0); taking it over" "$WORK/err" \
+    || { cat "$WORK/err"; fail "requeued job: takeover not explained"; }
+no_lock "$WORK/requeued.h5" "requeued job"
+rc=0; SLURM_JOB_ID=777 "$CHIPRACE" run "$GOOD" --samples 100 -o "$WORK/samejob.h5" 2>"$WORK/err" || rc=$?
+[ "$rc" = 2 ] && grep -q "held by pid 4242 on host other-node (Slurm job 777)" "$WORK/err" \
+    || { cat "$WORK/err"; fail "same Slurm job and restart: exit $rc, not refused"; }
+
 # ---- no lock outlives a run ------------------------------------------------------------------
 # failure (exit 1 on 2 ranks: the job is aborted after rank 0 released the lock)
 rc=0; chiprace_mpi 2 1 run "${FLAG[@]}" --samples 500 --set 'parameters.algo_progress={dist="fixed", value=0.3}' \
