@@ -7,7 +7,9 @@
 #include "chiprace/config/experiment_loader.hpp"
 #include "chiprace/core/exit_code.hpp"
 #include "chiprace/core/fault_injection.hpp"
+#include "chiprace/io/exclusive_file.hpp"
 #include "chiprace/io/hdf5_handle.hpp"
+#include "chiprace/io/output_lock.hpp"
 #include "chiprace/io/result_reader.hpp"
 #include "chiprace/parallel/runner.hpp"
 
@@ -38,6 +40,7 @@ struct RunArguments {
     std::optional<std::int64_t> seed;
     std::vector<std::string> overrides;
     bool force = false;
+    bool break_lock = false;
     bool debug = false;
     bool quiet = false;
     int progress_seconds = 10;
@@ -85,6 +88,62 @@ std::string joined_command_line(int argc, char** argv) {
     return s;
 }
 
+/// Why `output` cannot be the result file (empty when it can), before anything is written: a
+/// name ending in '/', a directory, a FIFO (never opened: that would block), a device, a
+/// symbolic link; or a file chiprace creates beside it (`output` + suffix) that is anything but
+/// absent or a regular file.
+std::string output_path_problem(const std::string& output,
+                                const std::vector<std::string>& companion_suffixes) {
+    if (output.ends_with('/'))
+        return "-o " + output + ": ends in '/', so it names a directory; -o names the result " +
+               "file (e.g. " + output + "result.h5)";
+    try {
+        const auto kind = io::path_kind(output);
+        const auto what = io::describe_path_kind(output, kind);
+        switch (kind) {
+        case io::PathKind::absent:
+        case io::PathKind::regular:
+            break;
+        case io::PathKind::directory:
+            return "-o " + output + ": is a directory; -o names the result file (e.g. " +
+                   (fs::path(output) / "result.h5").string() + ")";
+        case io::PathKind::symbolic_link:
+            return "-o " + output + ": is " + what +
+                   "; chiprace puts the result in place by renaming and never writes through a "
+                   "link: give the link's target as -o, or remove the link";
+        default:
+            return "-o " + output + ": is " + what + ", not a regular file; the result is an " +
+                   "HDF5 file written as " + output + ".partial and renamed to " + output +
+                   ": give the name of a file";
+        }
+        for (const auto& suffix : companion_suffixes)
+            if (const auto why = io::not_regular_reason(output + suffix); !why.empty())
+                return why +
+                       ": chiprace creates this file itself and never writes through a link or "
+                       "into anything but a regular file; remove it";
+    } catch (const RuntimeFailure& e) {
+        return e.what();
+    }
+    return {};
+}
+
+/// Takes the lock of `output` (rank 0); a refusal goes to `refusal` with its exit code.
+void take_output_lock(std::optional<io::OutputLock>& lock, const std::string& output,
+                      const std::string& command_line, bool break_lock, std::string& refusal,
+                      int& code) {
+    try {
+        lock.emplace(output, io::LockRequest{command_line, build_info().version, break_lock});
+        if (!lock->takeover_note().empty())
+            std::cerr << "chiprace: warning: " << lock->takeover_note() << '\n';
+    } catch (const io::LockRefused& e) {
+        refusal = e.what();
+        code = exit_code::bad_input;
+    } catch (const RuntimeFailure& e) {
+        refusal = e.what();
+        code = exit_code::failure;
+    }
+}
+
 int print_config_error(const ConfigError& e, bool root) {
     if (root)
         for (const auto& d : e.diagnostics())
@@ -125,50 +184,62 @@ int command_run(const RunArguments& args, const std::string& command_line,
             : "results/" + ex.name +
                   (part ? ".part" + std::to_string(part->index) : std::string()) + ".h5";
 
-    // Refuse to touch an existing result before any work (DESIGN.md invariant 4).
+    // Refuse odd outputs and take the output's lock, then refuse to touch an existing result,
+    // all before any work (DESIGN.md invariant 4). Only rank 0 holds the lock; it is released
+    // when command_run returns (every path) or before it aborts the job.
     std::string refusal;
     bool already_complete = false;
+    int refusal_code = exit_code::bad_input;
+    std::optional<io::OutputLock> lock;
     if (root) {
         std::error_code ec;
         const std::string ledger = output + ".checkpoint";
-        // A run stopped after publishing its result but before removing its ledger (the
-        // "cleanup" phase) leaves both: the result is complete, the ledger is stale.
-        if (fs::exists(output, ec) && fs::exists(ledger, ec) &&
-            !fs::exists(output + ".partial", ec)) {
-            fs::remove(ledger, ec);
-            std::cerr << "chiprace: removed " << ledger
-                      << ", left behind by the run that completed " << output
-                      << " (it stopped before removing its ledger)\n";
-            already_complete = args.resume;
-        }
-        if (args.resume && args.force)
-            refusal = "--resume continues a run and --force starts one over: choose one";
-        else if (already_complete)
-            std::cerr << "chiprace: " << output << ": already complete; nothing to resume\n";
-        else if (args.resume && fs::exists(output, ec))
-            refusal = output + ": already complete; there is nothing to resume";
-        else if (args.resume && !fs::exists(ledger, ec))
-            refusal = "no checkpoint " + ledger +
-                      ": nothing to resume (a run leaves one when a "
-                      "signal stops it, and every --checkpoint-every seconds)";
-        else if (!args.resume && fs::exists(ledger, ec) && !args.force)
-            refusal = "an interrupted run left " + ledger +
-                      ": continue it with --resume, or "
-                      "start over with --force";
-        else if (fs::exists(output, ec) && !args.force)
-            refusal = output + ": exists; pass --force to replace it (or choose another -o)";
-        else if (fs::is_directory(output, ec))
-            refusal = output + ": is a directory";
-        else if (const auto parent = fs::path(output).parent_path(); !parent.empty()) {
+        std::vector<std::string> companions{".partial", ".checkpoint", ".checkpoint.tmp"};
+        if (part) // a part file is written as a ledger (OUT.tmp renamed) with its rows in OUT.rows
+            companions.insert(companions.end(), {".tmp", ".rows"});
+        refusal = output_path_problem(output, companions);
+        if (const auto parent = fs::path(output).parent_path();
+            refusal.empty() && !parent.empty()) {
             fs::create_directories(parent, ec);
             if (ec)
                 refusal = "cannot create directory " + parent.string() + ": " + ec.message();
+        }
+        if (refusal.empty())
+            take_output_lock(lock, output, command_line, args.break_lock, refusal, refusal_code);
+        // A run stopped after publishing its result but before removing its ledger (the
+        // "cleanup" phase) leaves both: the result is complete, the ledger is stale.
+        if (refusal.empty() && fs::exists(output, ec) && fs::exists(ledger, ec) &&
+            !fs::exists(output + ".partial", ec)) {
+            fs::remove(ledger, ec);
+            std::cerr << "chiprace: removed " << ledger << ", left behind by the run that completed "
+                      << output << " (it stopped before removing its ledger)\n";
+            already_complete = args.resume;
+        }
+        if (refusal.empty()) {
+            if (args.resume && args.force)
+                refusal = "--resume continues a run and --force starts one over: choose one";
+            else if (already_complete)
+                std::cerr << "chiprace: " << output << ": already complete; nothing to resume\n";
+            else if (args.resume && fs::exists(output, ec))
+                refusal = output + ": already complete; there is nothing to resume";
+            else if (args.resume && !fs::exists(ledger, ec))
+                refusal = "no checkpoint " + ledger +
+                          ": nothing to resume (a run leaves one when a "
+                          "signal stops it, and every --checkpoint-every seconds)";
+            else if (!args.resume && fs::exists(ledger, ec) && !args.force)
+                refusal = "an interrupted run left " + ledger +
+                          ": continue it with --resume, or "
+                          "start over with --force";
+            else if (fs::exists(output, ec) && !args.force)
+                refusal = output + ": exists; pass --force to replace it (or choose another -o)";
         }
     }
     if (!parallel::broadcast_flag(refusal.empty(), mpi.world())) {
         if (root)
             std::cerr << "chiprace: error: " << refusal << '\n';
-        return exit_code::bad_input;
+        return parallel::broadcast_flag(refusal_code == exit_code::failure, mpi.world())
+                   ? exit_code::failure
+                   : exit_code::bad_input;
     }
     if (parallel::broadcast_flag(already_complete, mpi.world()))
         return exit_code::success;
@@ -226,8 +297,10 @@ int command_run(const RunArguments& args, const std::string& command_line,
             std::cerr << "chiprace: the blocks finished before the failure are saved in " << output
                       << ".checkpoint: once the cause is mended (space freed, say), continue with "
                          "the same command and --resume\n";
-        if (mpi.size() > 1)
+        if (mpi.size() > 1) {
+            lock.reset(); // MPI_Abort ends the process without unwinding
             mpi.abort(exit_code::failure);
+        }
         return exit_code::failure;
     }
     if (report.interrupted) {
@@ -461,13 +534,22 @@ int command_merge(const RunArguments& args, const std::string& command_line,
             std::cerr << "chiprace: error: part file " << p << ": no such file\n";
             return exit_code::bad_input;
         }
-    if (fs::exists(output, ec) && !args.force) {
-        std::cerr << "chiprace: error: " << output
-                  << ": exists; pass --force to replace it (or choose another -o)\n";
-        return exit_code::bad_input;
-    }
-    if (const auto parent = fs::path(output).parent_path(); !parent.empty())
+    std::string refusal = output_path_problem(output, {".partial"});
+    if (const auto parent = fs::path(output).parent_path(); refusal.empty() && !parent.empty()) {
         fs::create_directories(parent, ec);
+        if (ec)
+            refusal = "cannot create directory " + parent.string() + ": " + ec.message();
+    }
+    int refusal_code = exit_code::bad_input;
+    std::optional<io::OutputLock> lock;
+    if (refusal.empty())
+        take_output_lock(lock, output, command_line, args.break_lock, refusal, refusal_code);
+    if (refusal.empty() && fs::exists(output, ec) && !args.force)
+        refusal = output + ": exists; pass --force to replace it (or choose another -o)";
+    if (!refusal.empty()) {
+        std::cerr << "chiprace: error: " << refusal << '\n';
+        return refusal_code;
+    }
     const auto design = make_design(ex);
     auto plan = make_run_plan(ex, *design, output, command_line, mpi.size(),
                               std::max(1, omp_get_max_threads()));
@@ -549,6 +631,10 @@ int main_with_mpi(int argc, char** argv, const parallel::MpiSession& mpi) {
         ->type_name("KEY=VALUE");
     run->add_flag("--force", run_args.force,
                   "Replace an existing result file (and discard an interrupted run's checkpoint)");
+    run->add_flag("--break-lock", run_args.break_lock,
+                  "Take over OUT.lock of a run on another host whose heartbeat is older than 10 "
+                  "minutes (a lost node, kill -9). A lock of a dead process on this host is taken "
+                  "over without it, a live run's never (nor with --force); see docs/running.md");
     run->add_flag("--resume", run_args.resume,
                   "Continue an interrupted run from OUT.checkpoint: same experiment and "
                   "overrides, any number of ranks and threads; the result is the file an "
@@ -606,6 +692,9 @@ int main_with_mpi(int argc, char** argv, const parallel::MpiSession& mpi) {
     merge->add_option("--samples", merge_args.samples, "The parts' --samples");
     merge->add_option("--seed", merge_args.seed, "The parts' --seed");
     merge->add_flag("--force", merge_args.force, "Replace an existing result file");
+    merge->add_flag("--break-lock", merge_args.break_lock,
+                    "Take over OUT.lock of another host's run without a heartbeat for 10 minutes "
+                    "(as run --break-lock)");
     merge->add_flag("--debug", merge_args.debug, "Show HDF5's own error stack on I/O failures");
     merge->add_flag("-q,--quiet", merge_args.quiet, "Print nothing but errors");
 

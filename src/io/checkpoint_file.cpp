@@ -2,6 +2,7 @@
 
 #include "chiprace/core/fault_injection.hpp"
 #include "chiprace/io/durable_rename.hpp"
+#include "chiprace/io/exclusive_file.hpp"
 #include "chiprace/io/hdf5_write.hpp"
 
 #include <bit>
@@ -52,7 +53,8 @@ std::string checksum(const Checkpoint& c) {
 void write_checkpoint(const std::string& path, const Checkpoint& c) {
     const std::string tmp = path + ".tmp";
     {
-        auto file = h5_file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
+        clear_for_exclusive_creation(tmp); // a link in its place is refused, never followed
+        auto file = h5_file(H5Fcreate(tmp.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT),
                             "creating " + tmp);
         write_attribute(file, "format", std::string("chiprace-checkpoint"));
         write_attribute(file, "format_version", checkpoint_format_version);

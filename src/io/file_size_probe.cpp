@@ -1,6 +1,7 @@
 #include "chiprace/io/file_size_probe.hpp"
 
 #include "chiprace/core/diagnostic.hpp"
+#include "chiprace/io/exclusive_file.hpp"
 
 #include <cerrno>
 #include <cstdio>
@@ -33,12 +34,13 @@ void probe_file_size(const std::string& path, long double bytes) {
     if (bytes > static_cast<long double>(std::numeric_limits<off_t>::max())) {
         reason = std::strerror(EFBIG);
     } else {
-        const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        if (fd < 0)
-            throw RuntimeFailure(std::strerror(errno));
-        if (::ftruncate(fd, static_cast<off_t>(bytes)) != 0)
+        // Exclusive: a symbolic link in path's place must not extend (and then lose) its target.
+        clear_for_exclusive_creation(path);
+        const auto fd = create_exclusive(path);
+        if (fd.get() < 0)
+            throw RuntimeFailure(path + " appeared while it was being created: another run?");
+        if (::ftruncate(fd.get(), static_cast<off_t>(bytes)) != 0)
             reason = std::strerror(errno);
-        ::close(fd);
         ::unlink(path.c_str());
     }
     if (!reason.empty())

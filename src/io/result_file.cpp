@@ -2,6 +2,7 @@
 
 #include "chiprace/io/dimension_scale.hpp"
 #include "chiprace/io/durable_rename.hpp"
+#include "chiprace/io/exclusive_file.hpp"
 #include "chiprace/io/hdf5_write.hpp"
 
 #include <algorithm>
@@ -113,7 +114,10 @@ void describe(hid_t object, const std::string& units, const std::string& descrip
 
 void create_result_file(const std::string& path, const ResultLayout& layout,
                         const RootMetadata& metadata) {
-    auto file = h5_file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
+    // H5F_ACC_TRUNC would follow a symbolic link and truncate its target; EXCL (O_EXCL)
+    // refuses any existing name, so a leftover regular file is removed first.
+    clear_for_exclusive_creation(path);
+    auto file = h5_file(H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT),
                         "creating " + path);
     write_attributes(file, fit_root_attributes(metadata.attributes));
     write_string_dataset(file, "config", metadata.config_text);

@@ -76,13 +76,22 @@ done
 start_run "$WORK/killed.h5" "${SUMMARY[@]}"
 wait_for_ledger "$WORK/killed.h5"
 sleep 0.3
-victim=$(ranks_of "$RUN_PID" | tail -1)
+ranks=$(ranks_of "$RUN_PID")
+victim=$(tail -1 <<<"$ranks")
 kill -9 "$victim"
 set +e
 wait "$RUN_PID"
 code=$?
 set -e
 [ "$code" != 0 ] || fail "the job survived kill -9 of a rank"
+# mpiexec returns while the other ranks are still being ended (about a second); until then
+# rank 0 is alive and holds OUT.lock, and a resume would rightly be refused.
+for _ in $(seq 1 300); do
+    alive=0
+    for pid in $ranks; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 1 ] || break
+    sleep 0.05
+done
 chiprace_mpi 1 2 run "${FLAG[@]}" "${SUMMARY[@]}" -o "$WORK/killed.h5" --resume 2>"$WORK/log" \
     || { cat "$WORK/log"; fail "resume after kill -9"; }
 "$PYTHON" "$SOURCE_DIR/tests/integration/compare_results.py" "$WORK/summary-ref.h5" "$WORK/killed.h5"
