@@ -9,9 +9,10 @@ ctest --preset ci -j "$(nproc)" "$@"
 # CI (and anyone who sets CHIPRACE_SANITIZERS=1) runs the suite a second time built with
 # AddressSanitizer + UndefinedBehaviorSanitizer (preset dev; about 15 minutes on 2 cores): every
 # test but the Slurm ones, which test the batch scripts (the binary they launch is the one the
-# integration tests exercise) and whose job timing does not survive a 10x slower Debug build.
+# integration tests exercise) and whose job timing does not survive a 10x slower Debug build, and
+# the tests labelled heavy (hundreds of policies, concurrent runs), minutes even when optimised.
 if [[ "${CHIPRACE_SANITIZERS:-0}" == 1 ]]; then
     echo "== the suite again under AddressSanitizer + UBSan (preset dev), Slurm tests excepted"
     CHIPRACE_SKIP_DEPS=1 scripts/setup.sh dev
-    ctest --preset dev -j "$(nproc)" -LE slurm "$@"
+    ctest --preset dev -j "$(nproc)" -LE 'slurm|heavy' "$@"
 fi
