@@ -56,7 +56,7 @@ printf '%-14s %-10s %-10s %-10s %-10s %-10s\n' phase sigterm sigterm2 kill launc
 failures=0
 for phase in start rounds ledger ledger-rename summaries contrasts sensitivity flush rename cleanup; do
     row=$(printf '%-14s' "$phase")
-    for fault in sigterm sigterm2 kill launcher enospc; do
+    for fault in ${FAULT_MATRIX_FAULTS:-sigterm sigterm2 kill launcher enospc}; do
         if [ "$fault" = enospc ] && [ "$HAVE_TMPFS" = 0 ]; then
             row+=$(printf ' %-10s' "(no root)")
             continue
@@ -97,6 +97,11 @@ for phase in start rounds ledger ledger-rename summaries contrasts sensitivity f
         wait "$pid"
         code=$?
         set -e
+        # mpiexec can return while a rank of the aborted job still lives (and holds OUT.lock).
+        for _ in $(seq 1 200); do
+            pgrep -f -- "-o $out" >/dev/null || break
+            sleep 0.05
+        done
         rm -f "$out".fault-* "$out".checkpoint.fault-*
         crashed "$log" && { cat "$log"; fail "$phase/$fault: the faulted run crashed"; }
         if [ "$fault" = enospc ] && [ "$code" != 0 ]; then
