@@ -211,8 +211,9 @@ int command_run(const RunArguments& args, const std::string& command_line,
         if (refusal.empty() && fs::exists(output, ec) && fs::exists(ledger, ec) &&
             !fs::exists(output + ".partial", ec)) {
             fs::remove(ledger, ec);
-            std::cerr << "chiprace: removed " << ledger << ", left behind by the run that completed "
-                      << output << " (it stopped before removing its ledger)\n";
+            std::cerr << "chiprace: removed " << ledger
+                      << ", left behind by the run that completed " << output
+                      << " (it stopped before removing its ledger)\n";
             already_complete = args.resume;
         }
         if (refusal.empty()) {

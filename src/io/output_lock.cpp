@@ -45,7 +45,12 @@ std::string process_start(long pid) {
 }
 
 bool process_exists(long pid) {
-    return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
+    if (pid <= 0 || (::kill(static_cast<pid_t>(pid), 0) != 0 && errno != EPERM))
+        return false;
+    // A zombie (state Z: exited, not yet reaped, e.g. a rank whose mpiexec died) holds nothing.
+    const auto stat = first_line_of("/proc/" + std::to_string(pid) + "/stat");
+    const auto close = stat.rfind(')');
+    return close == std::string::npos || close + 2 >= stat.size() || stat[close + 2] != 'Z';
 }
 
 std::string host_name() {

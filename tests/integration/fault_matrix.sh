@@ -39,6 +39,9 @@ expected() {
     case "$1:$2" in
         start:sigterm) echo resumed ;;
         start:*) echo restarted ;;
+        # A SIGTERM during the second ledger stops the run, unless that ledger was already the
+        # final one (the clock stretches the interval): then the run completes.
+        ledger:sigterm | ledger-rename:sigterm) echo "resumed|completed" ;;
         rounds:* | ledger:* | ledger-rename:*) echo resumed ;;
         *:sigterm) echo completed ;; # after the last round a SIGTERM lets the run finish
         flush:enospc | rename:enospc | cleanup:enospc) echo completed ;; # nothing left to write
@@ -135,7 +138,7 @@ for phase in start rounds ledger ledger-rename summaries contrasts sensitivity f
             [ ! -e "$leftover" ] || fail "$phase/$fault ($outcome): $leftover was left behind"
         done
         want=$(expected "$phase" "$fault")
-        if [ "$outcome" != "$want" ]; then
+        if ! [[ "$outcome" =~ ^($want)$ ]]; then
             echo "$phase/$fault: $outcome, expected $want" >&2
             sed 's/^/    /' "$log" >&2
             failures=$((failures + 1))
