@@ -269,10 +269,20 @@ Hdf5Handle variable_string_type() {
     return type;
 }
 
-void write_attribute(hid_t object, const std::string& name, std::span<const std::string> values) {
+namespace {
+
+/// What HDF5 reads for variable-length strings: one C string pointer per value.
+std::vector<const char*> c_strings(std::span<const std::string> values) {
     std::vector<const char*> pointers;
     for (const auto& v : values)
         pointers.push_back(v.c_str());
+    return pointers;
+}
+
+} // namespace
+
+void write_attribute(hid_t object, const std::string& name, std::span<const std::string> values) {
+    const auto pointers = c_strings(values);
     auto type = variable_string_type();
     const hsize_t n = values.size();
     auto space = h5_space(H5Screate_simple(1, &n, nullptr), "dataspace of " + name);
@@ -281,9 +291,7 @@ void write_attribute(hid_t object, const std::string& name, std::span<const std:
 
 void write_string_array(hid_t parent, const std::string& name, std::span<const std::string> values,
                         hid_t dcpl) {
-    std::vector<const char*> pointers;
-    for (const auto& v : values)
-        pointers.push_back(v.c_str());
+    const auto pointers = c_strings(values);
     auto type = variable_string_type();
     const hsize_t n = values.size();
     auto space = h5_space(H5Screate_simple(1, &n, nullptr), "dataspace of " + name);
