@@ -428,8 +428,17 @@ void print_sensitivity(const io::ResultOverview& o, std::ostream& out) {
             out << "\n" << (v.group.empty() ? std::string("") : v.group + "  ") << v.output;
             if (v.per_year)
                 out << " [" << o.sensitivity_years[c] << "]";
+            // A column without variance (docs/sensitivity.md): its reason, not a list of NaNs.
+            const std::string reason =
+                c < v.undefined_reason.size() ? v.undefined_reason[c] : std::string();
+            if (sobol && !reason.empty()) {
+                out << ": no Sobol' indices: " << reason << "\n";
+                continue;
+            }
             out << (sobol ? ": top factors by total Sobol' index (ST +- 95% bootstrap; S1)\n"
                           : ": top factors by Morris mu* (+- bootstrap; sigma)\n");
+            if (!reason.empty())
+                out << "  (" << reason << ")\n";
             for (std::size_t i = 0; i < std::min(top, d); ++i) {
                 const std::size_t k = order[i], at = k * columns + c;
                 out << "  " << std::left << std::setw(30) << o.parameters[k] << std::right;

@@ -209,4 +209,14 @@ with h5py.File(f"{work}/raw1.h5", "r") as f:
     assert reason(g).startswith("fewer than two rows used"), reason(g)
 print("zero variance: all documented values present")
 PY
+
+# chiprace info prints the reason of a column without indices, not a list of NaNs.
+grep -q "^y: no Sobol' indices: the output has zero variance" "$WORK/constant.info" ||
+    fail "info of the constant output does not give the reason: $(cat "$WORK/constant.info")"
+grep -q "compute_ratio \[2027\]: no Sobol' indices: the output has zero variance" \
+    "$WORK/contrast.info" || fail "info of the zero contrast does not give the reason"
+grep -q "compute_ratio \[2033\]: top factors by total Sobol' index" "$WORK/contrast.info" ||
+    fail "info of the contrast lost the defined year"
+grep -q "(a single trajectory with all values finite" "$WORK/morris1.info" ||
+    fail "info of one Morris trajectory does not give the reason"
 echo "zero_variance: OK"
