@@ -148,17 +148,27 @@ struct ParameterBound {
 
 ParameterBound bound_of(std::string_view name) {
     constexpr double inf = std::numeric_limits<double>::infinity();
-    static const std::array<std::string_view, 13> shares{
+    static const std::array<std::string_view, 15> shares{
         "china_demand_share", "tier2_demand_share", "tier2_lpp_share",     "reallocation_rate",
         "leakage_rate",       "lpp_leakage_rate",   "direct_leakage_rate", "cloud_access_share",
         "cn_yield_max",       "us_largest_share",   "cn_largest_share",    "mfu",
-        "cn_yield_2025"};
-    static const std::array<std::string_view, 14> positive{
-        "us_units_growth",   "us_chip_perf_growth", "price_performance_growth",
-        "cn_chips_growth",   "cn_hbm_growth",       "cn_chip_perf_growth",
-        "algo_progress",     "us_chip_perf_2025",   "us_price_2025",
-        "cn_yield_halflife", "cn_hbm_per_chip",     "cn_chip_perf_2025",
-        "cn_algo_factor",    "cn_yield_2025"};
+        "cn_yield_2025",      "trusted_leak_mult",  "trusted_us_operated"};
+    static const std::array<std::string_view, 16> positive{"smuggling_capacity_2025",
+                                                           "smuggling_capacity_growth",
+                                                           "us_units_growth",
+                                                           "us_chip_perf_growth",
+                                                           "price_performance_growth",
+                                                           "cn_chips_growth",
+                                                           "cn_hbm_growth",
+                                                           "cn_chip_perf_growth",
+                                                           "algo_progress",
+                                                           "us_chip_perf_2025",
+                                                           "us_price_2025",
+                                                           "cn_yield_halflife",
+                                                           "cn_hbm_per_chip",
+                                                           "cn_chip_perf_2025",
+                                                           "cn_algo_factor",
+                                                           "cn_yield_2025"};
     if (name == "cn_yield_2025") // a share that is also a divisor (the yield formula)
         return {0, 1, true, "a share in (0, 1]"};
     if (std::find(shares.begin(), shares.end(), name) != shares.end())
@@ -196,13 +206,17 @@ BuiltModel make_compute_race(const ModelSource& src, const random::ParameterSpac
         return {};
     }
 
-    // Parameters: every one of MODEL.md section 9, nothing else, each within its bounds.
+    // Parameters: every required one (version 1's), any optional one (version 2's; neutral
+    // when not sampled), nothing else, each within its bounds.
     const auto& names = model::compute_race_parameter_names();
     std::array<std::size_t, model::compute_race_parameter_count> index{};
     std::vector<std::string> missing;
     for (std::size_t j = 0; j < names.size(); ++j) {
         index[j] = space.index_of(names[j]);
-        if (index[j] == space.dimension())
+        if (index[j] != space.dimension())
+            continue;
+        index[j] = model::absent_parameter;
+        if (j < model::compute_race_required_parameter_count)
             missing.emplace_back(names[j]);
     }
     if (!missing.empty()) {

@@ -41,7 +41,12 @@ LeverRule rule_of(Lever lever) {
     case Lever::cloud_kyc:
     case Lever::stringency:
     case Lever::china_fee:
+    case Lever::trusted_share:
         return {0, 1, false, false, "a share in [0, 1]"};
+    case Lever::trusted_cap:
+        return {0, inf, false, true, "a capacity (M H100e/yr) >= 0, or inf"};
+    case Lever::uveu_share:
+        return {0, inf, false, false, "a finite share of US and Tier-1 demand >= 0"};
     }
     return {0, inf, false, false, ""};
 }
@@ -210,7 +215,11 @@ std::vector<model::Policy> load_policies(const toml::table& policies,
             }
             policy.by_year[lever] = std::move(*values);
         }
-        for (std::size_t l = 0; l < model::lever_count; ++l) {
+        for (std::size_t l = model::required_lever_count; l < model::lever_count; ++l)
+            if (!set[l]) // a version-2 lever left out: its neutral value, every year
+                policy.by_year[l].assign(static_cast<std::size_t>(end - start + 1),
+                                         model::lever_neutral_value(static_cast<Lever>(l)));
+        for (std::size_t l = 0; l < model::required_lever_count; ++l) {
             if (!set[l]) {
                 errors.add(diagnostic_at(*node, "policy '" + name + "' does not set lever '" +
                                                     std::string(names[l]) +

@@ -54,9 +54,14 @@ enum P : std::size_t {
     run_days,
     algo_progress,
     cn_algo_factor,
+    // Version 2, optional.
+    trusted_leak_mult,
+    trusted_us_operated,
+    smuggling_capacity_2025,
+    smuggling_capacity_growth,
 };
 
-// Output positions in outputs_: 19 series, then 3 scalars.
+// Output positions in outputs_: the series (version 1's 19, then version 2's), then 3 scalars.
 enum O : std::size_t {
     o_us_stock,
     o_t2_stock,
@@ -77,6 +82,16 @@ enum O : std::size_t {
     o_revenue_forgone,
     o_cn_cost_multiplier,
     o_us_chips,
+    o_us_controlled_stock,
+    o_us_controlled_ratio,
+    o_trusted_shipments,
+    o_us_stack_share,
+    o_cn_self_sufficiency,
+    o_cn_smuggled_share,
+    o_revenue_us,
+    o_revenue_tier2,
+    o_revenue_china,
+    o_fees_paid,
     series_count,
 };
 
@@ -118,6 +133,32 @@ std::vector<OutputSpec> make_outputs() {
          "revenue lost against selling the whole output unrestricted and fee-free", true},
         {"cn_cost_multiplier", "1", "China's cost per effective FLOP divided by the US's", true},
         {"us_chips", "M chips/yr", "US-designed accelerators produced", true},
+        {"us_controlled_stock", "M H100e",
+         "compute the US controls: US and Tier-1 stock plus US-operated trusted Tier-2 stock",
+         true},
+        {"us_controlled_ratio", "1", "US-controlled compute divided by compute usable by China",
+         true},
+        {"trusted_shipments", "M H100e/yr",
+         "shipped to Tier 2 through the trusted channel (agreements, deals, verified end users)",
+         true},
+        {"us_stack_share", "1",
+         "share of the world's installed AI compute on the US stack (US, Tier-1 and Tier-2 stock "
+         "of US-designed chips)",
+         true},
+        {"cn_self_sufficiency", "1",
+         "domestic share of China's compute additions (NaN when China adds nothing)", true},
+        {"cn_smuggled_share", "1",
+         "smuggled share of China's compute additions (NaN when China adds nothing)", true},
+        {"revenue_us", "B$/yr",
+         "revenue of US designers from sales to US and Tier-1 buyers (including chips later "
+         "smuggled)",
+         true},
+        {"revenue_tier2", "B$/yr",
+         "revenue of US designers from sales to Tier-2 buyers (including chips later smuggled)",
+         true},
+        {"revenue_china", "B$/yr", "revenue of US designers from legal sales to China, before fees",
+         true},
+        {"fees_paid", "B$/yr", "fees on China sales paid to the US government", true},
         {"cum_smuggled", "M H100e", "accelerators smuggled to China over the horizon", false},
         {"cum_revenue_forgone", "B$", "revenue forgone over the horizon, undiscounted", false},
         {"first_year_gap_below_1", "year",
@@ -133,8 +174,36 @@ const std::array<std::string_view, lever_count>& lever_names() {
     static const std::array<std::string_view, lever_count> names{
         "china_legal_cap", "tier2_country_cap", "tier2_exempt_capacity",
         "lpp_threshold",   "enforcement",       "leakage_multiplier",
-        "cloud_kyc",       "stringency",        "china_fee"};
+        "cloud_kyc",       "stringency",        "china_fee",
+        "trusted_share",   "trusted_cap",       "uveu_share"};
     return names;
+}
+
+double lever_neutral_value(Lever lever) {
+    switch (lever) {
+    case Lever::trusted_share: // no trusted channel: Tier 2 is one bloc, as in version 1
+    case Lever::uveu_share:
+        return 0.0;
+    case Lever::trusted_cap: // a trusted channel, once opened, is capped by its share alone
+        return std::numeric_limits<double>::infinity();
+    default:
+        return std::numeric_limits<double>::quiet_NaN();
+    }
+}
+
+double compute_race_neutral_value(std::size_t j) {
+    switch (j) {
+    case trusted_leak_mult: // trusted shipments leak like any other Tier-2 shipment
+        return 1.0;
+    case trusted_us_operated: // nobody in Tier 2 counts as US-controlled
+        return 0.0;
+    case smuggling_capacity_2025: // smuggling networks without a capacity limit
+        return std::numeric_limits<double>::infinity();
+    case smuggling_capacity_growth:
+        return 1.0;
+    default:
+        return std::numeric_limits<double>::quiet_NaN();
+    }
 }
 
 const std::array<std::string_view, compute_race_parameter_count>& compute_race_parameter_names() {
@@ -179,7 +248,11 @@ const std::array<std::string_view, compute_race_parameter_count>& compute_race_p
         "mfu",
         "run_days",
         "algo_progress",
-        "cn_algo_factor"};
+        "cn_algo_factor",
+        "trusted_leak_mult",
+        "trusted_us_operated",
+        "smuggling_capacity_2025",
+        "smuggling_capacity_growth"};
     return names;
 }
 
@@ -201,7 +274,16 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
     const Policy& policy = policies_[variant];
     const std::size_t n = in.size();
     const std::size_t years = years_.size();
-    const auto col = [&](P p) { return in.column(index_[p]).data(); };
+    // An optional parameter the experiment does not sample reads its neutral value.
+    std::array<const double*, compute_race_parameter_count> columns{};
+    std::vector<double> neutral;
+    for (std::size_t j = 0; j < compute_race_parameter_count; ++j)
+        if (index_[j] == absent_parameter)
+            neutral.insert(neutral.end(), n, compute_race_neutral_value(j));
+    for (std::size_t j = 0, used = 0; j < compute_race_parameter_count; ++j)
+        columns[j] = index_[j] == absent_parameter ? neutral.data() + n * used++
+                                                   : in.column(index_[j]).data();
+    const auto col = [&](P p) { return columns[p]; };
     const auto series = [&](O o, std::size_t k) { return out.column(o * years + k).data(); };
     const std::size_t scalar0 = series_count * years;
 
@@ -210,12 +292,14 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
     std::vector<double> k_t2(col(t2_stock_2024), col(t2_stock_2024) + n);
     std::vector<double> k_cn(col(cn_stock_2024), col(cn_stock_2024) + n);
     std::vector<double> hbm(col(cn_hbm_stockpile), col(cn_hbm_stockpile) + n);
+    std::vector<double> k_t2us(n, 0.0); // US-operated trusted Tier-2 stock, none before start
     std::vector<double> cum_x(n, 0.0), cum_forgone(n, 0.0);
     // x^k for the yearly growth factors, carried by multiplication: pow() was a third of the
     // model's time, and k rounding steps differ from pow by a few ulp at most.
     std::vector<double> pw_supply(n, 1.0), pw_perf(n, 1.0), pw_price(n, 1.0), pw_chips(n, 1.0),
         pw_hbm(n, 1.0), pw_cn_perf(n, 1.0), pw_algo(n, 1.0), pw_yield_gap(n, 1.0), pw_boost(n, 1.0),
-        yield_decay(n), lpp_factor(n), enforcement_factor(n), boost_now(n);
+        pw_smuggling_capacity(n, 1.0), yield_decay(n), lpp_factor(n), enforcement_factor(n),
+        boost_now(n);
     for (std::size_t i = 0; i < n; ++i)
         yield_decay[i] = std::exp2(-1.0 / col(cn_yield_halflife)[i]);
     // (1 + s·stringency)^k can be carried the same way while stringency stays put.
@@ -223,6 +307,12 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
     for (std::size_t k = 1; k < years; ++k)
         stringency_constant = stringency_constant &&
                               policy.at(Lever::stringency, k) == policy.at(Lever::stringency, 0);
+    // Version 2's mechanisms at their neutral values leave version 1's expressions in place
+    // (docs/model.md, section 9): the same bits, not merely the same values to rounding.
+    bool trusted_ever = false;
+    for (std::size_t k = 0; k < years; ++k)
+        trusted_ever = trusted_ever || policy.at(Lever::trusted_share, k) > 0.0;
+    const bool smuggling_capped = index_[smuggling_capacity_2025] != absent_parameter;
 
     const double* supply = col(us_supply_2025);
     const double* units_g = col(us_units_growth);
@@ -260,6 +350,10 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
     const double* days = col(run_days);
     const double* algo = col(algo_progress);
     const double* cn_algo = col(cn_algo_factor);
+    const double* trusted_leak = col(trusted_leak_mult);
+    const double* us_operated = col(trusted_us_operated);
+    const double* smuggling_cap0 = col(smuggling_capacity_2025);
+    const double* smuggling_cap_g = col(smuggling_capacity_growth);
 
     for (std::size_t k = 0; k < years; ++k) {
         const double kd = static_cast<double>(k);
@@ -273,7 +367,11 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
         const double kyc = policy.at(Lever::cloud_kyc, k);
         const double stringency = policy.at(Lever::stringency, k);
         const double fee = policy.at(Lever::china_fee, k);
+        const double trusted = policy.at(Lever::trusted_share, k);
+        const double trusted_cap = policy.at(Lever::trusted_cap, k);
+        const double uveu = policy.at(Lever::uveu_share, k);
         const bool uncapped = std::isinf(cap_t2);
+        const bool trusted_on = trusted > 0.0;
         // The common lever values (threshold at the 2025 level, enforcement at 1) need no pow.
         const bool lpp_at_reference = lpp_ratio == 1.0;
         const bool enforcement_at_reference = enforcement == 1.0;
@@ -311,6 +409,16 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
         double* o_forgone = series(o_revenue_forgone, k);
         double* o_cost = series(o_cn_cost_multiplier, k);
         double* o_chips = series(o_us_chips, k);
+        double* o_controlled = series(o_us_controlled_stock, k);
+        double* o_controlled_ratio = series(o_us_controlled_ratio, k);
+        double* o_trusted = series(o_trusted_shipments, k);
+        double* o_stack = series(o_us_stack_share, k);
+        double* o_self = series(o_cn_self_sufficiency, k);
+        double* o_smug_share = series(o_cn_smuggled_share, k);
+        double* o_rev_us = series(o_revenue_us, k);
+        double* o_rev_t2 = series(o_revenue_tier2, k);
+        double* o_rev_cn = series(o_revenue_china, k);
+        double* o_fees = series(o_fees_paid, k);
 
         // Every array is distinct (inputs, outputs and the carried state), which the compiler
         // cannot prove on its own; vector and scalar code give the same bits (no contraction).
@@ -324,25 +432,40 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
             const double d_t2 = t2_share[i] * p_total;
             const double d_us = p_total - d_cn - d_t2;
 
-            // 2. What may be sold where.
+            // 2. What may be sold where. The trusted channel (version 2) takes its share of
+            // Tier-2 demand first; the rest meets version 1's rules.
             const double legal = std::min(d_cn, cap_cn);
+            const double d_trusted = trusted * d_t2;
+            const double d_rest = trusted_on ? d_t2 - d_trusted : d_t2;
             const double lpp_share = lpp_share0[i] * lpp_factor[i]; // factor 1 exactly at reference
-            const double small = lpp_share * d_t2;
+            const double small = lpp_share * d_rest;
             // Loads stay outside the selects: a load under a condition keeps the loop scalar.
             const double quota = capped[i] * cap_t2 + exempt;
-            const double shipped_t2 = uncapped ? d_t2 : small + std::min(d_t2 - small, quota);
+            const double shipped_rest = uncapped ? d_rest : small + std::min(d_rest - small, quota);
+            const double shipped_trusted =
+                trusted_on ? std::min(d_trusted, trusted_cap + uveu * std::max(0.0, d_us)) : 0.0;
+            const double shipped_t2 = trusted_on ? shipped_rest + shipped_trusted : shipped_rest;
             const double blocked = (d_t2 - shipped_t2) + (d_cn - legal);
             const double resold = realloc[i] * blocked;
             const double forgone = blocked - resold;
             const double sold_us = d_us + resold;
 
             // 3. Leakage to China, capped by China's unmet demand.
+            // Trusted shipments leak at their own, lower rate; smuggling networks have a
+            // capacity (version 2) that grows on its own, not with US output.
             const double m = enforcement_factor[i] * leak_mult;
-            const double x_t2 = m * (leak[i] * (shipped_t2 - small) + lpp_leak[i] * small);
+            const double x_trusted = m * trusted_leak[i] * leak[i] * shipped_trusted;
+            const double x_t2 =
+                trusted_on
+                    ? m * (leak[i] * (shipped_rest - small) + lpp_leak[i] * small) + x_trusted
+                    : m * (leak[i] * (shipped_t2 - small) + lpp_leak[i] * small);
             const double x_us = m * direct_leak[i] * sold_us;
             const double x_raw = x_t2 + x_us;
             const double room = std::max(0.0, d_cn - legal);
-            const double s_x = x_raw > room ? room / x_raw : 1.0;
+            const double s_room = x_raw > room ? room / x_raw : 1.0;
+            const double capacity = smuggling_cap0[i] * pw_smuggling_capacity[i] * m;
+            // x_raw = 0 gives inf or NaN here, and std::min keeps s_room then.
+            const double s_x = smuggling_capped ? std::min(s_room, capacity / x_raw) : s_room;
             const double smuggled = s_x * x_raw;
             const double add_us = sold_us - s_x * x_us;
             const double add_t2 = shipped_t2 - s_x * x_t2;
@@ -363,8 +486,14 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
             k_us[i] = keep * k_us[i] + add_us;
             k_t2[i] = keep * k_t2[i] + add_t2;
             k_cn[i] = keep * k_cn[i] + add_cn_imports + domestic;
+            // US firms operate part of what the trusted channel ships; China rents from it
+            // only at the trusted channel's lower rate.
+            k_t2us[i] = keep * k_t2us[i] + us_operated[i] * (shipped_trusted - s_x * x_trusted);
             const double rho = cloud[i] * (1.0 - kyc);
-            const double usable = k_cn[i] + rho * k_t2[i];
+            const double usable = trusted_ever ? k_cn[i] + rho * (k_t2[i] - k_t2us[i]) +
+                                                     rho * trusted_leak[i] * k_t2us[i]
+                                               : k_cn[i] + rho * k_t2[i];
+            const double controlled = trusted_ever ? k_us[i] + k_t2us[i] : k_us[i];
             const double run_scale = 1e6 * mfu_[i] * h100_flop_per_s * days[i] * seconds_per_day;
             const double c_us = us_f[i] * k_us[i] * run_scale;
             const double c_cn = cn_f[i] * usable * run_scale;
@@ -396,6 +525,16 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
             o_forgone[i] = price * p_total - revenue;
             o_cost[i] = cost_cn / (price * cn_algo[i]);
             o_chips[i] = p_total / e_us;
+            o_controlled[i] = controlled;
+            o_controlled_ratio[i] = controlled / usable;
+            o_trusted[i] = shipped_trusted;
+            o_stack[i] = (k_us[i] + k_t2[i]) / (k_us[i] + k_t2[i] + k_cn[i]);
+            o_self[i] = domestic / cn_supply;
+            o_smug_share[i] = smuggled / cn_supply;
+            o_rev_us[i] = price * sold_us;
+            o_rev_t2[i] = price * shipped_t2;
+            o_rev_cn[i] = price * legal;
+            o_fees[i] = fee * price * legal;
             cum_x[i] += smuggled;
             cum_forgone[i] += o_forgone[i];
         }
@@ -410,6 +549,7 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
             pw_algo[i] *= algo[i];
             pw_yield_gap[i] *= yield_decay[i];
             pw_boost[i] *= 1.0 + subst[i] * stringency;
+            pw_smuggling_capacity[i] *= smuggling_cap_g[i];
         }
     }
 

@@ -5,6 +5,7 @@
 #include "chiprace/config/experiment_loader.hpp"
 #include "chiprace/design/monte_carlo_design.hpp"
 #include "chiprace/model/compute_race.hpp"
+#include "compute_race_harness.hpp"
 
 #include <cmath>
 #include <doctest/doctest.h>
@@ -18,90 +19,7 @@ using model::ComputeRace;
 using model::Lever;
 using model::Policy;
 
-namespace {
-
-using Params = std::map<std::string, double>;
-using Outputs = std::map<std::string, std::vector<double>>;
-
-const nlohmann::json& hand_values() {
-    static const nlohmann::json j = [] {
-        std::ifstream in(CHIPRACE_TEST_DATA_DIR "/compute_race_hand_values.json");
-        REQUIRE(in.good());
-        return nlohmann::json::parse(in);
-    }();
-    return j;
-}
-
-double number(const nlohmann::json& v) {
-    if (v.is_string()) {
-        const auto s = v.get<std::string>();
-        if (s == "nan")
-            return std::numeric_limits<double>::quiet_NaN();
-        return s[0] == '-' ? -std::numeric_limits<double>::infinity()
-                           : std::numeric_limits<double>::infinity();
-    }
-    return v.get<double>();
-}
-
-Params base_params() {
-    Params p;
-    for (const auto& [k, v] : hand_values()["params"].items())
-        p[k] = number(v);
-    return p;
-}
-
-Policy constant_policy(std::string name, std::size_t years, std::array<double, 9> levers) {
-    Policy p;
-    p.name = std::move(name);
-    for (std::size_t l = 0; l < model::lever_count; ++l)
-        p.by_year[l].assign(years, levers[l]);
-    return p;
-}
-
-// MODEL.md section 8.
-constexpr double inf = std::numeric_limits<double>::infinity();
-constexpr std::array<double, 9> diffusion_rule{0.15, 0.0166, 0.5, 1700, 1.0, 1.0, 0.3, 0.8, 0};
-constexpr std::array<double, 9> nvidia{1.0, inf, 0, 1700, 1.0, 1.0, 0, 0.3, 0.15};
-
-/// Runs the model on one sample per parameter set, years start … end, one policy.
-std::vector<Outputs> run(const std::vector<Params>& samples, const Policy& policy, int start = 2025,
-                         int end = 2027) {
-    const auto& names = model::compute_race_parameter_names();
-    std::array<std::size_t, model::compute_race_parameter_count> index{};
-    for (std::size_t j = 0; j < index.size(); ++j)
-        index[j] = j;
-    const ComputeRace m(start, end, {policy}, index);
-    const std::size_t n = samples.size();
-    std::vector<double> in(names.size() * n), out(m.column_count() * n);
-    for (std::size_t j = 0; j < names.size(); ++j)
-        for (std::size_t i = 0; i < n; ++i)
-            in[j * n + i] = samples[i].at(std::string(names[j]));
-    model::OutputBlock ob(out, n);
-    m.evaluate(0, model::InputBlock(in, n), ob);
-    std::vector<Outputs> result(n);
-    for (std::size_t k = 0; k < m.outputs().size(); ++k) {
-        const auto& spec = m.outputs()[k];
-        const std::size_t width = spec.per_year ? m.years().size() : 1;
-        for (std::size_t i = 0; i < n; ++i)
-            for (std::size_t t = 0; t < width; ++t)
-                result[i][spec.name].push_back(out[(m.first_column(k) + t) * n + i]);
-    }
-    return result;
-}
-
-Outputs run_one(const Params& p, const Policy& policy, int start = 2025, int end = 2027) {
-    return run({p}, policy, start, end)[0];
-}
-
-bool close(double got, double want, double rel) {
-    if (std::isnan(want))
-        return std::isnan(got);
-    if (std::isinf(want))
-        return got == want;
-    return std::abs(got - want) <= rel * std::max(std::abs(want), 1e-300);
-}
-
-} // namespace
+using namespace chiprace::test;
 
 TEST_CASE("compute_race matches the independent reference to 1e-12, every output and year") {
     const auto& j = hand_values();
@@ -114,9 +32,14 @@ TEST_CASE("compute_race matches the independent reference to 1e-12, every output
             p[k] = number(v);
         Policy policy;
         policy.name = name;
-        for (std::size_t l = 0; l < model::lever_count; ++l)
-            for (const auto& v : c["levers"][std::string(model::lever_names()[l])])
-                policy.by_year[l].push_back(number(v));
+        for (std::size_t l = 0; l < model::lever_count; ++l) {
+            const std::string lever(model::lever_names()[l]);
+            if (l >= model::required_lever_count && !c["levers"].contains(lever))
+                policy.by_year[l].assign(years, model::lever_neutral_value(static_cast<Lever>(l)));
+            else
+                for (const auto& v : c["levers"][lever])
+                    policy.by_year[l].push_back(number(v));
+        }
         const auto got = run_one(p, policy, j["start"], j["end"]);
         int compared = 0;
         for (const auto& [out, want] : c["outputs"].items()) {

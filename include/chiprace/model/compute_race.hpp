@@ -1,7 +1,9 @@
 #pragma once
-// The compute-race model (MODEL.md, version 1): a yearly stock-and-flow model of AI compute
-// held by the US with its Tier-1 allies, Tier-2 countries and China, under export-control
-// policy levers. Pure: parameters + levers → yearly outputs.
+// The compute-race model (docs/model.md): a yearly stock-and-flow model of AI compute held by
+// the US with its Tier-1 allies, Tier-2 countries and China, under export-control policy
+// levers. Pure: parameters + levers → yearly outputs. Version 2 adds mechanisms whose
+// parameters and levers are optional: at their neutral values every version-1 output is
+// computed by version 1's expressions, bit for bit.
 
 #include "chiprace/model/model.hpp"
 
@@ -13,7 +15,7 @@
 
 namespace chiprace::model {
 
-/// MODEL.md section 2's levers, in the order of its table.
+/// The levers of docs/model.md section 3: version 1's nine, then version 2's.
 enum class Lever : std::size_t {
     china_legal_cap,
     tier2_country_cap,
@@ -24,9 +26,17 @@ enum class Lever : std::size_t {
     cloud_kyc,
     stringency,
     china_fee,
+    // Version 2 (optional; a policy that leaves one out gets its neutral value).
+    trusted_share,
+    trusted_cap,
+    uveu_share,
 };
-inline constexpr std::size_t lever_count = 9;
+inline constexpr std::size_t lever_count = 12;
+/// Levers every policy must set (version 1's); the others have a neutral value.
+inline constexpr std::size_t required_lever_count = 9;
 const std::array<std::string_view, lever_count>& lever_names();
+/// The value a version-2 lever takes when a policy does not set it; NaN for a required lever.
+double lever_neutral_value(Lever lever);
 
 /// One setting of the levers: each lever's value in each model year (index k = t − start).
 struct Policy {
@@ -37,14 +47,22 @@ struct Policy {
     }
 };
 
-/// MODEL.md section 9's parameters, in its order.
-inline constexpr std::size_t compute_race_parameter_count = 41;
+/// The parameters of docs/model.md section 4: version 1's 41, required, then version 2's,
+/// optional: an experiment that does not sample one gets its neutral value.
+inline constexpr std::size_t compute_race_parameter_count = 45;
+inline constexpr std::size_t compute_race_required_parameter_count = 41;
 const std::array<std::string_view, compute_race_parameter_count>& compute_race_parameter_names();
+/// The neutral value of optional parameter j (j >= compute_race_required_parameter_count).
+double compute_race_neutral_value(std::size_t j);
+/// In a parameter index: this optional parameter is not sampled.
+inline constexpr std::size_t absent_parameter = static_cast<std::size_t>(-1);
+/// The model's version, recorded in result files.
+inline constexpr int compute_race_version = 2;
 
 class ComputeRace final : public Model {
 public:
     /// parameter_index[j]: column, among the experiment's parameters, of parameter j of
-    /// compute_race_parameter_names().
+    /// compute_race_parameter_names(); absent_parameter for an optional one not sampled.
     ComputeRace(int start_year, int end_year, std::vector<Policy> policies,
                 std::array<std::size_t, compute_race_parameter_count> parameter_index);
 

@@ -1,0 +1,157 @@
+// compute_race version 2 (docs/model.md section 9): each mechanism at its neutral values
+// gives version 1's bits, chips and money are conserved with every mechanism active, and each
+// new parameter and lever pushes the way the section says.
+
+#include "chiprace/model/compute_race.hpp"
+#include "compute_race_harness.hpp"
+
+#include <cmath>
+#include <cstring>
+#include <doctest/doctest.h>
+
+using namespace chiprace;
+using namespace chiprace::test;
+using model::Lever;
+
+namespace {
+
+/// Every output of a and b, bit for bit (NaN payloads included).
+void check_same_bits(const Outputs& a, const Outputs& b) {
+    REQUIRE(a.size() == b.size());
+    for (const auto& [name, values] : a) {
+        const auto& other = b.at(name);
+        REQUIRE(values.size() == other.size());
+        INFO(name);
+        CHECK(std::memcmp(values.data(), other.data(), values.size() * sizeof(double)) == 0);
+    }
+}
+
+} // namespace
+
+TEST_CASE("version 2 at neutral values: version 1's bits, sampled or not") {
+    const Params base = base_params();
+    Params neutral = base;
+    neutral["trusted_leak_mult"] = 0.3; // irrelevant while no policy opens a trusted channel
+    neutral["trusted_us_operated"] = 0.8;
+    neutral["smuggling_capacity_2025"] = inf; // sampled, but without a limit
+    neutral["smuggling_capacity_growth"] = 1.7;
+    for (const auto& levers : {diffusion_rule, nvidia}) {
+        const auto policy = constant_policy("p", 11, levers);
+        const auto a = run_one(base, policy, 2025, 2035);
+        const auto b = run_one(neutral, policy, 2025, 2035);
+        check_same_bits(a, b);
+        // A trusted channel with no demand (share 0) and any cap is no channel.
+        check_same_bits(
+            a, run_one(neutral,
+                       with_levers(policy, {{Lever::trusted_cap, 0.2}, {Lever::uveu_share, 0.33}}),
+                       2025, 2035));
+        // Neutral new outputs: US-controlled compute is the US stock.
+        for (std::size_t k = 0; k < 11; ++k) {
+            CHECK(a.at("us_controlled_stock")[k] == a.at("us_stock")[k]);
+            CHECK(a.at("us_controlled_ratio")[k] == a.at("compute_ratio")[k]);
+            CHECK(a.at("trusted_shipments")[k] == 0.0);
+        }
+    }
+}
+
+TEST_CASE("version 2: chips and money are conserved with the trusted channel and capacity on") {
+    Params p = base_params();
+    p["trusted_leak_mult"] = 0.25;
+    p["trusted_us_operated"] = 0.8;
+    p["smuggling_capacity_2025"] = 0.05; // binds from the first year
+    p["smuggling_capacity_growth"] = 1.2;
+    const auto policy =
+        with_levers(constant_policy("deals", 6, diffusion_rule), {{Lever::trusted_share, 0.5},
+                                                                  {Lever::trusted_cap, 0.4},
+                                                                  {Lever::uveu_share, 0.05},
+                                                                  {Lever::china_fee, 0.15}});
+    const auto o = run_one(p, policy, 2025, 2030);
+    const double keep = 1.0 - 1.0 / p["hardware_lifetime"];
+    double k_us = p["us_stock_2024"], k_t2 = p["t2_stock_2024"];
+    for (std::size_t k = 0; k < 6; ++k) {
+        const double kd = static_cast<double>(k);
+        const double price = p["us_price_2025"] / std::pow(p["price_performance_growth"], kd);
+        const double e_us = p["us_chip_perf_2025"] * std::pow(p["us_chip_perf_growth"], kd);
+        const double p_total = o.at("us_chips")[k] * e_us;
+        const double legal = o.at("cn_legal_imports")[k];
+        const double forgone = o.at("revenue_forgone")[k] / price - 0.15 * legal;
+        const double i_us = o.at("us_stock")[k] - keep * k_us;
+        const double i_t2 = o.at("t2_stock")[k] - keep * k_t2;
+        k_us = o.at("us_stock")[k];
+        k_t2 = o.at("t2_stock")[k];
+        INFO("year " << 2025 + k);
+        CHECK(
+            p_total ==
+            doctest::Approx(i_us + i_t2 + legal + o.at("cn_smuggled")[k] + forgone).epsilon(1e-12));
+        // Revenue by destination adds up to the revenue, net of fees.
+        CHECK(o.at("revenue")[k] ==
+              doctest::Approx(o.at("revenue_us")[k] + o.at("revenue_tier2")[k] +
+                              o.at("revenue_china")[k] - o.at("fees_paid")[k])
+                  .epsilon(1e-12));
+        CHECK(o.at("fees_paid")[k] == doctest::Approx(0.15 * o.at("revenue_china")[k]));
+        // The capacity binds: smuggling is the network's capacity, not a share of US output.
+        CHECK(o.at("cn_smuggled")[k] == doctest::Approx(0.05 * std::pow(1.2, kd)).epsilon(1e-12));
+        CHECK(o.at("trusted_shipments")[k] > 0.0);
+        CHECK(o.at("trusted_shipments")[k] <= 0.4 + 0.05 * p_total + 1e-12);
+        CHECK(o.at("us_controlled_stock")[k] > o.at("us_stock")[k]);
+        CHECK(o.at("us_controlled_stock")[k] < o.at("us_stock")[k] + o.at("t2_stock")[k]);
+        const double sum = o.at("cn_self_sufficiency")[k] + o.at("cn_smuggled_share")[k] +
+                           legal / (legal + o.at("cn_smuggled")[k] + o.at("cn_domestic")[k]);
+        CHECK(sum == doctest::Approx(1.0).epsilon(1e-12));
+        const double stack = o.at("us_stack_share")[k];
+        CHECK(stack > 0.0);
+        CHECK(stack < 1.0);
+    }
+}
+
+TEST_CASE("version 2 directions") {
+    const Params base = base_params();
+    const auto dr = constant_policy("diffusion_rule", 6, diffusion_rule);
+
+    SUBCASE("a trusted channel with lower leakage: more Tier-2 shipments, no more smuggling") {
+        Params p = base;
+        p["trusted_leak_mult"] = 0.25;
+        p["trusted_us_operated"] = 0.8;
+        const auto a = run_one(p, dr, 2025, 2030);
+        const auto b = run_one(p, with_levers(dr, {{Lever::trusted_share, 0.5}}), 2025, 2030);
+        for (std::size_t k = 0; k < 6; ++k) {
+            CHECK(b.at("t2_stock")[k] > a.at("t2_stock")[k]);
+            CHECK(b.at("us_controlled_stock")[k] > a.at("us_controlled_stock")[k]);
+            CHECK(b.at("trusted_shipments")[k] > 0.0);
+        }
+        // Routing the same demand through the trusted channel leaks less than shipping it
+        // uncapped through the ordinary one.
+        const auto open = with_levers(dr, {{Lever::tier2_country_cap, inf}});
+        const auto c = run_one(p, open, 2025, 2030);
+        const auto d = run_one(p, with_levers(open, {{Lever::trusted_share, 0.5}}), 2025, 2030);
+        for (std::size_t k = 0; k < 6; ++k) {
+            CHECK(d.at("cn_smuggled")[k] < c.at("cn_smuggled")[k]);
+            CHECK(d.at("t2_stock")[k] > c.at("t2_stock")[k]); // less of it lost to leakage
+        }
+    }
+    SUBCASE("a trusted cap limits the channel; uveu_share adds capacity with US demand") {
+        Params p = base;
+        const auto capped = with_levers(dr, {{Lever::trusted_share, 0.5}, {Lever::trusted_cap, 0}});
+        const auto none = run_one(p, capped, 2025, 2030);
+        const auto uveu = run_one(p, with_levers(capped, {{Lever::uveu_share, 0.05}}), 2025, 2030);
+        for (std::size_t k = 0; k < 6; ++k) {
+            CHECK(none.at("trusted_shipments")[k] == 0.0);
+            CHECK(uveu.at("trusted_shipments")[k] > 0.0);
+        }
+    }
+    SUBCASE("smuggling capacity: a tighter network smuggles less, and enforcement shrinks it") {
+        Params loose = base, tight = base;
+        loose["smuggling_capacity_2025"] = 0.3;
+        tight["smuggling_capacity_2025"] = 0.05;
+        const auto a = run_one(loose, dr, 2025, 2030), b = run_one(tight, dr, 2025, 2030);
+        const auto strong = with_levers(dr, {{Lever::enforcement, 3.0}});
+        const auto c = run_one(tight, strong, 2025, 2030);
+        for (std::size_t k = 0; k < 6; ++k) {
+            CHECK(b.at("cn_smuggled")[k] <= a.at("cn_smuggled")[k]);
+            CHECK(c.at("cn_smuggled")[k] < b.at("cn_smuggled")[k]);
+        }
+        CHECK(b.at("cum_smuggled")[0] < a.at("cum_smuggled")[0]);
+        // Without growth the network's capacity stays at its 2025 level: no compounding.
+        CHECK(b.at("cn_smuggled")[5] <= 0.05 + 1e-15);
+    }
+}
