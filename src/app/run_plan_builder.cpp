@@ -114,6 +114,7 @@ io::RootMetadata make_metadata(const config::Experiment& ex, const design::Desig
     add("command_line", command_line);
     add("experiment", ex.name);
     add("model", ex.model_name);
+    add("model_version", static_cast<std::int64_t>(ex.model->version()));
     add("seed", static_cast<std::int64_t>(ex.seed));
     add("design", ex.design);
     add("n_samples", static_cast<std::int64_t>(design.run_count()));

@@ -67,6 +67,7 @@ public:
                 std::array<std::size_t, compute_race_parameter_count> parameter_index);
 
     [[nodiscard]] std::string name() const override { return "compute_race"; }
+    [[nodiscard]] int version() const override { return compute_race_version; }
     [[nodiscard]] const std::vector<OutputSpec>& outputs() const override { return outputs_; }
     [[nodiscard]] std::span<const int> years() const override { return years_; }
     [[nodiscard]] std::size_t variant_count() const override { return policies_.size(); }

@@ -51,6 +51,9 @@ class Model {
 public:
     virtual ~Model() = default;
     [[nodiscard]] virtual std::string name() const = 0;
+    /// The version of the model's equations, recorded in result files: a model that changes
+    /// what it computes for the same inputs takes a new version.
+    [[nodiscard]] virtual int version() const { return 1; }
     [[nodiscard]] virtual const std::vector<OutputSpec>& outputs() const = 0;
     /// Calendar years of the series outputs; empty for a model without a time axis.
     [[nodiscard]] virtual std::span<const int> years() const { return {}; }
