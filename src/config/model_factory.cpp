@@ -148,12 +148,15 @@ struct ParameterBound {
 
 ParameterBound bound_of(std::string_view name) {
     constexpr double inf = std::numeric_limits<double>::infinity();
-    static const std::array<std::string_view, 15> shares{
-        "china_demand_share", "tier2_demand_share", "tier2_lpp_share",     "reallocation_rate",
-        "leakage_rate",       "lpp_leakage_rate",   "direct_leakage_rate", "cloud_access_share",
-        "cn_yield_max",       "us_largest_share",   "cn_largest_share",    "mfu",
-        "cn_yield_2025",      "trusted_leak_mult",  "trusted_us_operated"};
-    static const std::array<std::string_view, 16> positive{"smuggling_capacity_2025",
+    static const std::array<std::string_view, 21> shares{
+        "china_demand_share",    "tier2_demand_share", "tier2_lpp_share",
+        "reallocation_rate",     "leakage_rate",       "lpp_leakage_rate",
+        "direct_leakage_rate",   "cloud_access_share", "cn_yield_max",
+        "us_largest_share",      "cn_largest_share",   "mfu",
+        "cn_yield_2025",         "trusted_leak_mult",  "trusted_us_operated",
+        "t2_switch_rate",        "t2_cn_aligned_2024", "cn_export_share_max",
+        "cn_stack_cloud_access", "cn_mandate_share",   "cn_domestic_share_2024"};
+    static const std::array<std::string_view, 22> positive{"smuggling_capacity_2025",
                                                            "smuggling_capacity_growth",
                                                            "us_units_growth",
                                                            "us_chip_perf_growth",
@@ -168,7 +171,13 @@ ParameterBound bound_of(std::string_view name) {
                                                            "cn_hbm_per_chip",
                                                            "cn_chip_perf_2025",
                                                            "cn_algo_factor",
-                                                           "cn_yield_2025"};
+                                                           "cn_yield_2025",
+                                                           "us_power_2025",
+                                                           "us_power_growth",
+                                                           "kw_per_h100e_2025",
+                                                           "energy_efficiency_growth",
+                                                           "cn_domestic_inference_mult",
+                                                           "cn_inference_mult_2024"};
     if (name == "cn_yield_2025") // a share that is also a divisor (the yield formula)
         return {0, 1, true, "a share in (0, 1]"};
     if (std::find(shares.begin(), shares.end(), name) != shares.end())
@@ -245,6 +254,12 @@ BuiltModel make_compute_race(const ModelSource& src, const random::ParameterSpac
                                     "parameter '" + p.name + "' must be " + b.what + ", but " +
                                         p.distribution.describe() + " can take values outside"));
     }
+    // The power bound divides by the power each H100e draws (docs/model.md section 9.7).
+    if (space.index_of("us_power_2025") != space.dimension() &&
+        space.index_of("kw_per_h100e_2025") == space.dimension())
+        errors.add(at_parameter(src.parameters, src.name_node, "us_power_2025",
+                                "parameter 'us_power_2025' (the US power bound) needs "
+                                "'kw_per_h100e_2025', the power one H100e draws"));
 
     // Policies: those selected (default: all, as written), and the reference.
     if (src.policies == nullptr || src.policies->empty()) {

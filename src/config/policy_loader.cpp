@@ -43,10 +43,20 @@ LeverRule rule_of(Lever lever) {
     case Lever::china_fee:
     case Lever::trusted_share:
         return {0, 1, false, false, "a share in [0, 1]"};
+    case Lever::cn_import_accept:
+    case Lever::cn_stack_deterrence:
+        return {0, 1, false, false, "a share in [0, 1]"};
     case Lever::trusted_cap:
         return {0, inf, false, true, "a capacity (M H100e/yr) >= 0, or inf"};
     case Lever::uveu_share:
         return {0, inf, false, false, "a finite share of US and Tier-1 demand >= 0"};
+    case Lever::legal_capacity_mult:
+    case Lever::legal_price_mult:
+        return {0, inf, true, false, "a finite multiplier > 0"};
+    case Lever::legal_inference_mult:
+        return {0, inf, false, false, "a finite multiplier >= 0"};
+    case Lever::china_legal_share:
+        return {0, inf, false, true, "a share of US and Tier-1 demand >= 0, or inf"};
     }
     return {0, inf, false, false, ""};
 }

@@ -57,8 +57,23 @@ enum P : std::size_t {
     // Version 2, optional.
     trusted_leak_mult,
     trusted_us_operated,
+    t2_switch_rate,
+    t2_cn_aligned_2024,
+    cn_export_share_max,
+    cn_stack_cloud_access,
+    cn_crowd_out,
+    cn_mandate_share,
+    cn_learning,
+    rd_elasticity,
+    cn_domestic_inference_mult,
+    cn_inference_mult_2024,
+    cn_domestic_share_2024,
     smuggling_capacity_2025,
     smuggling_capacity_growth,
+    us_power_2025,
+    us_power_growth,
+    kw_per_h100e_2025,
+    energy_efficiency_growth,
 };
 
 // Output positions in outputs_: the series (version 1's 19, then version 2's), then 3 scalars.
@@ -92,6 +107,12 @@ enum O : std::size_t {
     o_revenue_tier2,
     o_revenue_china,
     o_fees_paid,
+    o_t2_cn_aligned,
+    o_cn_exports,
+    o_t2_cn_stock,
+    o_cn_inference_stock,
+    o_inference_ratio,
+    o_us_power,
     series_count,
 };
 
@@ -159,6 +180,18 @@ std::vector<OutputSpec> make_outputs() {
         {"revenue_china", "B$/yr", "revenue of US designers from legal sales to China, before fees",
          true},
         {"fees_paid", "B$/yr", "fees on China sales paid to the US government", true},
+        {"t2_cn_aligned", "1",
+         "share of Tier-2 demand without a trusted route that turned to the Chinese stack", true},
+        {"cn_exports", "M H100e/yr", "Chinese accelerators exported to aligned Tier-2 buyers",
+         true},
+        {"t2_cn_stock", "M H100e", "Chinese accelerators installed in Tier 2, end of year", true},
+        {"cn_inference_stock", "M H100e (inference)",
+         "China's own stock counted at its inference value per training H100e", true},
+        {"inference_ratio", "1",
+         "compute_ratio with China's own stock counted at its inference value", true},
+        {"us_power", "GW",
+         "power drawn by the US and Tier-1 installed AI compute (NaN without kw_per_h100e_2025)",
+         true},
         {"cum_smuggled", "M H100e", "accelerators smuggled to China over the horizon", false},
         {"cum_revenue_forgone", "B$", "revenue forgone over the horizon, undiscounted", false},
         {"first_year_gap_below_1", "year",
@@ -171,11 +204,24 @@ std::vector<OutputSpec> make_outputs() {
 } // namespace
 
 const std::array<std::string_view, lever_count>& lever_names() {
-    static const std::array<std::string_view, lever_count> names{
-        "china_legal_cap", "tier2_country_cap", "tier2_exempt_capacity",
-        "lpp_threshold",   "enforcement",       "leakage_multiplier",
-        "cloud_kyc",       "stringency",        "china_fee",
-        "trusted_share",   "trusted_cap",       "uveu_share"};
+    static const std::array<std::string_view, lever_count> names{"china_legal_cap",
+                                                                 "tier2_country_cap",
+                                                                 "tier2_exempt_capacity",
+                                                                 "lpp_threshold",
+                                                                 "enforcement",
+                                                                 "leakage_multiplier",
+                                                                 "cloud_kyc",
+                                                                 "stringency",
+                                                                 "china_fee",
+                                                                 "trusted_share",
+                                                                 "trusted_cap",
+                                                                 "uveu_share",
+                                                                 "cn_import_accept",
+                                                                 "legal_capacity_mult",
+                                                                 "legal_price_mult",
+                                                                 "legal_inference_mult",
+                                                                 "china_legal_share",
+                                                                 "cn_stack_deterrence"};
     return names;
 }
 
@@ -183,8 +229,15 @@ double lever_neutral_value(Lever lever) {
     switch (lever) {
     case Lever::trusted_share: // no trusted channel: Tier 2 is one bloc, as in version 1
     case Lever::uveu_share:
+    case Lever::cn_stack_deterrence:
         return 0.0;
+    case Lever::cn_import_accept:    // China lets its firms buy what the US lets them
+    case Lever::legal_capacity_mult: // the legal product is a frontier chip
+    case Lever::legal_price_mult:
+    case Lever::legal_inference_mult:
+        return 1.0;
     case Lever::trusted_cap: // a trusted channel, once opened, is capped by its share alone
+    case Lever::china_legal_share:
         return std::numeric_limits<double>::infinity();
     default:
         return std::numeric_limits<double>::quiet_NaN();
@@ -193,14 +246,29 @@ double lever_neutral_value(Lever lever) {
 
 double compute_race_neutral_value(std::size_t j) {
     switch (j) {
-    case trusted_leak_mult: // trusted shipments leak like any other Tier-2 shipment
+    case trusted_leak_mult:          // trusted shipments leak like any other Tier-2 shipment
+    case cn_domestic_inference_mult: // every chip's inference value is its training value
+    case cn_inference_mult_2024:
+    case smuggling_capacity_growth:
+    case us_power_growth:
+    case energy_efficiency_growth:
         return 1.0;
     case trusted_us_operated: // nobody in Tier 2 counts as US-controlled
+    case t2_switch_rate:      // nobody turns to the Chinese stack
+    case t2_cn_aligned_2024:
+    case cn_export_share_max:
+    case cn_stack_cloud_access:
+    case cn_crowd_out: // China's buyers take every domestic chip, imports or not
+    case cn_mandate_share:
+    case cn_learning:
+    case rd_elasticity:          // R&D does not depend on revenue
+    case cn_domestic_share_2024: // (only us_stack_share reads it)
         return 0.0;
     case smuggling_capacity_2025: // smuggling networks without a capacity limit
+    case us_power_2025:           // no power bound
         return std::numeric_limits<double>::infinity();
-    case smuggling_capacity_growth:
-        return 1.0;
+    case kw_per_h100e_2025: // us_power unknown
+        return std::numeric_limits<double>::quiet_NaN();
     default:
         return std::numeric_limits<double>::quiet_NaN();
     }
@@ -251,8 +319,23 @@ const std::array<std::string_view, compute_race_parameter_count>& compute_race_p
         "cn_algo_factor",
         "trusted_leak_mult",
         "trusted_us_operated",
+        "t2_switch_rate",
+        "t2_cn_aligned_2024",
+        "cn_export_share_max",
+        "cn_stack_cloud_access",
+        "cn_crowd_out",
+        "cn_mandate_share",
+        "cn_learning",
+        "rd_elasticity",
+        "cn_domestic_inference_mult",
+        "cn_inference_mult_2024",
+        "cn_domestic_share_2024",
         "smuggling_capacity_2025",
-        "smuggling_capacity_growth"};
+        "smuggling_capacity_growth",
+        "us_power_2025",
+        "us_power_growth",
+        "kw_per_h100e_2025",
+        "energy_efficiency_growth"};
     return names;
 }
 
@@ -284,22 +367,44 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
         columns[j] = index_[j] == absent_parameter ? neutral.data() + n * used++
                                                    : in.column(index_[j]).data();
     const auto col = [&](P p) { return columns[p]; };
+    const auto sampled = [&](P p) { return index_[p] != absent_parameter; };
     const auto series = [&](O o, std::size_t k) { return out.column(o * years + k).data(); };
     const std::size_t scalar0 = series_count * years;
+
+    // Version 2's mechanisms at their neutral values leave version 1's expressions in place
+    // (docs/model.md, section 9): the same bits, not merely the same values to rounding. A
+    // mechanism whose parameters are not sampled is skipped for the whole block.
+    bool trusted_ever = false;
+    for (std::size_t k = 0; k < years; ++k)
+        trusted_ever = trusted_ever || policy.at(Lever::trusted_share, k) > 0.0;
+    const bool rd_funded = sampled(rd_elasticity);
+    const bool aligning = sampled(t2_switch_rate) || sampled(t2_cn_aligned_2024);
+    const bool cn_market = aligning || sampled(cn_crowd_out) || sampled(cn_learning);
+    const bool learning = sampled(cn_learning);
+    const bool smuggling_capped = sampled(smuggling_capacity_2025);
+    const bool power_bound = sampled(us_power_2025);
+    const bool shared_t2 = trusted_ever || aligning; // Kuse_CN in version 2's form
 
     // Stocks carried from year to year, per sample: K(−1) and H(−1) from the parameters.
     std::vector<double> k_us(col(us_stock_2024), col(us_stock_2024) + n);
     std::vector<double> k_t2(col(t2_stock_2024), col(t2_stock_2024) + n);
     std::vector<double> k_cn(col(cn_stock_2024), col(cn_stock_2024) + n);
     std::vector<double> hbm(col(cn_hbm_stockpile), col(cn_hbm_stockpile) + n);
-    std::vector<double> k_t2us(n, 0.0); // US-operated trusted Tier-2 stock, none before start
+    std::vector<double> k_t2us(n, 0.0), k_t2cn(n, 0.0), k_cn_dom(n), ki_cn(n), w_us(n);
+    std::vector<double> sigma(col(t2_cn_aligned_2024), col(t2_cn_aligned_2024) + n);
+    std::vector<double> made(n, 0.0), could(n, 0.0), learned(n, 1.0), rho_rev(n, 1.0);
+    for (std::size_t i = 0; i < n; ++i) {
+        k_cn_dom[i] = col(cn_domestic_share_2024)[i] * k_cn[i];
+        ki_cn[i] = col(cn_inference_mult_2024)[i] * k_cn[i];
+        w_us[i] = k_us[i] * col(kw_per_h100e_2025)[i] * col(energy_efficiency_growth)[i];
+    }
     std::vector<double> cum_x(n, 0.0), cum_forgone(n, 0.0);
     // x^k for the yearly growth factors, carried by multiplication: pow() was a third of the
     // model's time, and k rounding steps differ from pow by a few ulp at most.
     std::vector<double> pw_supply(n, 1.0), pw_perf(n, 1.0), pw_price(n, 1.0), pw_chips(n, 1.0),
         pw_hbm(n, 1.0), pw_cn_perf(n, 1.0), pw_algo(n, 1.0), pw_yield_gap(n, 1.0), pw_boost(n, 1.0),
-        pw_smuggling_capacity(n, 1.0), yield_decay(n), lpp_factor(n), enforcement_factor(n),
-        boost_now(n);
+        pw_units(n, 1.0), pw_smuggling_capacity(n, 1.0), pw_power(n, 1.0), pw_efficiency(n, 1.0),
+        yield_decay(n), lpp_factor(n), enforcement_factor(n), boost_now(n);
     for (std::size_t i = 0; i < n; ++i)
         yield_decay[i] = std::exp2(-1.0 / col(cn_yield_halflife)[i]);
     // (1 + s·stringency)^k can be carried the same way while stringency stays put.
@@ -307,12 +412,6 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
     for (std::size_t k = 1; k < years; ++k)
         stringency_constant = stringency_constant &&
                               policy.at(Lever::stringency, k) == policy.at(Lever::stringency, 0);
-    // Version 2's mechanisms at their neutral values leave version 1's expressions in place
-    // (docs/model.md, section 9): the same bits, not merely the same values to rounding.
-    bool trusted_ever = false;
-    for (std::size_t k = 0; k < years; ++k)
-        trusted_ever = trusted_ever || policy.at(Lever::trusted_share, k) > 0.0;
-    const bool smuggling_capped = index_[smuggling_capacity_2025] != absent_parameter;
 
     const double* supply = col(us_supply_2025);
     const double* units_g = col(us_units_growth);
@@ -352,8 +451,20 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
     const double* cn_algo = col(cn_algo_factor);
     const double* trusted_leak = col(trusted_leak_mult);
     const double* us_operated = col(trusted_us_operated);
+    const double* switch_rate = col(t2_switch_rate);
+    const double* export_max = col(cn_export_share_max);
+    const double* cn_stack_access = col(cn_stack_cloud_access);
+    const double* crowd_out = col(cn_crowd_out);
+    const double* mandate = col(cn_mandate_share);
+    const double* learning_el = col(cn_learning);
+    const double* rd_el = col(rd_elasticity);
+    const double* dom_inference = col(cn_domestic_inference_mult);
     const double* smuggling_cap0 = col(smuggling_capacity_2025);
     const double* smuggling_cap_g = col(smuggling_capacity_growth);
+    const double* power0 = col(us_power_2025);
+    const double* power_g = col(us_power_growth);
+    const double* kw0 = col(kw_per_h100e_2025);
+    const double* efficiency_g = col(energy_efficiency_growth);
 
     for (std::size_t k = 0; k < years; ++k) {
         const double kd = static_cast<double>(k);
@@ -370,8 +481,18 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
         const double trusted = policy.at(Lever::trusted_share, k);
         const double trusted_cap = policy.at(Lever::trusted_cap, k);
         const double uveu = policy.at(Lever::uveu_share, k);
+        const double accept = policy.at(Lever::cn_import_accept, k);
+        const double c_legal = policy.at(Lever::legal_capacity_mult, k);
+        const double legal_price = policy.at(Lever::legal_price_mult, k);
+        const double legal_inference = policy.at(Lever::legal_inference_mult, k);
+        const double legal_share = policy.at(Lever::china_legal_share, k);
+        const double deterrence = policy.at(Lever::cn_stack_deterrence, k);
         const bool uncapped = std::isinf(cap_t2);
         const bool trusted_on = trusted > 0.0;
+        const bool share_capped = !std::isinf(legal_share);
+        const bool legal_v2 = accept != 1.0 || c_legal != 1.0 || share_capped;
+        const bool money_v2 = c_legal != 1.0 || legal_price != 1.0;
+        const bool t2_v2 = trusted_on || cn_market;
         // The common lever values (threshold at the 2025 level, enforcement at 1) need no pow.
         const bool lpp_at_reference = lpp_ratio == 1.0;
         const bool enforcement_at_reference = enforcement == 1.0;
@@ -419,24 +540,60 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
         double* o_rev_t2 = series(o_revenue_tier2, k);
         double* o_rev_cn = series(o_revenue_china, k);
         double* o_fees = series(o_fees_paid, k);
+        double* o_aligned = series(o_t2_cn_aligned, k);
+        double* o_exports = series(o_cn_exports, k);
+        double* o_t2_cn = series(o_t2_cn_stock, k);
+        double* o_inference = series(o_cn_inference_stock, k);
+        double* o_inf_ratio = series(o_inference_ratio, k);
+        double* o_power = series(o_us_power, k);
 
         // Every array is distinct (inputs, outputs and the carried state), which the compiler
         // cannot prove on its own; vector and scalar code give the same bits (no contraction).
 #pragma omp simd
         for (std::size_t i = 0; i < n; ++i) {
-            // 1. Supply of US-designed accelerators.
-            const double p_total = supply[i] * pw_supply[i];
+            // 1. Supply of US-designed accelerators; R&D funded by revenue sets the
+            // performance exponent (pw_perf carries g^Λ, pw_units u^k).
+            const double p_total = rd_funded && rd_el[i] != 0.0
+                                       ? supply[i] * pw_units[i] * pw_perf[i]
+                                       : supply[i] * pw_supply[i];
             const double e_us = perf0[i] * pw_perf[i];
             const double price = price0[i] / pw_price[i];
             const double d_cn = cn_share[i] * p_total;
             const double d_t2 = t2_share[i] * p_total;
             const double d_us = p_total - d_cn - d_t2;
 
-            // 2. What may be sold where. The trusted channel (version 2) takes its share of
-            // Tier-2 demand first; the rest meets version 1's rules.
-            const double legal = std::min(d_cn, cap_cn);
+            // 2. Legal sales to China, as much as China accepts and the product allows.
+            const double legal = legal_v2 ? std::min(std::min(accept * d_cn / c_legal, cap_cn),
+                                                     share_capped ? legal_share * d_us : cap_cn)
+                                          : std::min(d_cn, cap_cn);
+            const double legal_capacity = legal_v2 ? c_legal * legal : legal;
+
+            // 3. China's domestic capacity, bound by logic dies or by HBM.
+            const double boost = boost_k[i];
+            const double yield = yield_max[i] - (yield_max[i] - yield0[i]) * pw_yield_gap[i];
+            const double logic = chips0[i] * pw_chips[i] * boost * yield / yield0[i];
+            const double avail = hbm[i] + hbm0[i] * pw_hbm[i];
+            const double chips_cn = std::min(logic, avail / hbm_per_chip[i]);
+            const double e_cn =
+                learning ? cn_perf0[i] * pw_cn_perf[i] * learned[i] : cn_perf0[i] * pw_cn_perf[i];
+            const double dom_cap = chips_cn * e_cn;
+
+            // 4. China's buyers, exports to aligned Tier-2 demand, what China adds at home.
+            const double dem_home = std::max(mandate[i] * dom_cap, dom_cap - crowd_out[i] * legal);
+            const double slack = dom_cap - dem_home;
+            const double d_t2_cn = sigma[i] * (1.0 - trusted) * d_t2;
+            const double exports =
+                cn_market ? std::min(d_t2_cn, export_max[i] * dom_cap + slack) : 0.0;
+            const double dom_home = std::min(dem_home, dom_cap - exports);
+            const double domestic = cn_market ? dom_home : dom_cap;
+            const double chips_made =
+                exports == 0.0 && domestic == dom_cap ? chips_cn : (dom_home + exports) / e_cn;
+            hbm[i] = avail - hbm_per_chip[i] * chips_made;
+
+            // 5. Tier 2: the trusted channel takes its share first; the rest, less what China
+            // serves, meets version 1's rules.
             const double d_trusted = trusted * d_t2;
-            const double d_rest = trusted_on ? d_t2 - d_trusted : d_t2;
+            const double d_rest = t2_v2 ? d_t2 - d_trusted - exports : d_t2;
             const double lpp_share = lpp_share0[i] * lpp_factor[i]; // factor 1 exactly at reference
             const double small = lpp_share * d_rest;
             // Loads stay outside the selects: a load under a condition keeps the loop scalar.
@@ -445,14 +602,20 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
             const double shipped_trusted =
                 trusted_on ? std::min(d_trusted, trusted_cap + uveu * std::max(0.0, d_us)) : 0.0;
             const double shipped_t2 = trusted_on ? shipped_rest + shipped_trusted : shipped_rest;
-            const double blocked = (d_t2 - shipped_t2) + (d_cn - legal);
+            const double blocked = (d_t2 - shipped_t2) + (d_cn - legal_capacity);
             const double resold = realloc[i] * blocked;
-            const double forgone = blocked - resold;
-            const double sold_us = d_us + resold;
 
-            // 3. Leakage to China, capped by China's unmet demand.
-            // Trusted shipments leak at their own, lower rate; smuggling networks have a
-            // capacity (version 2) that grows on its own, not with US output.
+            // 6. The US bloc buys no more than it can power.
+            const double keep = 1.0 - 1.0 / lifetime[i];
+            const double w_k = kw0[i] / pw_efficiency[i];
+            const double powered = std::max(0.0, power0[i] * pw_power[i] - keep * w_us[i]) / w_k;
+            const double wanted_us = d_us + resold;
+            const double sold_us = power_bound ? std::min(wanted_us, powered) : wanted_us;
+            const double forgone =
+                power_bound ? blocked - resold + (wanted_us - sold_us) : blocked - resold;
+
+            // 7. Leakage to China, capped by China's unmet demand and the network's capacity.
+            // Trusted shipments leak at their own, lower rate.
             const double m = enforcement_factor[i] * leak_mult;
             const double x_trusted = m * trusted_leak[i] * leak[i] * shipped_trusted;
             const double x_t2 =
@@ -461,7 +624,7 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
                     : m * (leak[i] * (shipped_t2 - small) + lpp_leak[i] * small);
             const double x_us = m * direct_leak[i] * sold_us;
             const double x_raw = x_t2 + x_us;
-            const double room = std::max(0.0, d_cn - legal);
+            const double room = std::max(0.0, d_cn - legal_capacity);
             const double s_room = x_raw > room ? room / x_raw : 1.0;
             const double capacity = smuggling_cap0[i] * pw_smuggling_capacity[i] * m;
             // x_raw = 0 gives inf or NaN here, and std::min keeps s_room then.
@@ -471,41 +634,46 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
             const double add_t2 = shipped_t2 - s_x * x_t2;
             const double add_cn_imports = legal + smuggled;
 
-            // 4. China's domestic production, bound by logic dies or by HBM.
-            const double boost = boost_k[i];
-            const double yield = yield_max[i] - (yield_max[i] - yield0[i]) * pw_yield_gap[i];
-            const double logic = chips0[i] * pw_chips[i] * boost * yield / yield0[i];
-            const double avail = hbm[i] + hbm0[i] * pw_hbm[i];
-            const double chips_cn = std::min(logic, avail / hbm_per_chip[i]);
-            hbm[i] = avail - hbm_per_chip[i] * chips_cn;
-            const double e_cn = cn_perf0[i] * pw_cn_perf[i];
-            const double domestic = chips_cn * e_cn;
-
-            // 5. Stocks, access, training runs.
-            const double keep = 1.0 - 1.0 / lifetime[i];
+            // 8. Stocks, by where they sit and who controls them; access; training runs.
             k_us[i] = keep * k_us[i] + add_us;
             k_t2[i] = keep * k_t2[i] + add_t2;
             k_cn[i] = keep * k_cn[i] + add_cn_imports + domestic;
             // US firms operate part of what the trusted channel ships; China rents from it
             // only at the trusted channel's lower rate.
             k_t2us[i] = keep * k_t2us[i] + us_operated[i] * (shipped_trusted - s_x * x_trusted);
+            k_t2cn[i] = keep * k_t2cn[i] + exports;
+            k_cn_dom[i] = keep * k_cn_dom[i] + domestic;
+            ki_cn[i] =
+                keep * ki_cn[i] + legal_inference * legal + smuggled + dom_inference[i] * domestic;
+            w_us[i] = keep * w_us[i] + add_us * w_k;
             const double rho = cloud[i] * (1.0 - kyc);
-            const double usable = trusted_ever ? k_cn[i] + rho * (k_t2[i] - k_t2us[i]) +
-                                                     rho * trusted_leak[i] * k_t2us[i]
-                                               : k_cn[i] + rho * k_t2[i];
+            const double usable = shared_t2 ? k_cn[i] + rho * (k_t2[i] - k_t2us[i]) +
+                                                  rho * trusted_leak[i] * k_t2us[i] +
+                                                  cn_stack_access[i] * k_t2cn[i]
+                                            : k_cn[i] + rho * k_t2[i];
             const double controlled = trusted_ever ? k_us[i] + k_t2us[i] : k_us[i];
             const double run_scale = 1e6 * mfu_[i] * h100_flop_per_s * days[i] * seconds_per_day;
             const double c_us = us_f[i] * k_us[i] * run_scale;
             const double c_cn = cn_f[i] * usable * run_scale;
             const double a = pw_algo[i];
 
-            // 6. Money.
-            const double revenue = price * (p_total - forgone) - fee * price * legal;
+            // 9. Money.
+            const double revenue = money_v2 ? price * (p_total - forgone - legal_capacity) +
+                                                  legal_price * price * legal * (1.0 - fee)
+                                            : price * (p_total - forgone) - fee * price * legal;
             const double price_cn = cn_price0[i] / e_cn;
             const double cn_supply = legal + smuggled + domestic;
+            const double legal_paid = money_v2 ? legal_price * legal * price : legal * price;
             const double paid =
-                legal * price + smuggled * price * (1.0 + premium[i]) + domestic * price_cn;
+                legal_paid + smuggled * price * (1.0 + premium[i]) + domestic * price_cn;
             const double cost_cn = cn_supply == 0.0 ? price_cn : paid / cn_supply;
+            rho_rev[i] = std::min(1.0, std::max(0.0, revenue / (price * p_total)));
+
+            // 10. Tier-2 demand for US chips that was blocked turns, in part, to China's.
+            const double wanted_t2 = d_trusted + d_rest;
+            const double blocked_share =
+                wanted_t2 > 0.0 ? (wanted_t2 - shipped_t2) / wanted_t2 : 0.0;
+            sigma[i] += (1.0 - sigma[i]) * switch_rate[i] * blocked_share * (1.0 - deterrence);
 
             o_us[i] = k_us[i];
             o_t2[i] = k_t2[i];
@@ -515,7 +683,7 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
             o_legal[i] = legal;
             o_smug[i] = smuggled;
             o_dom[i] = domestic;
-            o_dom_chips[i] = chips_cn;
+            o_dom_chips[i] = chips_made;
             o_hbm[i] = hbm[i];
             o_us_run[i] = c_us;
             o_cn_run[i] = c_cn;
@@ -528,21 +696,29 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
             o_controlled[i] = controlled;
             o_controlled_ratio[i] = controlled / usable;
             o_trusted[i] = shipped_trusted;
-            o_stack[i] = (k_us[i] + k_t2[i]) / (k_us[i] + k_t2[i] + k_cn[i]);
+            o_stack[i] = (k_us[i] + k_t2[i] + (k_cn[i] - k_cn_dom[i])) /
+                         (k_us[i] + k_t2[i] + k_cn[i] + k_t2cn[i]);
             o_self[i] = domestic / cn_supply;
             o_smug_share[i] = smuggled / cn_supply;
             o_rev_us[i] = price * sold_us;
             o_rev_t2[i] = price * shipped_t2;
-            o_rev_cn[i] = price * legal;
-            o_fees[i] = fee * price * legal;
+            o_rev_cn[i] = money_v2 ? legal_price * price * legal : price * legal;
+            o_fees[i] = fee * o_rev_cn[i];
+            o_aligned[i] = sigma[i];
+            o_exports[i] = exports;
+            o_t2_cn[i] = k_t2cn[i];
+            o_inference[i] = ki_cn[i];
+            o_inf_ratio[i] = k_us[i] / (usable - k_cn[i] + ki_cn[i]);
+            o_power[i] = w_us[i];
             cum_x[i] += smuggled;
             cum_forgone[i] += o_forgone[i];
+            made[i] += chips_made;
+            could[i] += chips_cn;
         }
 #pragma omp simd
         for (std::size_t i = 0; i < n; ++i) {
             pw_supply[i] *= units_g[i] * perf_g[i];
-            pw_perf[i] *= perf_g[i];
-            pw_price[i] *= pp_g[i];
+            pw_units[i] *= units_g[i];
             pw_chips[i] *= chips_g[i];
             pw_hbm[i] *= hbm_g[i];
             pw_cn_perf[i] *= cn_perf_g[i];
@@ -550,7 +726,26 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
             pw_yield_gap[i] *= yield_decay[i];
             pw_boost[i] *= 1.0 + subst[i] * stringency;
             pw_smuggling_capacity[i] *= smuggling_cap_g[i];
+            pw_power[i] *= power_g[i];
+            pw_efficiency[i] *= efficiency_g[i];
         }
+        // Next year's R&D-funded progress and China's learning need pow, outside the loop
+        // above. λ = ρ_rev^0 = 1 and g^1 = g exactly: without R&D funding, version 1's bits.
+        if (rd_funded)
+            for (std::size_t i = 0; i < n; ++i) {
+                const double lambda = std::pow(rho_rev[i], rd_el[i]);
+                pw_perf[i] *= lambda == 1.0 ? perf_g[i] : std::pow(perf_g[i], lambda);
+                pw_price[i] *= lambda == 1.0 ? pp_g[i] : std::pow(pp_g[i], lambda);
+            }
+        else
+#pragma omp simd
+            for (std::size_t i = 0; i < n; ++i) {
+                pw_perf[i] *= perf_g[i];
+                pw_price[i] *= pp_g[i];
+            }
+        if (learning)
+            for (std::size_t i = 0; i < n; ++i)
+                learned[i] = could[i] > 0.0 ? std::pow(made[i] / could[i], learning_el[i]) : 1.0;
     }
 
     // The gap needs next year's US growth for the first year, so it comes after the loop.

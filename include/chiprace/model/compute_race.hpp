@@ -30,8 +30,14 @@ enum class Lever : std::size_t {
     trusted_share,
     trusted_cap,
     uveu_share,
+    cn_import_accept,
+    legal_capacity_mult,
+    legal_price_mult,
+    legal_inference_mult,
+    china_legal_share,
+    cn_stack_deterrence,
 };
-inline constexpr std::size_t lever_count = 12;
+inline constexpr std::size_t lever_count = 18;
 /// Levers every policy must set (version 1's); the others have a neutral value.
 inline constexpr std::size_t required_lever_count = 9;
 const std::array<std::string_view, lever_count>& lever_names();
@@ -49,10 +55,11 @@ struct Policy {
 
 /// The parameters of docs/model.md section 4: version 1's 41, required, then version 2's,
 /// optional: an experiment that does not sample one gets its neutral value.
-inline constexpr std::size_t compute_race_parameter_count = 45;
+inline constexpr std::size_t compute_race_parameter_count = 60;
 inline constexpr std::size_t compute_race_required_parameter_count = 41;
 const std::array<std::string_view, compute_race_parameter_count>& compute_race_parameter_names();
-/// The neutral value of optional parameter j (j >= compute_race_required_parameter_count).
+/// The neutral value of optional parameter j (j >= compute_race_required_parameter_count);
+/// NaN for kw_per_h100e_2025, which has none (only the output us_power reads it).
 double compute_race_neutral_value(std::size_t j);
 /// In a parameter index: this optional parameter is not sampled.
 inline constexpr std::size_t absent_parameter = static_cast<std::size_t>(-1);
