@@ -155,3 +155,106 @@ TEST_CASE("version 2 directions") {
         CHECK(b.at("cn_smuggled")[5] <= 0.05 + 1e-15);
     }
 }
+
+namespace {
+
+/// Every version-2 mechanism on at once, at values far from neutral.
+Params all_mechanisms() {
+    Params p = base_params();
+    p["trusted_leak_mult"] = 0.25;
+    p["trusted_us_operated"] = 0.8;
+    p["t2_switch_rate"] = 0.3;
+    p["t2_cn_aligned_2024"] = 0.05;
+    p["cn_export_share_max"] = 0.1;
+    p["cn_stack_cloud_access"] = 0.3;
+    p["cn_crowd_out"] = 0.5;
+    p["cn_mandate_share"] = 0.3;
+    p["cn_learning"] = 0.2;
+    p["cn_domestic_inference_mult"] = 1.6;
+    p["cn_inference_mult_2024"] = 2.0;
+    p["cn_domestic_share_2024"] = 0.2;
+    p["smuggling_capacity_2025"] = 0.3;
+    p["smuggling_capacity_growth"] = 1.3;
+    p["us_power_2025"] = 9.0;
+    p["us_power_growth"] = 1.2;
+    p["kw_per_h100e_2025"] = 1.2;
+    p["energy_efficiency_growth"] = 1.3;
+    return p;
+}
+
+} // namespace
+
+TEST_CASE("version 2, every mechanism on: chips, China's capacity and money are conserved") {
+    const Params p = all_mechanisms();
+    const double c_legal = 2.0, legal_price = 3.0, fee = 0.15;
+    const auto policy =
+        with_levers(constant_policy("nvidia", 8, nvidia), {{Lever::trusted_share, 0.3},
+                                                           {Lever::trusted_cap, 0.5},
+                                                           {Lever::cn_import_accept, 0.7},
+                                                           {Lever::legal_capacity_mult, c_legal},
+                                                           {Lever::legal_price_mult, legal_price},
+                                                           {Lever::legal_inference_mult, 8.0},
+                                                           {Lever::china_legal_share, 0.2},
+                                                           {Lever::cn_stack_deterrence, 0.2},
+                                                           {Lever::china_fee, fee},
+                                                           {Lever::tier2_country_cap, 0.0166}});
+    const auto o = run_one(p, policy, 2025, 2032);
+    const double keep = 1.0 - 1.0 / p.at("hardware_lifetime");
+    double k_us = p.at("us_stock_2024"), k_t2 = p.at("t2_stock_2024"),
+           hbm = p.at("cn_hbm_stockpile");
+    double power_before = p.at("us_stock_2024") * 1.2 * 1.3;
+    bool exported = false, power_bound = false;
+    for (std::size_t k = 0; k < 8; ++k) {
+        const double kd = static_cast<double>(k);
+        INFO("year " << 2025 + k);
+        const double price = p.at("us_price_2025") / std::pow(p.at("price_performance_growth"), kd);
+        const double e_us = p.at("us_chip_perf_2025") * std::pow(p.at("us_chip_perf_growth"), kd);
+        const double p_total = o.at("us_chips")[k] * e_us;
+        const double legal = o.at("cn_legal_imports")[k];
+        const double smuggled = o.at("cn_smuggled")[k];
+        // Sold to US/Tier-1 and Tier-2 buyers, from revenue by destination.
+        const double sold = (o.at("revenue_us")[k] + o.at("revenue_tier2")[k]) / price;
+        const double forgone = p_total - c_legal * legal - sold;
+        const double i_us = o.at("us_stock")[k] - keep * k_us;
+        const double i_t2 = o.at("t2_stock")[k] - keep * k_t2;
+        k_us = o.at("us_stock")[k];
+        k_t2 = o.at("t2_stock")[k];
+        CHECK(forgone >= -1e-12 * p_total);
+        // P = I_US + I_T2 + c_L·L + X + F, and what was sold outside China is installed or
+        // smuggled.
+        CHECK(sold == doctest::Approx(i_us + i_t2 + smuggled).epsilon(1e-11));
+        CHECK(o.at("revenue")[k] ==
+              doctest::Approx(o.at("revenue_us")[k] + o.at("revenue_tier2")[k] +
+                              o.at("revenue_china")[k] - o.at("fees_paid")[k])
+                  .epsilon(1e-12));
+        CHECK(o.at("revenue_china")[k] == doctest::Approx(legal_price * price * legal));
+        CHECK(o.at("revenue_forgone")[k] ==
+              doctest::Approx(price * p_total - o.at("revenue")[k]).epsilon(1e-12));
+        // HBM: what China made used 8 stacks per chip; what it did not make kept its HBM.
+        const double hbm_in = p.at("cn_hbm_domestic_2025") * std::pow(p.at("cn_hbm_growth"), kd);
+        CHECK(o.at("cn_hbm_stock")[k] ==
+              doctest::Approx(hbm + hbm_in - 8.0 * o.at("cn_domestic_chips")[k]).epsilon(1e-12));
+        hbm = o.at("cn_hbm_stock")[k];
+        CHECK(o.at("cn_hbm_stock")[k] >= 0.0);
+        // Shares of China's additions add up; smuggling within the network's capacity.
+        const double added = legal + smuggled + o.at("cn_domestic")[k];
+        CHECK(o.at("cn_self_sufficiency")[k] + o.at("cn_smuggled_share")[k] + legal / added ==
+              doctest::Approx(1.0).epsilon(1e-12));
+        CHECK(smuggled <= 0.3 * std::pow(1.3, kd) * (1 + 1e-12));
+        // The US bloc draws no more power than it has.
+        const double power = 9.0 * std::pow(1.2, kd);
+        CHECK(o.at("us_power")[k] <= power * (1 + 1e-12));
+        // Bound: all the power is used, but for the US sales that leak.
+        power_bound = power_bound || o.at("us_power")[k] > 0.98 * power;
+        CHECK(o.at("us_power")[k] >= keep * power_before * (1 - 1e-12));
+        power_before = o.at("us_power")[k];
+        exported = exported || o.at("cn_exports")[k] > 0.0;
+        for (const char* share : {"us_stack_share", "t2_cn_aligned", "cn_self_sufficiency"}) {
+            CHECK(o.at(share)[k] >= 0.0);
+            CHECK(o.at(share)[k] <= 1.0);
+        }
+        CHECK(o.at("inference_ratio")[k] < o.at("compute_ratio")[k]);
+    }
+    CHECK(exported);    // the mechanisms were exercised, not bypassed
+    CHECK(power_bound); // the power bound bound in some year
+}
