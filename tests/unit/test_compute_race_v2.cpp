@@ -258,3 +258,103 @@ TEST_CASE("version 2, every mechanism on: chips, China's capacity and money are 
     CHECK(exported);    // the mechanisms were exercised, not bypassed
     CHECK(power_bound); // the power bound bound in some year
 }
+
+TEST_CASE("version 2 directions: the mechanisms each side of the debate relies on") {
+    const Params base = base_params();
+    const auto nv = constant_policy("nvidia", 8, nvidia);
+    const auto dr = constant_policy("diffusion_rule", 8, diffusion_rule);
+    auto run8 = [](const Params& p, const Policy& policy) {
+        return run_one(p, policy, 2025, 2032);
+    };
+
+    SUBCASE("revenue funds R&D: forgone revenue slows US supply, from the second year on") {
+        Params rd = base;
+        rd["rd_elasticity"] = 0.5;
+        const auto a = run8(base, dr), b = run8(rd, dr);
+        CHECK(b.at("us_chips")[0] == a.at("us_chips")[0]);
+        for (std::size_t k = 1; k < 8; ++k) {
+            CHECK(b.at("us_stock")[k] < a.at("us_stock")[k]);
+            CHECK(b.at("revenue_forgone")[k] > 0.0);
+        }
+        // The policy that forgoes more revenue loses more supply to it.
+        const auto c = run8(base, nv), d = run8(rd, nv);
+        // (R&D acts on performance per chip, not on the number of chips.)
+        CHECK(b.at("us_chips")[7] == doctest::Approx(a.at("us_chips")[7]).epsilon(1e-12));
+        const double loss_dr = 1.0 - b.at("us_stock")[7] / a.at("us_stock")[7];
+        const double loss_nv = 1.0 - d.at("us_stock")[7] / c.at("us_stock")[7];
+        CHECK(loss_dr > loss_nv);
+    }
+    SUBCASE("China's acceptance and the legal product's class shape legal imports") {
+        const auto a = run8(base, nv);
+        const auto b = run8(base, with_levers(nv, {{Lever::cn_import_accept, 0.02}}));
+        const auto c = run8(base, with_levers(nv, {{Lever::legal_capacity_mult, 6.7},
+                                                   {Lever::legal_price_mult, 5.0}}));
+        CHECK(b.at("cn_legal_imports")[0] < a.at("cn_legal_imports")[0]);
+        for (std::size_t k = 0; k < 8; ++k) {
+            CHECK(b.at("cn_legal_imports")[k] <= a.at("cn_legal_imports")[k]);
+            CHECK(c.at("cn_cost_multiplier")[k] > a.at("cn_cost_multiplier")[k]);
+        }
+        // A share cap of US demand binds where the fixed cap would not.
+        const auto d = run8(base, with_levers(nv, {{Lever::china_legal_cap, inf},
+                                                   {Lever::china_legal_share, 0.01}}));
+        for (std::size_t k = 0; k < 8; ++k)
+            CHECK(d.at("cn_legal_imports")[k] < 0.01 * a.at("us_chips")[k] * 10);
+    }
+    SUBCASE("crowd-out and learning: legal imports slow China's own industry") {
+        Params crowd = base, learn = base;
+        crowd["cn_crowd_out"] = 1.0;
+        learn["cn_crowd_out"] = 1.0;
+        learn["cn_learning"] = 0.5;
+        const auto a = run8(base, nv), b = run8(crowd, nv), c = run8(learn, nv);
+        // Crowded out, China makes fewer chips now; their HBM waits (here HBM binds later, so
+        // the chips are made then: crowd-out defers output that HBM bounds, learning does not).
+        CHECK(b.at("cn_domestic")[0] < a.at("cn_domestic")[0]);
+        CHECK(b.at("cn_hbm_stock")[0] > a.at("cn_hbm_stock")[0]);
+        double sum_b = 0, sum_c = 0;
+        for (std::size_t k = 1; k < 8; ++k) {
+            CHECK(c.at("cn_domestic")[k] <= b.at("cn_domestic")[k]);
+            sum_b += b.at("cn_domestic")[k];
+            sum_c += c.at("cn_domestic")[k];
+        }
+        CHECK(sum_c < sum_b);
+        // Without legal imports there is nothing to crowd out.
+        const auto ban = with_levers(nv, {{Lever::china_legal_cap, 0.0}});
+        CHECK(run8(learn, ban).at("cn_domestic")[7] == run8(base, ban).at("cn_domestic")[7]);
+    }
+    SUBCASE("blocked Tier-2 demand turns to Chinese chips, unless deterred or served") {
+        Params p = base;
+        p["t2_switch_rate"] = 0.5;
+        p["cn_export_share_max"] = 0.2;
+        const auto a = run8(base, dr), b = run8(p, dr);
+        const auto deterred = run8(p, with_levers(dr, {{Lever::cn_stack_deterrence, 1.0}}));
+        const auto open = run8(p, nv); // no Tier-2 caps: nothing blocked
+        CHECK(b.at("t2_cn_aligned")[7] > 0.0);
+        CHECK(b.at("cn_exports")[7] > 0.0);
+        CHECK(b.at("t2_cn_stock")[7] > 0.0);
+        CHECK(b.at("us_stack_share")[7] < a.at("us_stack_share")[7]);
+        for (std::size_t k = 0; k < 8; ++k) {
+            CHECK(deterred.at("t2_cn_aligned")[k] == 0.0);
+            CHECK(open.at("t2_cn_aligned")[k] == 0.0);
+            CHECK(b.at("t2_cn_aligned")[k] <= 1.0);
+        }
+    }
+    SUBCASE("the power bound caps the US stock") {
+        Params p = base;
+        p["us_power_2025"] = 10.0;
+        p["kw_per_h100e_2025"] = 1.2;
+        p["energy_efficiency_growth"] = 1.3;
+        const auto a = run8(base, dr), b = run8(p, dr);
+        CHECK(b.at("us_stock")[7] < a.at("us_stock")[7]);
+        CHECK(b.at("revenue_forgone")[7] > a.at("revenue_forgone")[7]);
+        CHECK(std::isnan(a.at("us_power")[0])); // no kW per H100e: unknown
+        CHECK(b.at("us_power")[7] <= 10.0 * (1 + 1e-12));
+    }
+    SUBCASE("inference value: H20-class imports count for more in inference than in training") {
+        const auto h20 = with_levers(nv, {{Lever::legal_inference_mult, 8.0}});
+        const auto a = run8(base, nv), b = run8(base, h20);
+        for (std::size_t k = 0; k < 8; ++k) {
+            CHECK(b.at("compute_ratio")[k] == a.at("compute_ratio")[k]);
+            CHECK(b.at("inference_ratio")[k] < a.at("inference_ratio")[k]);
+        }
+    }
+}
