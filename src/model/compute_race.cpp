@@ -385,26 +385,100 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
     const bool power_bound = sampled(us_power_2025);
     const bool shared_t2 = trusted_ever || aligning; // Kuse_CN in version 2's form
 
-    // Stocks carried from year to year, per sample: K(−1) and H(−1) from the parameters.
-    std::vector<double> k_us(col(us_stock_2024), col(us_stock_2024) + n);
-    std::vector<double> k_t2(col(t2_stock_2024), col(t2_stock_2024) + n);
-    std::vector<double> k_cn(col(cn_stock_2024), col(cn_stock_2024) + n);
-    std::vector<double> hbm(col(cn_hbm_stockpile), col(cn_hbm_stockpile) + n);
-    std::vector<double> k_t2us(n, 0.0), k_t2cn(n, 0.0), k_cn_dom(n), ki_cn(n), w_us(n);
-    std::vector<double> sigma(col(t2_cn_aligned_2024), col(t2_cn_aligned_2024) + n);
-    std::vector<double> made(n, 0.0), could(n, 0.0), learned(n, 1.0), rho_rev(n, 1.0);
+    // The state carried from year to year, per sample, in one allocation. Raw pointers to
+    // distinct arrays let the compiler vectorise the year's loop: through many std::vectors it
+    // could not see that a store leaves the other vectors' data pointers alone.
+    enum Carried : std::size_t {
+        c_k_us,
+        c_k_t2,
+        c_k_cn,
+        c_hbm,
+        c_sigma,
+        c_k_t2us,
+        c_k_t2cn,
+        c_k_cn_dom,
+        c_ki_cn,
+        c_w_us,
+        c_made,
+        c_could,
+        c_cum_x,
+        c_cum_forgone,
+        c_yield_decay,
+        c_lpp_factor,
+        c_enforcement_factor,
+        c_boost_now,
+        c_learned,
+        c_rho_rev,
+        c_pw_supply,
+        c_pw_perf,
+        c_pw_price,
+        c_pw_chips,
+        c_pw_hbm,
+        c_pw_cn_perf,
+        c_pw_algo,
+        c_pw_yield_gap,
+        c_pw_boost,
+        c_pw_units,
+        c_pw_smuggling_capacity,
+        c_pw_power,
+        c_pw_efficiency,
+        carried_count
+    };
+    std::vector<double> carried(carried_count * n);
+    const auto state = [&](Carried c) { return carried.data() + c * n; };
+    double* const k_us = state(c_k_us);
+    double* const k_t2 = state(c_k_t2);
+    double* const k_cn = state(c_k_cn);
+    double* const hbm = state(c_hbm);
+    double* const sigma = state(c_sigma);
+    double* const k_t2us = state(c_k_t2us);
+    double* const k_t2cn = state(c_k_t2cn);
+    double* const k_cn_dom = state(c_k_cn_dom);
+    double* const ki_cn = state(c_ki_cn);
+    double* const w_us = state(c_w_us);
+    double* const made = state(c_made);
+    double* const could = state(c_could);
+    double* const cum_x = state(c_cum_x);
+    double* const cum_forgone = state(c_cum_forgone);
+    double* const yield_decay = state(c_yield_decay);
+    double* const lpp_factor = state(c_lpp_factor);
+    double* const enforcement_factor = state(c_enforcement_factor);
+    double* const boost_now = state(c_boost_now);
+    double* const learned = state(c_learned);
+    double* const rho_rev = state(c_rho_rev);
+    double* const pw_supply = state(c_pw_supply);
+    double* const pw_perf = state(c_pw_perf);
+    double* const pw_price = state(c_pw_price);
+    double* const pw_chips = state(c_pw_chips);
+    double* const pw_hbm = state(c_pw_hbm);
+    double* const pw_cn_perf = state(c_pw_cn_perf);
+    double* const pw_algo = state(c_pw_algo);
+    double* const pw_yield_gap = state(c_pw_yield_gap);
+    double* const pw_boost = state(c_pw_boost);
+    double* const pw_units = state(c_pw_units);
+    double* const pw_smuggling_capacity = state(c_pw_smuggling_capacity);
+    double* const pw_power = state(c_pw_power);
+    double* const pw_efficiency = state(c_pw_efficiency);
+    // Stocks: K(−1), H(−1) and σ(−1) from the parameters; x^k for the yearly growth factors,
+    // carried by multiplication from 1 (pow() was a third of the model's time, and k rounding
+    // steps differ from pow by a few ulp at most).
+    std::copy_n(col(us_stock_2024), n, k_us);
+    std::copy_n(col(t2_stock_2024), n, k_t2);
+    std::copy_n(col(cn_stock_2024), n, k_cn);
+    std::copy_n(col(cn_hbm_stockpile), n, hbm);
+    std::copy_n(col(t2_cn_aligned_2024), n, sigma);
+    for (Carried c : {c_learned, c_rho_rev, c_pw_supply, c_pw_perf, c_pw_price, c_pw_chips,
+                      c_pw_hbm, c_pw_cn_perf, c_pw_algo, c_pw_yield_gap, c_pw_boost, c_pw_units,
+                      c_pw_smuggling_capacity, c_pw_power, c_pw_efficiency})
+        std::fill_n(state(c), n, 1.0);
     for (std::size_t i = 0; i < n; ++i) {
         k_cn_dom[i] = col(cn_domestic_share_2024)[i] * k_cn[i];
         ki_cn[i] = col(cn_inference_mult_2024)[i] * k_cn[i];
+        // Experience from before the start: about a year's output, made and makeable alike.
+        made[i] = col(cn_chips_2025)[i];
+        could[i] = col(cn_chips_2025)[i];
         w_us[i] = k_us[i] * col(kw_per_h100e_2025)[i] * col(energy_efficiency_growth)[i];
     }
-    std::vector<double> cum_x(n, 0.0), cum_forgone(n, 0.0);
-    // x^k for the yearly growth factors, carried by multiplication: pow() was a third of the
-    // model's time, and k rounding steps differ from pow by a few ulp at most.
-    std::vector<double> pw_supply(n, 1.0), pw_perf(n, 1.0), pw_price(n, 1.0), pw_chips(n, 1.0),
-        pw_hbm(n, 1.0), pw_cn_perf(n, 1.0), pw_algo(n, 1.0), pw_yield_gap(n, 1.0), pw_boost(n, 1.0),
-        pw_units(n, 1.0), pw_smuggling_capacity(n, 1.0), pw_power(n, 1.0), pw_efficiency(n, 1.0),
-        yield_decay(n), lpp_factor(n), enforcement_factor(n), boost_now(n);
     for (std::size_t i = 0; i < n; ++i)
         yield_decay[i] = std::exp2(-1.0 / col(cn_yield_halflife)[i]);
     // (1 + s·stringency)^k can be carried the same way while stringency stays put.
@@ -489,10 +563,12 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
         const double deterrence = policy.at(Lever::cn_stack_deterrence, k);
         const bool uncapped = std::isinf(cap_t2);
         const bool trusted_on = trusted > 0.0;
-        const bool share_capped = !std::isinf(legal_share);
-        const bool legal_v2 = accept != 1.0 || c_legal != 1.0 || share_capped;
-        const bool money_v2 = c_legal != 1.0 || legal_price != 1.0;
-        const bool t2_v2 = trusted_on || cn_market;
+        // inf × 0 is NaN, and std::min keeps its first argument against NaN: no cap.
+        const double legal_share_cap = legal_share;
+        // Conditions combined with | and &, not || and &&: a short-circuit makes the condition a
+        // branch the vectoriser cannot turn into a select.
+        const bool money_v2 = (c_legal != 1.0) | (legal_price != 1.0);
+        const bool t2_v2 = trusted_on | cn_market;
         // The common lever values (threshold at the 2025 level, enforcement at 1) need no pow.
         const bool lpp_at_reference = lpp_ratio == 1.0;
         const bool enforcement_at_reference = enforcement == 1.0;
@@ -510,7 +586,7 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
         if (!stringency_constant)
             for (std::size_t i = 0; i < n; ++i)
                 boost_now[i] = std::pow(1.0 + subst[i] * stringency, kd);
-        const double* boost_k = stringency_constant ? pw_boost.data() : boost_now.data();
+        const double* boost_k = stringency_constant ? pw_boost : boost_now;
 
         double* o_us = series(o_us_stock, k);
         double* o_t2 = series(o_t2_stock, k);
@@ -547,15 +623,30 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
         double* o_inf_ratio = series(o_inference_ratio, k);
         double* o_power = series(o_us_power, k);
 
+        // The conditions above as numbers: a select on a comparison made inside the loop
+        // vectorises, one on a bool computed outside it does not (GCC 12).
+        const double on_rd_funded = rd_funded ? 1.0 : 0.0;
+        const double on_learning = learning ? 1.0 : 0.0;
+        const double on_cn_market = cn_market ? 1.0 : 0.0;
+        const double on_t2_v2 = t2_v2 ? 1.0 : 0.0;
+        const double on_trusted_on = trusted_on ? 1.0 : 0.0;
+        const double on_power_bound = power_bound ? 1.0 : 0.0;
+        const double on_smuggling_capped = smuggling_capped ? 1.0 : 0.0;
+        const double on_shared_t2 = shared_t2 ? 1.0 : 0.0;
+        const double on_trusted_ever = trusted_ever ? 1.0 : 0.0;
+        const double on_money_v2 = money_v2 ? 1.0 : 0.0;
         // Every array is distinct (inputs, outputs and the carried state), which the compiler
         // cannot prove on its own; vector and scalar code give the same bits (no contraction).
 #pragma omp simd
         for (std::size_t i = 0; i < n; ++i) {
             // 1. Supply of US-designed accelerators; R&D funded by revenue sets the
             // performance exponent (pw_perf carries g^Λ, pw_units u^k).
-            const double p_total = rd_funded && rd_el[i] != 0.0
-                                       ? supply[i] * pw_units[i] * pw_perf[i]
-                                       : supply[i] * pw_supply[i];
+            // Every load comes before the selects: a load under a condition (a masked load)
+            // keeps the loop scalar.
+            const double p_funded = supply[i] * pw_units[i] * pw_perf[i];
+            const double p_v1 = supply[i] * pw_supply[i];
+            const double rd = rd_el[i];
+            const double p_total = (on_rd_funded != 0.0) & (rd != 0.0) ? p_funded : p_v1;
             const double e_us = perf0[i] * pw_perf[i];
             const double price = price0[i] / pw_price[i];
             const double d_cn = cn_share[i] * p_total;
@@ -563,10 +654,11 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
             const double d_us = p_total - d_cn - d_t2;
 
             // 2. Legal sales to China, as much as China accepts and the product allows.
-            const double legal = legal_v2 ? std::min(std::min(accept * d_cn / c_legal, cap_cn),
-                                                     share_capped ? legal_share * d_us : cap_cn)
-                                          : std::min(d_cn, cap_cn);
-            const double legal_capacity = legal_v2 ? c_legal * legal : legal;
+            // At neutral levers (acceptance 1, capacity multiplier 1, no share cap) every step
+            // is exact: 1·x/1 = x, and min(x, NaN or inf) = x. Version 1's bits, no select.
+            const double accepted = std::min(accept * d_cn / c_legal, cap_cn);
+            const double legal = std::min(accepted, legal_share_cap * std::max(0.0, d_us));
+            const double legal_capacity = c_legal * legal;
 
             // 3. China's domestic capacity, bound by logic dies or by HBM.
             const double boost = boost_k[i];
@@ -574,34 +666,40 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
             const double logic = chips0[i] * pw_chips[i] * boost * yield / yield0[i];
             const double avail = hbm[i] + hbm0[i] * pw_hbm[i];
             const double chips_cn = std::min(logic, avail / hbm_per_chip[i]);
-            const double e_cn =
-                learning ? cn_perf0[i] * pw_cn_perf[i] * learned[i] : cn_perf0[i] * pw_cn_perf[i];
+            const double e_cn_v1 = cn_perf0[i] * pw_cn_perf[i];
+            const double e_cn_learned = e_cn_v1 * learned[i];
+            const double e_cn = (on_learning != 0.0) ? e_cn_learned : e_cn_v1;
             const double dom_cap = chips_cn * e_cn;
 
             // 4. China's buyers, exports to aligned Tier-2 demand, what China adds at home.
             const double dem_home = std::max(mandate[i] * dom_cap, dom_cap - crowd_out[i] * legal);
             const double slack = dom_cap - dem_home;
             const double d_t2_cn = sigma[i] * (1.0 - trusted) * d_t2;
-            const double exports =
-                cn_market ? std::min(d_t2_cn, export_max[i] * dom_cap + slack) : 0.0;
+            const double exportable = std::min(d_t2_cn, export_max[i] * dom_cap + slack);
+            const double exports = (on_cn_market != 0.0) ? exportable : 0.0;
             const double dom_home = std::min(dem_home, dom_cap - exports);
-            const double domestic = cn_market ? dom_home : dom_cap;
-            const double chips_made =
-                exports == 0.0 && domestic == dom_cap ? chips_cn : (dom_home + exports) / e_cn;
+            const double domestic = (on_cn_market != 0.0) ? dom_home : dom_cap;
+            // Chips made = capacity less the idle part: exact when nothing is idle (HBM then
+            // never goes below zero by rounding).
+            const double chips_made_v2 = chips_cn - (dom_cap - dom_home - exports) / e_cn;
+            const double chips_made = (on_cn_market != 0.0) ? chips_made_v2 : chips_cn;
             hbm[i] = avail - hbm_per_chip[i] * chips_made;
 
             // 5. Tier 2: the trusted channel takes its share first; the rest, less what China
             // serves, meets version 1's rules.
             const double d_trusted = trusted * d_t2;
-            const double d_rest = t2_v2 ? d_t2 - d_trusted - exports : d_t2;
+            const double d_rest = (on_t2_v2 != 0.0) ? d_t2 - d_trusted - exports : d_t2;
             const double lpp_share = lpp_share0[i] * lpp_factor[i]; // factor 1 exactly at reference
             const double small = lpp_share * d_rest;
             // Loads stay outside the selects: a load under a condition keeps the loop scalar.
             const double quota = capped[i] * cap_t2 + exempt;
             const double shipped_rest = uncapped ? d_rest : small + std::min(d_rest - small, quota);
             const double shipped_trusted =
-                trusted_on ? std::min(d_trusted, trusted_cap + uveu * std::max(0.0, d_us)) : 0.0;
-            const double shipped_t2 = trusted_on ? shipped_rest + shipped_trusted : shipped_rest;
+                (on_trusted_on != 0.0)
+                    ? std::min(d_trusted, trusted_cap + uveu * std::max(0.0, d_us))
+                    : 0.0;
+            const double shipped_t2 =
+                (on_trusted_on != 0.0) ? shipped_rest + shipped_trusted : shipped_rest;
             const double blocked = (d_t2 - shipped_t2) + (d_cn - legal_capacity);
             const double resold = realloc[i] * blocked;
 
@@ -610,25 +708,29 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
             const double w_k = kw0[i] / pw_efficiency[i];
             const double powered = std::max(0.0, power0[i] * pw_power[i] - keep * w_us[i]) / w_k;
             const double wanted_us = d_us + resold;
-            const double sold_us = power_bound ? std::min(wanted_us, powered) : wanted_us;
-            const double forgone =
-                power_bound ? blocked - resold + (wanted_us - sold_us) : blocked - resold;
+            const double sold_us =
+                (on_power_bound != 0.0) ? std::min(wanted_us, powered) : wanted_us;
+            const double forgone = (on_power_bound != 0.0)
+                                       ? blocked - resold + (wanted_us - sold_us)
+                                       : blocked - resold;
 
             // 7. Leakage to China, capped by China's unmet demand and the network's capacity.
             // Trusted shipments leak at their own, lower rate.
             const double m = enforcement_factor[i] * leak_mult;
             const double x_trusted = m * trusted_leak[i] * leak[i] * shipped_trusted;
+            const double leak_rate = leak[i], lpp_leak_rate = lpp_leak[i];
             const double x_t2 =
-                trusted_on
-                    ? m * (leak[i] * (shipped_rest - small) + lpp_leak[i] * small) + x_trusted
-                    : m * (leak[i] * (shipped_t2 - small) + lpp_leak[i] * small);
+                (on_trusted_on != 0.0)
+                    ? m * (leak_rate * (shipped_rest - small) + lpp_leak_rate * small) + x_trusted
+                    : m * (leak_rate * (shipped_t2 - small) + lpp_leak_rate * small);
             const double x_us = m * direct_leak[i] * sold_us;
             const double x_raw = x_t2 + x_us;
             const double room = std::max(0.0, d_cn - legal_capacity);
             const double s_room = x_raw > room ? room / x_raw : 1.0;
             const double capacity = smuggling_cap0[i] * pw_smuggling_capacity[i] * m;
             // x_raw = 0 gives inf or NaN here, and std::min keeps s_room then.
-            const double s_x = smuggling_capped ? std::min(s_room, capacity / x_raw) : s_room;
+            const double s_x =
+                (on_smuggling_capped != 0.0) ? std::min(s_room, capacity / x_raw) : s_room;
             const double smuggled = s_x * x_raw;
             const double add_us = sold_us - s_x * x_us;
             const double add_t2 = shipped_t2 - s_x * x_t2;
@@ -647,23 +749,28 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
                 keep * ki_cn[i] + legal_inference * legal + smuggled + dom_inference[i] * domestic;
             w_us[i] = keep * w_us[i] + add_us * w_k;
             const double rho = cloud[i] * (1.0 - kyc);
-            const double usable = shared_t2 ? k_cn[i] + rho * (k_t2[i] - k_t2us[i]) +
-                                                  rho * trusted_leak[i] * k_t2us[i] +
-                                                  cn_stack_access[i] * k_t2cn[i]
-                                            : k_cn[i] + rho * k_t2[i];
-            const double controlled = trusted_ever ? k_us[i] + k_t2us[i] : k_us[i];
+            const double usable_v2 = k_cn[i] + rho * (k_t2[i] - k_t2us[i]) +
+                                     rho * trusted_leak[i] * k_t2us[i] +
+                                     cn_stack_access[i] * k_t2cn[i];
+            const double usable_v1 = k_cn[i] + rho * k_t2[i];
+            const double usable = (on_shared_t2 != 0.0) ? usable_v2 : usable_v1;
+            const double us_stock = k_us[i];
+            const double controlled_v2 = us_stock + k_t2us[i];
+            const double controlled = (on_trusted_ever != 0.0) ? controlled_v2 : us_stock;
             const double run_scale = 1e6 * mfu_[i] * h100_flop_per_s * days[i] * seconds_per_day;
             const double c_us = us_f[i] * k_us[i] * run_scale;
             const double c_cn = cn_f[i] * usable * run_scale;
             const double a = pw_algo[i];
 
             // 9. Money.
-            const double revenue = money_v2 ? price * (p_total - forgone - legal_capacity) +
-                                                  legal_price * price * legal * (1.0 - fee)
-                                            : price * (p_total - forgone) - fee * price * legal;
+            const double revenue = (on_money_v2 != 0.0)
+                                       ? price * (p_total - forgone - legal_capacity) +
+                                             legal_price * price * legal * (1.0 - fee)
+                                       : price * (p_total - forgone) - fee * price * legal;
             const double price_cn = cn_price0[i] / e_cn;
             const double cn_supply = legal + smuggled + domestic;
-            const double legal_paid = money_v2 ? legal_price * legal * price : legal * price;
+            const double legal_paid =
+                (on_money_v2 != 0.0) ? legal_price * legal * price : legal * price;
             const double paid =
                 legal_paid + smuggled * price * (1.0 + premium[i]) + domestic * price_cn;
             const double cost_cn = cn_supply == 0.0 ? price_cn : paid / cn_supply;
@@ -702,7 +809,7 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
             o_smug_share[i] = smuggled / cn_supply;
             o_rev_us[i] = price * sold_us;
             o_rev_t2[i] = price * shipped_t2;
-            o_rev_cn[i] = money_v2 ? legal_price * price * legal : price * legal;
+            o_rev_cn[i] = (on_money_v2 != 0.0) ? legal_price * price * legal : price * legal;
             o_fees[i] = fee * o_rev_cn[i];
             o_aligned[i] = sigma[i];
             o_exports[i] = exports;
@@ -745,7 +852,7 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
             }
         if (learning)
             for (std::size_t i = 0; i < n; ++i)
-                learned[i] = could[i] > 0.0 ? std::pow(made[i] / could[i], learning_el[i]) : 1.0;
+                learned[i] = std::pow(made[i] / could[i], learning_el[i]);
     }
 
     // The gap needs next year's US growth for the first year, so it comes after the loop.
@@ -770,8 +877,8 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
             first_below[i] = gap[i] < 1.0 ? year : first_below[i];
         }
     }
-    std::copy(cum_x.begin(), cum_x.end(), out.column(scalar0).begin());
-    std::copy(cum_forgone.begin(), cum_forgone.end(), out.column(scalar0 + 1).begin());
+    std::copy_n(cum_x, n, out.column(scalar0).begin());
+    std::copy_n(cum_forgone, n, out.column(scalar0 + 1).begin());
 }
 
 } // namespace chiprace::model
