@@ -130,5 +130,5 @@ TEST_CASE("compute_race needs its parameters, within their bounds, and at least 
 TEST_CASE("a shorter horizon shortens the levers and the outputs") {
     const auto ex = load(header + base_policy + "[model]\nstart_year = 2026\nend_year = 2030\n");
     CHECK(ex.model->years().size() == 5);
-    CHECK(ex.model->column_count() == 19 * 5 + 3);
+    CHECK(ex.model->column_count() == 35 * 5 + 3); // 35 series (19 of version 1), 3 scalars
 }
