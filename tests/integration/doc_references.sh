@@ -1,13 +1,13 @@
 # The documentation stands on its own (issue 15):
 #  1. no tracked text file names the project's private notes (the model, priors, design and
-#     local-Slurm notes kept outside the repository, or anything under ../shared): what a user
-#     needs from them lives in docs/. EXEMPT lists the files still waiting for that edit;
+#     local-Slurm notes kept in a shared directory beside the repository): what a user needs
+#     from them lives in docs/. EXEMPT lists the files still waiting for that edit;
 #  2. every relative link and image of a Markdown file in docs/ and of README.md points to a
 #     file or directory inside the repository, and a #fragment on a Markdown target names one
 #     of its headings (GitHub's anchors) or an explicit <a id=...>.
-# The files are those git tracks (a source tree without .git: every file under SOURCE_DIR
-# outside build*/ and .git/). DOC_REFERENCES_ROOT (a directory) replaces SOURCE_DIR, to check
-# that a broken tree fails.
+# The files are those git tracks or would track (untracked and not ignored); in a source tree
+# without .git, every file under SOURCE_DIR outside build*/ and .git/. DOC_REFERENCES_ROOT (a
+# directory) replaces SOURCE_DIR, to check that a broken tree fails.
 source "$(dirname "$0")/lib.sh"
 ROOT=${DOC_REFERENCES_ROOT:-$SOURCE_DIR}
 
@@ -31,7 +31,8 @@ EXEMPT = {
 }
 
 try:
-    listed = subprocess.run(["git", "-C", str(root), "ls-files", "-z"], check=True,
+    listed = subprocess.run(["git", "-C", str(root), "ls-files", "-z", "--cached",
+                             "--others", "--exclude-standard"], check=True,
                             capture_output=True).stdout.decode().split("\0")
     files = [root / name for name in listed if name]
 except (OSError, subprocess.CalledProcessError):
