@@ -1,5 +1,5 @@
-// compute_race against MODEL.md: an independent implementation's numbers
-// (tests/reference/compute_race_reference.py, written from MODEL.md alone), conservation of
+// compute_race against its specification, docs/model.md: an independent implementation's numbers
+// (tests/reference/compute_race_reference.py, written from the equations alone), conservation of
 // chips, and the directions each lever must push.
 
 #include "chiprace/config/experiment_loader.hpp"
@@ -58,7 +58,7 @@ Policy constant_policy(std::string name, std::size_t years, std::array<double, 9
     return p;
 }
 
-// MODEL.md section 8.
+// docs/model.md, "The policies of the flagship experiment".
 constexpr double inf = std::numeric_limits<double>::infinity();
 constexpr std::array<double, 9> diffusion_rule{0.15, 0.0166, 0.5, 1700, 1.0, 1.0, 0.3, 0.8, 0};
 constexpr std::array<double, 9> nvidia{1.0, inf, 0, 1700, 1.0, 1.0, 0, 0.3, 0.15};
@@ -191,7 +191,7 @@ TEST_CASE("chips are conserved: P = I_US + I_T2 + I_CNimp + F for every sample a
     CHECK(worst < 1e-12);
 }
 
-TEST_CASE("directions: each lever and parameter pushes the way MODEL.md says") {
+TEST_CASE("directions: each lever and parameter pushes the way docs/model.md says") {
     const Params base = base_params();
     const auto dr = constant_policy("diffusion_rule", 3, diffusion_rule);
 
