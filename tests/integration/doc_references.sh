@@ -1,7 +1,8 @@
 # The documentation stands on its own (issue 15):
-#  1. no tracked text file names the project's private notes (the model, priors, design and
-#     local-Slurm notes kept in a shared directory beside the repository): what a user needs
-#     from them lives in docs/. EXEMPT lists the files still waiting for that edit;
+#  1. no tracked text file names the project's private notes (the model specification and its
+#     review, the evidence, design, style and local-Slurm notes, kept in a shared directory
+#     beside the repository): what a user needs from them lives in docs/. EXEMPT lists the
+#     files still waiting for that edit;
 #  2. every relative link and image of a Markdown file in docs/ and of README.md points to a
 #     file or directory inside the repository, and a #fragment on a Markdown target names one
 #     of its headings (GitHub's anchors) or an explicit <a id=...>.
