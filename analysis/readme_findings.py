@@ -11,7 +11,7 @@ import sys
 
 from chiprace_results import Result, ResultFileError
 
-# The README's order: the policies as MODEL.md introduces them.
+# The README's order: the policies as docs/model.md introduces them.
 ORDER = ["pre_diffusion", "diffusion_rule", "anthropic", "nvidia", "rescission_deals",
          "tight_enforcement"]
 COLUMNS = [("compute_ratio", 2027, "{:.1f}"), ("compute_ratio", 2030, "{:.1f}"),
@@ -39,7 +39,7 @@ def main(path):
             print(f"{policy} vs {result.reference}: compute ratio 2027 "
                   f"{cell(result, group, 'compute_ratio', 2027, '{:.1f}')}, frontier gap 2027 "
                   f"{cell(result, group, 'frontier_gap_years', 2027, '{:.2f}')}")
-        # The check against 2025 evidence (PRIORS.md), under the path actually taken.
+        # The check against 2025 evidence (docs/evidence.md), under the path actually taken.
         group = result.policy("rescission_deals")
         print(f"rescission_deals 2025: China's stock "
               f"{cell(result, group, 'cn_stock', 2025, '{:.2f}')} M H100e, smuggling "

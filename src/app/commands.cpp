@@ -185,7 +185,7 @@ int command_run(const RunArguments& args, const std::string& command_line,
                   (part ? ".part" + std::to_string(part->index) : std::string()) + ".h5";
 
     // Refuse odd outputs and take the output's lock, then refuse to touch an existing result,
-    // all before any work (DESIGN.md invariant 4). Only rank 0 holds the lock; it is released
+    // all before any work (docs/design.md, invariant 4). Only rank 0 holds the lock; it is released
     // when command_run returns (every path) or before it aborts the job.
     std::string refusal;
     bool already_complete = false;

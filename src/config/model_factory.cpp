@@ -139,7 +139,7 @@ std::shared_ptr<const model::Model> make_sobol_g(const toml::node& name_node,
     return std::make_shared<model::SobolG>(std::move(a), std::move(inputs));
 }
 
-/// Where a parameter's value may lie for the equations to make sense (MODEL.md section 9).
+/// Where a parameter's value may lie for the equations to make sense (docs/model.md section 4).
 struct ParameterBound {
     double low, high;
     bool low_exclusive;
@@ -215,8 +215,8 @@ BuiltModel make_compute_race(const ModelSource& src, const random::ParameterSpac
         return {};
     }
 
-    // Parameters: every required one (version 1's), any optional one (version 2's; neutral
-    // when not sampled), nothing else, each within its bounds.
+    // Parameters: every required one (docs/model.md section 4), any optional one (section 9;
+    // neutral when not sampled), nothing else, each within its bounds.
     const auto& names = model::compute_race_parameter_names();
     std::array<std::size_t, model::compute_race_parameter_count> index{};
     std::vector<std::string> missing;

@@ -116,7 +116,7 @@ enum O : std::size_t {
     series_count,
 };
 
-constexpr double h100_flop_per_s = 9.89e14; // dense BF16, MODEL.md
+constexpr double h100_flop_per_s = 9.89e14; // dense BF16 (docs/model.md section 2.5)
 constexpr double seconds_per_day = 86400.0;
 constexpr double lpp_threshold_2025 = 1700.0; // H100e per customer per year, 2025 rule
 

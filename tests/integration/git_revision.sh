@@ -1,4 +1,4 @@
-# The file records the revision the binary was built from (STYLE.md: OpenMC promised a hash it
+# The file records the revision the binary was built from (OpenMC promised a hash it
 # never wrote; we test that ours reaches the file).
 source "$(dirname "$0")/lib.sh"
 build_rev=$("$CHIPRACE" --version | awk '/git revision/ {print $3}')

@@ -1,4 +1,4 @@
-# DESIGN.md invariant 2: the datasets of a run do not depend on how it was cut across ranks
+# docs/design.md, invariant 2: the datasets of a run do not depend on how it was cut across ranks
 # and threads. (1 rank, 1 thread), (2 ranks, 2 threads) and (3 ranks, 1 thread) must give
 # bitwise identical files, in raw and in summary mode, for a sample count that leaves a
 # partial last block.

@@ -1,4 +1,4 @@
-# h5dump -A shows the provenance DESIGN.md promises on the root group.
+# h5dump -A shows the provenance docs/design.md (invariant 5) promises on the root group.
 source "$(dirname "$0")/lib.sh"
 chiprace_mpi 2 1 run "$SOURCE_DIR/experiments/ishigami.toml" --samples 1000 -o "$WORK/a.h5" 2>/dev/null
 h5dump -A "$WORK/a.h5" > "$WORK/attrs.txt"

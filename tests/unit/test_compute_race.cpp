@@ -1,5 +1,5 @@
-// compute_race against MODEL.md: an independent implementation's numbers
-// (tests/reference/compute_race_reference.py, written from MODEL.md alone), conservation of
+// compute_race against its specification, docs/model.md: an independent implementation's numbers
+// (tests/reference/compute_race_reference.py, written from the equations alone), conservation of
 // chips, and the directions each lever must push.
 
 #include "chiprace/config/experiment_loader.hpp"
@@ -114,7 +114,7 @@ TEST_CASE("chips are conserved: P = I_US + I_T2 + I_CNimp + F for every sample a
     CHECK(worst < 1e-12);
 }
 
-TEST_CASE("directions: each lever and parameter pushes the way MODEL.md says") {
+TEST_CASE("directions: each lever and parameter pushes the way docs/model.md says") {
     const Params base = base_params();
     const auto dr = constant_policy("diffusion_rule", 3, diffusion_rule);
 

@@ -1,6 +1,6 @@
 #pragma once
 // From a validated experiment to the plan the parallel runner executes: the file layout and
-// the provenance every result carries (DESIGN.md invariant 5).
+// the provenance every result carries (docs/design.md, invariant 5).
 
 #include "chiprace/config/experiment.hpp"
 #include "chiprace/design/design.hpp"

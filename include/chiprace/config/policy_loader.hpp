@@ -1,5 +1,5 @@
 #pragma once
-// [policies.<name>] tables: each a setting of the compute-race levers (MODEL.md section 2).
+// [policies.<name>] tables: each a setting of the compute-race levers (docs/model.md section 3).
 // A lever is a number, inf, or a year-step table {2025 = 0.08, 2026 = 1.0}: a value holds until
 // the next key, and years before the first key take the first key's value.
 

@@ -1,7 +1,7 @@
 #pragma once
 // A sampling design: run index → point of the unit hypercube (0, 1)^d. A design is a pure
 // function of (its seed, the index), so blocks can be computed anywhere, in any order
-// (DESIGN.md invariant 1).
+// (docs/design.md, invariant 1).
 
 #include <cstddef>
 #include <cstdint>

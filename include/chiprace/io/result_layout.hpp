@@ -1,6 +1,6 @@
 #pragma once
 // What a result file holds, described without reference to the experiment or model types, so
-// that io/ depends only on core and stats (DESIGN.md).
+// that io/ depends only on core and stats (docs/design.md, "Modules").
 
 #include <cstdint>
 #include <functional>

@@ -5,7 +5,7 @@
 // blocks; inside a rank, blocks are computed by OpenMP threads a round at a time (a round
 // bounds the memory); per-block moments are reduced in a fixed dyadic tree over block
 // indices, and quantile sketches merge exactly. So the file is bitwise the same for any
-// number of ranks and threads (DESIGN.md invariant 2).
+// number of ranks and threads (docs/design.md, invariant 2).
 
 #include "chiprace/core/diagnostic.hpp"
 #include "chiprace/design/design.hpp"

@@ -5,7 +5,7 @@
 // for a counter and key is computed directly, with no state carried between samples. Keying
 // by the experiment seed and putting the sample index in the counter is what lets any rank
 // or thread compute any sample, and makes results independent of how a run is cut
-// (DESIGN.md invariant 1). Separate purposes (inputs, jitter, bootstrap weights) live in
+// (docs/design.md, invariant 1). Separate purposes (inputs, jitter, bootstrap weights) live in
 // separate counter words so that adding draws for one never shifts another.
 
 // clang-format off

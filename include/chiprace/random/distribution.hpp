@@ -29,7 +29,8 @@ struct Normal {
 struct TruncNormal {
     double mean, sd, low, high;
 };
-/// Parameterised by its 5th and 95th percentiles, as PRIORS.md states evidence.
+/// Parameterised by its 5th and 95th percentiles, the way evidence states a range
+/// (docs/evidence.md).
 struct LogNormal {
     double p05, p95;
     [[nodiscard]] double mu() const;
