@@ -1,32 +1,49 @@
 #!/usr/bin/python3
-"""Vectorised NumPy implementation of the `compute_race` model (version 1).
+"""Vectorised NumPy implementation of the `compute_race` model (versions 1 and 2).
 
-Written from /work/shared/MODEL.md (sections 1-9), independently of the C++ sources;
-tests/reference/compute_race_reference.py (a scalar reference, also written from MODEL.md)
-was read only to cross-check the equations.  Every function works on arrays over samples:
-parameters are arrays of shape (N,), levers arrays of shape (T,), per-year outputs arrays of
-shape (N, T).  Standard library + Debian's numpy only (h5py for `check`); no scipy.
+Version 1 (`evaluate`) was written from MODEL.md (sections 1-9, now docs/model.md sections
+2-4), version 2 (`evaluate_v2`) from docs/model.md section 9 alone, both independently of
+the C++ sources (src/model/compute_race.cpp and its header were not read);
+tests/reference/compute_race_reference.py (a scalar reference, also written from the
+documentation) was read only to cross-check the equations.  Parameters are arrays of shape
+(N,), levers arrays of shape (T,), per-year outputs arrays of shape (N, T).  Standard library
++ Debian's numpy only (h5py for `check`); no scipy.
 
 Two uses:
 
   numpy_reference.py bench --samples N [--policy diffusion_rule] [--repeat R] [--chunk C]
-      Times sampling (MODEL.md section 9 defaults) + the model + summaries (mean, std,
-      min, max, quantiles 0.05..0.95 "lower", non-finite counts per output column): the
-      same end-to-end work as `chiprace run` in summary mode for one policy, 2025-2035,
-      single thread.  Prints one line per repeat:
+      Times sampling (the 41 default parameters of version 1) + the model + summaries
+      (mean, std, min, max, quantiles 0.05..0.95 "lower", non-finite counts per output
+      column): the same end-to-end work as `chiprace run` in summary mode for one policy,
+      2025-2035, single thread.  It runs version 1's `evaluate` (whole-array algebra, two
+      small recurrences), so that its figure stays comparable with earlier ones.  Prints
+      one line per repeat:
         numpy: N samples in S s (R samples/s)
 
-  numpy_reference.py check --input FILE.h5 --policy P [--rtol 1e-10]
-      Re-evaluates the model on the exact inputs of a chiprace raw result file with the
-      policy's levers from its /config_resolved, compares every output of
-      /policies/P/outputs and reports the largest relative difference per output
-      (|a - b| / max(|a|, |b|)).  NaN (and +/-inf) positions must match exactly.  Exit
-      status 1 if any output differs by more than rtol (and --atol, default 0) or a
-      non-finite position differs, 2 on a usage / file error.
+  numpy_reference.py check --input FILE.h5 --policy P [--rtol 1e-10] [--atol 0]
+      Re-evaluates the model (version 2: `evaluate_v2`) on the exact inputs of a chiprace
+      raw result file, with the policy's levers from its /config_resolved
+      (model.policy_levers_by_year), compares every output of /policies/P/outputs and
+      reports the largest relative difference per output (|a - b| / max(|a|, |b|)).  A
+      version-2 parameter absent from /inputs and a lever absent from the file take their
+      neutral values (docs/model.md section 9.11).  NaN (and +/-inf) positions must match
+      exactly; an output of the file this script does not compute, or one it computes that
+      the file lacks, is a failure too.  Exit status 1 if any output differs by more than
+      rtol (and --atol, default 0) or a non-finite position differs, 2 on a usage / file
+      error.
 
-Choices where MODEL.md is silent (same as the scalar reference):
-  * X_raw = 0: s_X = 1 (the test "X_raw > room" is false), X = 0.
-  * E_CN = 0 with gamma > 1: gap = +inf (NaN when gamma <= 1 or NaN).
+Choices where the documentation is silent (same as the scalar reference; marked
+"NOT SPECIFIED" in the code):
+  * X_raw = 0: s_X = 1 (the test "X_raw > room" is false), X = 0 (version 1).
+  * E_CN = 0 with gamma > 1: gap = +inf (NaN when gamma <= 1 or NaN) (version 1).
+  * cn_domestic and cn_domestic_chips in version 2: what China made, Dom_home + Exp and
+    N_made (not the capacity Dom_cap, N_CN, nor Dom_home alone).
+  * t2_cn_aligned: sigma(k), computed at the end of year k (used in year k+1).
+  * N_made = N_CN when Dom_home + Exp == Dom_cap (the formula (Dom_home + Exp) / e_CN
+    equals N_CN only up to rounding, and is 0/0 when learning has made e_CN = 0).
+  * china_legal_share = inf is no cap even when D_US <= 0; a finite one with D_US < 0 is
+    used as written (a negative cap).
+  * us_power_2025 sampled without kw_per_h100e_2025: no power bound (Cap_US needs w(k)).
 """
 
 import os
@@ -318,6 +335,350 @@ def evaluate(params, levers, start, end):
         }
 
 
+# --------------------------------------------------------------------------- version 2
+# docs/model.md section 9.11: version 2's parameters and levers with their neutral values.
+# None = "not sampled" (no capacity, no power bound, no power draw).
+V2_PARAMETERS = {
+    "trusted_leak_mult": 1.0, "trusted_us_operated": 0.0, "t2_switch_rate": 0.0,
+    "t2_cn_aligned_2024": 0.0, "cn_export_share_max": 0.0, "cn_stack_cloud_access": 0.0,
+    "cn_crowd_out": 0.0, "cn_mandate_share": 0.0, "cn_learning": 0.0, "rd_elasticity": 0.0,
+    "cn_domestic_inference_mult": 1.0, "cn_inference_mult_2024": 1.0,
+    "cn_domestic_share_2024": 0.0, "smuggling_capacity_2025": None,
+    "smuggling_capacity_growth": 1.0, "us_power_2025": None, "us_power_growth": 1.0,
+    "kw_per_h100e_2025": None, "energy_efficiency_growth": 1.0,
+}
+V2_LEVERS = {
+    "trusted_share": 0.0, "trusted_cap": INF, "uveu_share": 0.0, "cn_import_accept": 1.0,
+    "legal_capacity_mult": 1.0, "legal_price_mult": 1.0, "legal_inference_mult": 1.0,
+    "china_legal_share": INF, "cn_stack_deterrence": 0.0,
+}
+ALL_LEVERS = LEVERS + tuple(V2_LEVERS)
+assert len(ALL_LEVERS) == 18
+
+V2_PER_YEAR_OUTPUTS = (
+    "us_controlled_stock", "us_controlled_ratio", "trusted_shipments", "us_stack_share",
+    "cn_self_sufficiency", "cn_smuggled_share", "revenue_us", "revenue_tier2",
+    "revenue_china", "fees_paid", "t2_cn_aligned", "cn_exports", "t2_cn_stock",
+    "cn_inference_stock", "inference_ratio", "us_power",
+)
+OUTPUTS_V2 = PER_YEAR_OUTPUTS + V2_PER_YEAR_OUTPUTS + SCALAR_OUTPUTS
+
+
+def evaluate_v2(params, levers, start, end, intermediates=None):
+    """The compute_race model, version 2 (docs/model.md section 9, extending sections 2.1-2.6),
+    vectorised over samples.
+
+    params: {name: array (N,)}; the 41 version-1 parameters are required, a version-2
+    parameter that is absent (or None) takes its neutral value of section 9.11.  levers:
+    {lever: array (T,)}; the nine version-1 levers are required, an absent version-2 lever
+    takes its neutral value.  Returns the 35 per-year outputs (N, T) and the 3 scalars (N,).
+
+    Version 2 feeds back from one year to the next (R&D funding, Tier-2 alignment, learning,
+    the power drawn by the US stock), so the whole year is evaluated inside the loop over
+    years, in the order of section 9.1, on arrays over samples.  Where a neutral value makes
+    version 2's expression equal to version 1's only up to rounding (supply, chips made,
+    revenue, China's cost), version 1's expression is used, as section 9 requires (neutral
+    values give version 1 bit for bit).  Points docs/model.md leaves open are marked
+    "NOT SPECIFIED" below and listed in the module docstring.
+    """
+    if not end > start:
+        raise ValueError("the horizon needs end > start")
+    T = end - start + 1
+    lv = {}
+    for name in ALL_LEVERS:
+        if name in levers:
+            a = np.asarray(levers[name], dtype=np.float64)
+        elif name in V2_LEVERS:
+            a = np.full(T, V2_LEVERS[name])
+        else:
+            raise ValueError("lever %s is required" % name)
+        if a.shape != (T,):
+            raise ValueError("lever %s has shape %s, expected (%d,)" % (name, a.shape, T))
+        lv[name] = [float(x) for x in a]
+    n = None
+    q = {}
+    for name in PARAMETERS:
+        q[name] = np.asarray(params[name], dtype=np.float64)
+        n = q[name].shape[0]
+    absent = set()
+    for name, neutral in V2_PARAMETERS.items():
+        value = params.get(name)
+        if value is None:
+            absent.add(name)
+            value = neutral if neutral is not None else np.nan
+        q[name] = np.broadcast_to(np.asarray(value, dtype=np.float64), (n,))
+    has_smuggling_capacity = "smuggling_capacity_2025" not in absent
+    has_power_bound = "us_power_2025" not in absent
+    has_power_draw = "kw_per_h100e_2025" not in absent
+    # NOT SPECIFIED: us_power_2025 sampled without kw_per_h100e_2025 (the bound needs the
+    # power per H100e). Read here as "no bound": Cap_US needs w(k).
+    has_power_bound = has_power_bound and has_power_draw
+
+    inter = intermediates if intermediates is not None else None
+
+    def rec(name, t, value):
+        if inter is not None:
+            inter.setdefault(name, np.empty((n, T)))[:, t] = value
+
+    per_year = {name: np.empty((n, T)) for name in PER_YEAR_OUTPUTS + V2_PER_YEAR_OUTPUTS}
+    C_US = per_year["us_largest_run"]
+    C_CN = per_year["cn_largest_run"]
+
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        keep = 1.0 - 1.0 / q["hardware_lifetime"]
+        g_P = q["us_units_growth"] * q["us_chip_perf_growth"]
+        rd0 = q["rd_elasticity"] == 0.0  # neutral: version 1's supply expressions
+        hbm_per_chip = q["cn_hbm_per_chip"]
+
+        # state carried from one year to the next
+        Lam = np.zeros(n)                       # Λ(k−1), then Λ(k)
+        rho_rev_prev = np.ones(n)               # ρ_rev(−1) = 1
+        H_prev = q["cn_hbm_stockpile"].copy()   # H(−1)
+        Y_prev = np.zeros(n)                    # chips China made, cumulated
+        Yhat_prev = np.zeros(n)                 # chips China could have made, cumulated
+        sigma_prev = q["t2_cn_aligned_2024"].copy()   # σ(−1)
+        K_US = q["us_stock_2024"].copy()
+        K_T2 = q["t2_stock_2024"].copy()
+        K_CN = q["cn_stock_2024"].copy()
+        K_T2us = np.zeros(n)
+        K_T2cn = np.zeros(n)
+        K_CNdom = q["cn_domestic_share_2024"] * q["cn_stock_2024"]
+        Ki_CN = q["cn_inference_mult_2024"] * q["cn_stock_2024"]
+        W_US = q["us_stock_2024"] * q["kw_per_h100e_2025"] * q["energy_efficiency_growth"]
+        cum_X = np.zeros(n)
+        cum_forgone = np.zeros(n)
+
+        for t in range(T):
+            k = float(t)
+            china_legal_cap = lv["china_legal_cap"][t]
+            tier2_country_cap = lv["tier2_country_cap"][t]
+            tier2_exempt_capacity = lv["tier2_exempt_capacity"][t]
+            lpp_threshold = lv["lpp_threshold"][t]
+            enforcement = lv["enforcement"][t]
+            leakage_multiplier = lv["leakage_multiplier"][t]
+            cloud_kyc = lv["cloud_kyc"][t]
+            stringency = lv["stringency"][t]
+            china_fee = lv["china_fee"][t]
+            trusted_share = lv["trusted_share"][t]
+            trusted_cap = lv["trusted_cap"][t]
+            uveu_share = lv["uveu_share"][t]
+            accept = lv["cn_import_accept"][t]
+            c_L = lv["legal_capacity_mult"][t]
+            legal_price_mult = lv["legal_price_mult"][t]
+            legal_inference_mult = lv["legal_inference_mult"][t]
+            china_legal_share = lv["china_legal_share"][t]
+            deterrence = lv["cn_stack_deterrence"][t]
+
+            # ---- 1. US supply with last year's R&D funding (9.2)
+            if t > 0:
+                Lam = Lam + rho_rev_prev ** q["rd_elasticity"]   # Λ(k) = Λ(k−1) + λ(k)
+            P = np.where(rd0, q["us_supply_2025"] * g_P ** k,
+                         q["us_supply_2025"] * q["us_units_growth"] ** k
+                         * q["us_chip_perf_growth"] ** Lam)
+            e_US = np.where(rd0, q["us_chip_perf_2025"] * q["us_chip_perf_growth"] ** k,
+                            q["us_chip_perf_2025"] * q["us_chip_perf_growth"] ** Lam)
+            p = np.where(rd0, q["us_price_2025"] / q["price_performance_growth"] ** k,
+                         q["us_price_2025"] / q["price_performance_growth"] ** Lam)
+
+            # ---- 2. Demands, legal sales to China (2.1, 9.3)
+            D_CN = q["china_demand_share"] * P
+            D_T2 = q["tier2_demand_share"] * P
+            D_US = P - D_CN - D_T2
+            L = np.minimum(accept * D_CN / c_L, china_legal_cap)
+            if not math.isinf(china_legal_share):
+                # NOT SPECIFIED: a finite china_legal_share with D_US < 0 (demand shares
+                # summing to more than 1) would give a negative cap; the formula is used as
+                # written.  china_legal_share = inf is "no cap" even when D_US <= 0 (where
+                # inf · D_US would be NaN or −inf).
+                L = np.minimum(L, china_legal_share * D_US)
+            cL_L = c_L * L
+
+            # ---- 3. China's domestic capacity, with learning (2.4, 9.4)
+            stringency_boost = (1.0 + q["induced_substitution"] * stringency) ** k
+            y = q["cn_yield_max"] - (q["cn_yield_max"] - q["cn_yield_2025"]) * 2.0 ** (
+                -k / q["cn_yield_halflife"])
+            logic = (q["cn_chips_2025"] * q["cn_chips_growth"] ** k * stringency_boost * y
+                     / q["cn_yield_2025"])
+            hbm_in = q["cn_hbm_domestic_2025"] * q["cn_hbm_growth"] ** k
+            avail = H_prev + hbm_in
+            N_CN = np.minimum(logic, avail / hbm_per_chip)
+            if t == 0:
+                ell = np.ones(n)
+            else:
+                ell = np.where(Yhat_prev == 0.0, 1.0,
+                               (Y_prev / Yhat_prev) ** q["cn_learning"])
+            e_CN = q["cn_chip_perf_2025"] * q["cn_chip_perf_growth"] ** k * ell
+            Dom_cap = N_CN * e_CN
+
+            # ---- 4. China's own buyers, exports, domestic additions (9.4)
+            Dem_home = np.maximum(q["cn_mandate_share"] * Dom_cap,
+                                  Dom_cap - q["cn_crowd_out"] * L)
+            Slack = Dom_cap - Dem_home
+            D_T2cn = sigma_prev * (1.0 - trusted_share) * D_T2
+            Exp = np.minimum(D_T2cn, q["cn_export_share_max"] * Dom_cap + Slack)
+            Dom_home = np.minimum(Dem_home, Dom_cap - Exp)
+            made = Dom_home + Exp
+            # NOT SPECIFIED: N_made = (Dom_home + Exp) / e_CN is N_CN only up to rounding when
+            # every chip that could be made is made (and 0/0 when e_CN = 0, which learning
+            # gives after a year in which China made nothing).  Read: N_made = N_CN when
+            # Dom_home + Exp equals Dom_cap (version 1, section 9.4's neutral case), else the
+            # formula; e_CN = 0 gives Dom_cap = 0 = Dom_home + Exp, hence N_made = N_CN.
+            N_made = np.where(made == Dom_cap, N_CN, made / e_CN)
+            H = avail - hbm_per_chip * N_made
+            Y_prev = Y_prev + N_made
+            Yhat_prev = Yhat_prev + N_CN
+            H_prev = H
+
+            # ---- 5. Tier 2: trusted channel and the rest (9.5); blocked demand (2.2)
+            lpp_share = q["tier2_lpp_share"] * min(1.0, lpp_threshold / 1700.0) ** q["lpp_elasticity"]
+            D_tr = trusted_share * D_T2
+            D_rt = D_T2 - D_tr - Exp
+            E = lpp_share * D_rt
+            if math.isinf(tier2_country_cap) and tier2_country_cap > 0:
+                S_rt = D_rt  # no cap: Q = inf whatever the count
+            else:
+                Q = q["tier2_capped_countries"] * tier2_country_cap + tier2_exempt_capacity
+                S_rt = E + np.minimum(D_rt - E, Q)
+            S_tr = np.minimum(D_tr, trusted_cap + uveu_share * np.maximum(0.0, D_US))
+            S_T2 = S_tr + S_rt
+            U = (D_T2 - S_T2) + (D_CN - cL_L)
+            R = q["reallocation_rate"] * U
+            F = U - R
+            G_wanted = D_US + R
+            us_demand_t2 = D_tr + D_rt
+            b = np.where(us_demand_t2 == 0.0, 0.0, (us_demand_t2 - S_T2) / us_demand_t2)
+
+            # ---- 6. The US power bound (9.7)
+            w = q["kw_per_h100e_2025"] / q["energy_efficiency_growth"] ** k
+            if has_power_bound:
+                Pow = q["us_power_2025"] * q["us_power_growth"] ** k
+                Cap_US = np.maximum(0.0, Pow - keep * W_US) / w
+                G_US = np.minimum(G_wanted, Cap_US)
+                F = F + (G_wanted - G_US)
+            else:
+                G_US = G_wanted
+
+            # ---- 7. Leakage, with the network's capacity (2.3, 9.6)
+            m = enforcement ** (-q["enforcement_elasticity"]) * leakage_multiplier
+            X_tr = m * q["trusted_leak_mult"] * q["leakage_rate"] * S_tr
+            X_T2 = m * (q["leakage_rate"] * (S_rt - E) + q["lpp_leakage_rate"] * E) + X_tr
+            X_US = m * q["direct_leakage_rate"] * G_US
+            X_raw = X_T2 + X_US
+            room = np.maximum(0.0, D_CN - cL_L)
+            s_room = np.where(X_raw > room, room / X_raw, 1.0)
+            if has_smuggling_capacity:
+                Xcap = q["smuggling_capacity_2025"] * q["smuggling_capacity_growth"] ** k * m
+                s_X = np.where(X_raw == 0.0, s_room, np.minimum(s_room, Xcap / X_raw))
+            else:
+                Xcap = np.full(n, INF)
+                s_X = s_room
+            X = s_X * X_raw
+
+            # ---- 8. Stocks, usable compute (2.5, 9.8)
+            I_US = G_US - s_X * X_US
+            I_T2 = S_T2 - s_X * X_T2
+            K_US = keep * K_US + I_US
+            K_T2 = keep * K_T2 + I_T2
+            K_CN = keep * K_CN + L + X + Dom_home
+            K_T2us = keep * K_T2us + q["trusted_us_operated"] * (S_tr - s_X * X_tr)
+            K_T2cn = keep * K_T2cn + Exp
+            K_CNdom = keep * K_CNdom + Dom_home
+            Ki_CN = (keep * Ki_CN + legal_inference_mult * L + X
+                     + q["cn_domestic_inference_mult"] * Dom_home)
+            if has_power_draw:
+                W_US = keep * W_US + I_US * w
+            rho = q["cloud_access_share"] * (1.0 - cloud_kyc)
+            Kuse_CN = (K_CN + rho * (K_T2 - K_T2us) + rho * q["trusted_leak_mult"] * K_T2us
+                       + q["cn_stack_cloud_access"] * K_T2cn)
+            C_US[:, t] = (q["us_largest_share"] * K_US * 1e6 * q["mfu"] * 9.89e14
+                          * q["run_days"] * 86400.0)
+            C_CN[:, t] = (q["cn_largest_share"] * Kuse_CN * 1e6 * q["mfu"] * 9.89e14
+                          * q["run_days"] * 86400.0)
+
+            # ---- 9. Money (2.6, 9.9); this year's R&D funding for next year (9.2)
+            if c_L == 1.0 and legal_price_mult == 1.0:
+                revenue = p * (P - F) - china_fee * p * L
+            else:
+                revenue = p * (P - F - cL_L) + legal_price_mult * p * L * (1.0 - china_fee)
+            revenue_forgone = p * P - revenue
+            revenue_china = legal_price_mult * p * L
+            price_CN = q["cn_chip_price_2025"] / e_CN
+            denom = L + X + Dom_home
+            if legal_price_mult == 1.0:
+                num = L * p + X * p * (1.0 + q["smuggling_premium"]) + Dom_home * price_CN
+            else:
+                num = (legal_price_mult * p * L + p * (1.0 + q["smuggling_premium"]) * X
+                       + price_CN * Dom_home)
+            cost_CN = np.where(denom == 0.0, price_CN, num / denom)
+            rho_rev_prev = np.minimum(1.0, np.maximum(0.0, revenue / (p * P)))
+
+            # ---- 10. Tier-2 alignment for next year (9.5)
+            sigma = sigma_prev + (1.0 - sigma_prev) * q["t2_switch_rate"] * b * (1.0 - deterrence)
+
+            cum_X = cum_X + X
+            cum_forgone = cum_forgone + revenue_forgone
+            for name, value in (
+                    ("us_stock", K_US), ("t2_stock", K_T2), ("cn_stock", K_CN),
+                    ("cn_usable", Kuse_CN), ("compute_ratio", K_US / Kuse_CN),
+                    ("cn_legal_imports", L), ("cn_smuggled", X),
+                    # NOT SPECIFIED: which of Dom_cap, Dom_home + Exp, Dom_home is
+                    # cn_domestic in version 2 (and N_CN or N_made cn_domestic_chips).
+                    # Read: what China produced, N_made and its H100e (section 5 says
+                    # "output" and "produced"; H is drawn by N_made).
+                    ("cn_domestic", made), ("cn_domestic_chips", N_made),
+                    ("cn_hbm_stock", H), ("revenue", revenue),
+                    ("revenue_forgone", revenue_forgone),
+                    ("cn_cost_multiplier", cost_CN / (p * q["cn_algo_factor"])),
+                    ("us_chips", P / e_US),
+                    ("us_controlled_stock", K_US + K_T2us),
+                    ("us_controlled_ratio", (K_US + K_T2us) / Kuse_CN),
+                    ("trusted_shipments", S_tr),
+                    ("us_stack_share", (K_US + K_T2 + K_CN - K_CNdom)
+                     / (K_US + K_T2 + K_CN + K_T2cn)),
+                    ("cn_self_sufficiency", Dom_home / denom),
+                    ("cn_smuggled_share", X / denom),
+                    ("revenue_us", p * G_US), ("revenue_tier2", p * S_T2),
+                    ("revenue_china", revenue_china), ("fees_paid", china_fee * revenue_china),
+                    # NOT SPECIFIED: σ(k) (computed at the end of year k, used in k+1) or
+                    # σ(k−1) (used in year k).  Read: σ(k), like the stocks, end of year.
+                    ("t2_cn_aligned", sigma), ("cn_exports", Exp), ("t2_cn_stock", K_T2cn),
+                    ("cn_inference_stock", Ki_CN),
+                    ("inference_ratio", K_US / (Kuse_CN - K_CN + Ki_CN)),
+                    ("us_power", W_US if has_power_draw else np.full(n, np.nan))):
+                per_year[name][:, t] = value
+            for name, value in (
+                    ("P", P), ("Lambda", Lam), ("p", p), ("D_CN", D_CN), ("D_T2", D_T2),
+                    ("D_US", D_US), ("N_CN", N_CN), ("ell", ell), ("e_CN", e_CN),
+                    ("Dom_cap", Dom_cap), ("Dem_home", Dem_home), ("D_T2cn", D_T2cn),
+                    ("Dom_home", Dom_home), ("D_tr", D_tr), ("D_rt", D_rt), ("E", E),
+                    ("S_rt", S_rt), ("U", U), ("F", F), ("G_US", G_US), ("b", b),
+                    ("X_raw", X_raw), ("room", room), ("Xcap", Xcap), ("s_X", s_X),
+                    ("I_US", I_US), ("I_T2", I_T2), ("K_T2us", K_T2us),
+                    ("K_CNdom", K_CNdom), ("rho_rev", rho_rev_prev)):
+                rec(name, t, value)
+            sigma_prev = sigma
+
+        # ---- runs and the gap (2.5)
+        A = q["algo_progress"][:, None] ** np.arange(T, dtype=np.float64)[None, :]
+        E_US = C_US * A
+        E_CN = C_CN * A * q["cn_algo_factor"][:, None]
+        ratio = E_US[:, 1:] / E_US[:, :-1]
+        gamma = np.concatenate((ratio[:, :1], ratio), axis=1)
+        gap = np.log(E_US / E_CN) / np.log(gamma)
+        gap = np.where(gamma > 1.0, gap, np.nan)  # gamma <= 1 or NaN: NaN
+        per_year["us_effective_run"] = E_US
+        per_year["cn_effective_run"] = E_CN
+        per_year["frontier_gap_years"] = gap
+        below = gap < 1.0  # NaN never counts, a negative gap does
+        first = np.where(below.any(axis=1), start + np.argmax(below, axis=1),
+                         end + 1).astype(np.float64)
+    out = dict(per_year)
+    out["cum_smuggled"] = cum_X
+    out["cum_revenue_forgone"] = cum_forgone
+    out["first_year_gap_below_1"] = first
+    return out
+
+
 # --------------------------------------------------------------------------- summaries
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 
@@ -462,21 +823,44 @@ def cmd_check(args):
             print("numpy_reference: %s: no policy %r (has: %s)" % (
                 args.input, args.policy, ", ".join(sorted(by_year))), file=sys.stderr)
             return 2
-        levers = {name: _lever_values(by_year[args.policy][name]) for name in LEVERS}
+        unknown = sorted(set(by_year[args.policy]) - set(ALL_LEVERS))
+        if unknown:
+            print("numpy_reference: %s: levers this reference does not know: %s" % (
+                args.input, ", ".join(unknown)), file=sys.stderr)
+            return 2
+        # A lever missing from the file takes its neutral value (section 9.11).
+        levers = {name: _lever_values(v) for name, v in by_year[args.policy].items()}
         if "inputs" not in f or "policies/%s/outputs" % args.policy not in f:
             print("numpy_reference: %s: not a raw result file (no /inputs or "
                   "/policies/%s/outputs)" % (args.input, args.policy), file=sys.stderr)
             return 2
-        params = {name: f["inputs"][name][()] for name in PARAMETERS}
-        stored = {name: f["policies"][args.policy]["outputs"][name][()] for name in OUTPUTS}
+        known = set(PARAMETERS) | set(V2_PARAMETERS)
+        unknown = sorted(set(f["inputs"]) - known)
+        if unknown:
+            print("numpy_reference: %s: inputs this reference does not know: %s" % (
+                args.input, ", ".join(unknown)), file=sys.stderr)
+            return 2
+        # A version-2 parameter missing from /inputs was not sampled: neutral (9.11).
+        params = {name: f["inputs"][name][()] for name in f["inputs"]}
+        group = f["policies"][args.policy]["outputs"]
+        stored = {name: group[name][()] for name in group}
+    missing = sorted(set(OUTPUTS_V2) - set(stored))
+    extra = sorted(set(stored) - set(OUTPUTS_V2))
     n = len(params[PARAMETERS[0]])
-    ours = evaluate(params, levers, start, end)
-    failed = False
+    ours = evaluate_v2(params, levers, start, end)
+    failed = bool(missing or extra)
+    if missing:
+        print("FAIL: outputs missing from the file: %s" % ", ".join(missing))
+    if extra:
+        print("FAIL: outputs in the file this reference does not compute: %s" % ", ".join(extra))
     print("check %s, policy %s: %d samples, %d-%d, rtol %g, atol %g" % (
         args.input, args.policy, n, start, end, args.rtol, args.atol))
-    print("%-24s %14s %10s %12s  %s" % ("output", "max rel diff", "non-fin", "> rtol", "worst at"))
+    print("%-24s %14s %10s %12s %8s  %s" % ("output", "max rel diff", "non-fin", "> rtol",
+                                             "by atol", "worst at"))
     overall = 0.0
-    for name in OUTPUTS:
+    for name in OUTPUTS_V2:
+        if name not in stored:
+            continue
         mine, rtol = ours[name], args.rtol
         if stored[name].dtype == np.float32:  # output.precision = "float32"
             with np.errstate(over="ignore"):  # beyond float32's range: inf, as stored
@@ -485,6 +869,8 @@ def cmd_check(args):
             print("(%s stored as float32: ours rounded to float32, rtol %g)" % (name, rtol))
         rel, nf_bad, n_bad, worst = compare(mine, stored[name].astype(np.float64), rtol,
                                             args.atol)
+        # beyond rtol but accepted by atol (cancellation near zero: say so, not hide it)
+        n_by_atol = compare(mine, stored[name].astype(np.float64), rtol)[2] - n_bad
         overall = max(overall, rel)
         bad = nf_bad > 0 or n_bad > 0
         failed |= bad
@@ -494,8 +880,8 @@ def cmd_check(args):
             where = "sample %d%s: ours %.17g, file %.17g" % (
                 w[0], (", year %d" % (start + w[1])) if len(w) > 1 else "",
                 mine[w], stored[name][w])
-        print("%-24s %14.3e %10d %12d  %s%s" % (name, rel, nf_bad, n_bad, where,
-                                                 "  FAIL" if bad else ""))
+        print("%-24s %14.3e %10d %12d %8d  %s%s" % (name, rel, nf_bad, n_bad, n_by_atol,
+                                                      where, "  FAIL" if bad else ""))
     print("policy %s: max relative difference %.3e over all outputs: %s" % (
         args.policy, overall, "FAIL" if failed else "ok"))
     return 1 if failed else 0

@@ -1,24 +1,40 @@
 #!/usr/bin/python3
-"""Independent reference implementation of the `compute_race` model (version 1).
+"""Independent reference implementation of the `compute_race` model (versions 1 and 2).
 
-Written from /work/shared/MODEL.md alone (sections 1-8: equations, policy levers,
-outputs).  No C++ source or header of the project was read while writing it; it exists
-so that the C++ implementation can be checked against it sample by sample.
+Version 1 was written from MODEL.md alone (now docs/model.md sections 2-5), version 2 from
+docs/model.md section 9 alone.  No C++ source or header of the model
+(src/model/compute_race.cpp, include/chiprace/model/compute_race.hpp) was read while writing
+it; it exists so that the C++ implementation can be checked against it sample by sample.
 
 Plain Python 3, standard library only (`math`, `json`).  Python floats throughout;
-powers are written x**k, logs math.log, the yield curve 2.0**(-k/h), exactly as in
-MODEL.md.  Operations are evaluated in the order they are written in MODEL.md.
+powers are written x**k, logs math.log, the yield curve 2.0**(-k/h), exactly as in the
+documentation.  Operations are evaluated in the order they are written there; each year in
+the order of docs/model.md section 9.1.  Where a neutral version-2 value makes version 2's
+expression equal version 1's only up to rounding (supply with rd_elasticity = 0, revenue and
+China's cost with legal_capacity_mult = legal_price_mult = 1, chips made when none is idle),
+version 1's expression is evaluated, so the version-1 cases give the numbers the version-1
+reference gave, bit for bit.
 
 Running this file writes tests/data/compute_race_hand_values.json (relative to the
 repository's tests/ directory) with a fixed parameter vector, start 2025, end 2027, and
-for each case the per-year lever values used, every output of MODEL.md section 7 and
-(for debugging a mismatch) the intermediate quantities.  In the JSON, NaN is written as
-the string "nan" and +/-infinity as "inf"/"-inf".
+for each case the per-year lever values used, every output of docs/model.md sections 5 and
+9.10 and (for debugging a mismatch) the intermediate quantities.  In the JSON, NaN is
+written as the string "nan" and +/-infinity as "inf"/"-inf".  The five version-1 cases have
+no version-2 parameter or lever (neutral values); each version-2 case lists the version-2
+parameters it sets and all 18 levers.
 
-Points where MODEL.md is silent and a choice was made here (marked "NOT SPECIFIED" in
-the code):
+Points where the documentation is silent and a choice was made here (marked
+"NOT SPECIFIED" in the code):
   * E_CN = 0 (so E_US/E_CN is infinite): gap = +inf if gamma > 1 (NaN stays NaN).
   * X_raw = 0: s_X = 1 (the "X_raw > room" test is false), X = 0.
+  * cn_domestic and cn_domestic_chips in version 2: what China made, Dom_home + Exp and
+    N_made (not the capacity Dom_cap, N_CN, nor Dom_home alone).
+  * t2_cn_aligned: sigma(k), computed at the end of year k (used in year k+1).
+  * N_made = N_CN when Dom_home + Exp == Dom_cap (the formula (Dom_home + Exp) / e_CN
+    equals N_CN only up to rounding, and is 0/0 when learning has made e_CN = 0).
+  * china_legal_share = inf is no cap even when D_US <= 0; a finite one with D_US < 0 is
+    used as written (a negative cap).
+  * us_power_2025 sampled without kw_per_h100e_2025: no power bound (Cap_US needs w(k)).
 """
 
 import json
@@ -39,6 +55,34 @@ LEVERS = (
     "stringency",
     "china_fee",
 )
+
+# docs/model.md section 9.11: version 2's parameters and levers, with their neutral values
+# (None: "not sampled", no smuggling capacity, no power bound, no power draw).
+V2_PARAMETERS = {
+    "trusted_leak_mult": 1.0, "trusted_us_operated": 0.0, "t2_switch_rate": 0.0,
+    "t2_cn_aligned_2024": 0.0, "cn_export_share_max": 0.0, "cn_stack_cloud_access": 0.0,
+    "cn_crowd_out": 0.0, "cn_mandate_share": 0.0, "cn_learning": 0.0, "rd_elasticity": 0.0,
+    "cn_domestic_inference_mult": 1.0, "cn_inference_mult_2024": 1.0,
+    "cn_domestic_share_2024": 0.0, "smuggling_capacity_2025": None,
+    "smuggling_capacity_growth": 1.0, "us_power_2025": None, "us_power_growth": 1.0,
+    "kw_per_h100e_2025": None, "energy_efficiency_growth": 1.0,
+}
+V2_LEVERS = {
+    "trusted_share": 0.0, "trusted_cap": INF, "uveu_share": 0.0, "cn_import_accept": 1.0,
+    "legal_capacity_mult": 1.0, "legal_price_mult": 1.0, "legal_inference_mult": 1.0,
+    "china_legal_share": INF, "cn_stack_deterrence": 0.0,
+}
+ALL_LEVERS = LEVERS + tuple(V2_LEVERS)
+
+
+def _div(a, b):
+    """a / b with IEEE semantics (Python raises on a zero divisor)."""
+    if b == 0:
+        if a == 0 or math.isnan(a):
+            return NAN
+        return math.copysign(INF, a) * math.copysign(1.0, b)
+    return a / b
+
 
 # MODEL.md section 8, "Policies of the default experiment".
 POLICIES = {
@@ -75,13 +119,21 @@ POLICIES = {
     },
 }
 
-PER_YEAR_OUTPUTS = (
+V1_PER_YEAR_OUTPUTS = (
     "us_stock", "t2_stock", "cn_stock", "cn_usable", "compute_ratio",
     "cn_legal_imports", "cn_smuggled", "cn_domestic", "cn_domestic_chips",
     "cn_hbm_stock", "us_largest_run", "cn_largest_run", "us_effective_run",
     "cn_effective_run", "frontier_gap_years", "revenue", "revenue_forgone",
     "cn_cost_multiplier", "us_chips",
 )
+# docs/model.md section 9.10, after version 1's.
+V2_PER_YEAR_OUTPUTS = (
+    "us_controlled_stock", "us_controlled_ratio", "trusted_shipments", "us_stack_share",
+    "cn_self_sufficiency", "cn_smuggled_share", "revenue_us", "revenue_tier2",
+    "revenue_china", "fees_paid", "t2_cn_aligned", "cn_exports", "t2_cn_stock",
+    "cn_inference_stock", "inference_ratio", "us_power",
+)
+PER_YEAR_OUTPUTS = V1_PER_YEAR_OUTPUTS + V2_PER_YEAR_OUTPUTS
 SCALAR_OUTPUTS = ("cum_smuggled", "cum_revenue_forgone", "first_year_gap_below_1")
 
 
@@ -111,29 +163,47 @@ def lever_by_year(value, start, end):
 
 
 def policy_by_year(policy, start, end):
-    """{lever: [value for each year start..end]} for a policy dict (all nine levers)."""
+    """{lever: [value for each year start..end]} for a policy dict: the nine levers of
+    version 1 (required) and the version-2 levers it sets."""
     missing = [name for name in LEVERS if name not in policy]
     if missing:
         raise KeyError("policy lacks levers: %s" % ", ".join(missing))
-    return {name: lever_by_year(policy[name], start, end) for name in LEVERS}
+    unknown = [name for name in policy if name not in ALL_LEVERS]
+    if unknown:
+        raise KeyError("unknown levers: %s" % ", ".join(unknown))
+    return {name: lever_by_year(policy[name], start, end)
+            for name in ALL_LEVERS if name in policy}
 
 
 def evaluate(params, levers_by_year, start, end, intermediates=None):
-    """Evaluate the compute_race model (MODEL.md sections 1-7).
+    """Evaluate the compute_race model, version 2 (docs/model.md section 9, which extends
+    sections 2.1-2.6, version 1).
 
-    params: {parameter name: float}.
+    params: {parameter name: float}.  The 41 parameters of version 1 are required; a
+        version-2 parameter that is absent (or None) takes its neutral value (section 9.11).
     levers_by_year: {lever name: list of per-year values over start..end}; a policy as
-        written in section 8 (numbers / step dicts) is also accepted and expanded.
-    Returns {output: list over years} for the per-year outputs of section 7 (incl.
-    us_chips) and {output: float} for the three scalars.  If `intermediates` is a dict,
-    it is filled with per-year lists of internal quantities.
+        written in section 3.2 (numbers / step dicts) is also accepted and expanded.  The
+        nine levers of version 1 are required; an absent version-2 lever is neutral.
+    Returns {output: list over years} for the per-year outputs (version 1's 19, then the
+    16 of section 9.10) and {output: float} for the three scalars.  If `intermediates` is
+    a dict, it is filled with per-year lists of internal quantities.
+
+    The year follows the order of section 9.1.  Where a neutral value makes version 2's
+    expression equal version 1's only up to rounding, version 1's expression is evaluated
+    (section 9: neutral values give version 1 bit for bit), so the version-1 cases give
+    the same numbers as the version-1 reference did.
     """
     if not end > start:
         raise ValueError("the horizon needs end > start")
     n = end - start + 1
     lv = {}
-    for name in LEVERS:
-        v = levers_by_year[name]
+    for name in ALL_LEVERS:
+        if name in levers_by_year:
+            v = levers_by_year[name]
+        elif name in V2_LEVERS:
+            v = V2_LEVERS[name]
+        else:
+            raise KeyError("lever %s is required" % name)
         if isinstance(v, (list, tuple)):
             if len(v) != n:
                 raise ValueError("lever %s has %d values, expected %d" % (name, len(v), n))
@@ -141,22 +211,47 @@ def evaluate(params, levers_by_year, start, end, intermediates=None):
         else:
             lv[name] = lever_by_year(v, start, end)
 
-    q = params
+    q = dict(params)
+    absent = set()
+    for name, neutral in V2_PARAMETERS.items():
+        if q.get(name) is None:
+            absent.add(name)
+            q[name] = neutral
+    has_smuggling_capacity = "smuggling_capacity_2025" not in absent
+    has_power_draw = "kw_per_h100e_2025" not in absent
+    # NOT SPECIFIED: us_power_2025 sampled without kw_per_h100e_2025; read as "no bound"
+    # (Cap_US needs the power per H100e w(k)).
+    has_power_bound = "us_power_2025" not in absent and has_power_draw
+
     out = {name: [] for name in PER_YEAR_OUTPUTS}
     inter = {} if intermediates is None else intermediates
 
     def rec(name, value):
         inter.setdefault(name, []).append(value)
 
-    # Section 1
+    # Section 2.1
     g_P = q["us_units_growth"] * q["us_chip_perf_growth"]
-    # Section 5 constants
+    # Section 2.5 constants
     delta = 1.0 / q["hardware_lifetime"]
 
     K_US_prev = q["us_stock_2024"]
     K_T2_prev = q["t2_stock_2024"]
     K_CN_prev = q["cn_stock_2024"]
     H_prev = q["cn_hbm_stockpile"]
+    # Section 9 state
+    Lam = 0.0                                   # Λ(k), years of R&D-funded progress
+    rho_rev_prev = 1.0                          # ρ_rev(−1) = 1
+    Y_prev = 0.0                                # chips China made, Y(k−1)
+    Yhat_prev = 0.0                             # chips China could have made, Ŷ(k−1)
+    sigma_prev = q["t2_cn_aligned_2024"]        # σ(−1)
+    K_T2us_prev = 0.0
+    K_T2cn_prev = 0.0
+    K_CNdom_prev = q["cn_domestic_share_2024"] * q["cn_stock_2024"]
+    Ki_CN_prev = q["cn_inference_mult_2024"] * q["cn_stock_2024"]
+    if has_power_draw:
+        W_US_prev = q["us_stock_2024"] * q["kw_per_h100e_2025"] * q["energy_efficiency_growth"]
+    else:
+        W_US_prev = NAN
 
     E_US_list = []
     E_CN_list = []
@@ -174,49 +269,41 @@ def evaluate(params, levers_by_year, start, end, intermediates=None):
         cloud_kyc = lv["cloud_kyc"][k]
         stringency = lv["stringency"][k]
         china_fee = lv["china_fee"][k]
+        trusted_share = lv["trusted_share"][k]
+        trusted_cap = lv["trusted_cap"][k]
+        uveu_share = lv["uveu_share"][k]
+        cn_import_accept = lv["cn_import_accept"][k]
+        c_L = lv["legal_capacity_mult"][k]
+        legal_price_mult = lv["legal_price_mult"][k]
+        legal_inference_mult = lv["legal_inference_mult"][k]
+        china_legal_share = lv["china_legal_share"][k]
+        cn_stack_deterrence = lv["cn_stack_deterrence"][k]
 
-        # ---- 1. Supply of US-designed accelerators
-        P = q["us_supply_2025"] * g_P**k
-        e_US = q["us_chip_perf_2025"] * q["us_chip_perf_growth"]**k
-        p = q["us_price_2025"] / q["price_performance_growth"]**k
+        # ---- 1. US supply, with last year's R&D funding (9.2)
+        if k >= 1:
+            Lam += rho_rev_prev**q["rd_elasticity"]      # λ(k) = ρ_rev(k−1)^rd_elasticity
+        if q["rd_elasticity"] == 0:
+            # neutral: Λ(k) = k, version 1's expressions (2.1)
+            P = q["us_supply_2025"] * g_P**k
+            e_US = q["us_chip_perf_2025"] * q["us_chip_perf_growth"]**k
+            p = q["us_price_2025"] / q["price_performance_growth"]**k
+        else:
+            P = q["us_supply_2025"] * q["us_units_growth"]**k * q["us_chip_perf_growth"]**Lam
+            e_US = q["us_chip_perf_2025"] * q["us_chip_perf_growth"]**Lam
+            p = q["us_price_2025"] / q["price_performance_growth"]**Lam
+
+        # ---- 2. Demands, legal sales to China (2.1, 9.3)
         D_CN = q["china_demand_share"] * P
         D_T2 = q["tier2_demand_share"] * P
         D_US = P - D_CN - D_T2
+        L = min(cn_import_accept * D_CN / c_L, china_legal_cap)
+        if not math.isinf(china_legal_share):
+            # NOT SPECIFIED: china_legal_share · D_US with D_US < 0 is used as written;
+            # china_legal_share = inf means no cap even when D_US <= 0.
+            L = min(L, china_legal_share * D_US)
+        cL_L = c_L * L
 
-        # ---- 2. What may be sold where
-        L = min(D_CN, china_legal_cap)
-        lpp_share = q["tier2_lpp_share"] * min(1.0, lpp_threshold / 1700.0)**q["lpp_elasticity"]
-        E = lpp_share * D_T2
-        if math.isinf(tier2_country_cap) and tier2_country_cap > 0:
-            Q = INF  # no cap: Q = inf whatever tier2_capped_countries is
-        else:
-            Q = q["tier2_capped_countries"] * tier2_country_cap + tier2_exempt_capacity
-        if math.isinf(Q) and Q > 0:
-            S_T2 = D_T2
-        else:
-            S_T2 = E + min(D_T2 - E, Q)
-        U = (D_T2 - S_T2) + (D_CN - L)
-        R = q["reallocation_rate"] * U
-        F = U - R
-        G_US = D_US + R
-
-        # ---- 3. Leakage to China
-        m = enforcement**(-q["enforcement_elasticity"]) * leakage_multiplier
-        X_T2 = m * (q["leakage_rate"] * (S_T2 - E) + q["lpp_leakage_rate"] * E)
-        X_US = m * q["direct_leakage_rate"] * G_US
-        X_raw = X_T2 + X_US
-        room = max(0.0, D_CN - L)
-        s_X = room / X_raw if X_raw > room else 1.0  # NOT SPECIFIED for X_raw=0: s_X=1
-        X = s_X * X_raw
-        I_US = G_US - s_X * X_US
-        I_T2 = S_T2 - s_X * X_T2
-        I_CNimp = L + X
-
-        total = I_US + I_T2 + I_CNimp + F
-        assert abs(P - total) <= 1e-12 * abs(P), (
-            "conservation violated in %d: P=%r, I_US+I_T2+I_CNimp+F=%r" % (year, P, total))
-
-        # ---- 4. China's domestic production
+        # ---- 3. China's domestic capacity, with learning (2.4, 9.4)
         stringency_boost = (1.0 + q["induced_substitution"] * stringency)**k
         y = q["cn_yield_max"] - (q["cn_yield_max"] - q["cn_yield_2025"]) * 2.0**(-k / q["cn_yield_halflife"])
         logic = q["cn_chips_2025"] * q["cn_chips_growth"]**k * stringency_boost * y / q["cn_yield_2025"]
@@ -224,16 +311,99 @@ def evaluate(params, levers_by_year, start, end, intermediates=None):
         avail = H_prev + hbm_in
         hbm_bound = avail / q["cn_hbm_per_chip"]
         N_CN = min(logic, hbm_bound)
-        H = avail - q["cn_hbm_per_chip"] * N_CN
-        e_CN = q["cn_chip_perf_2025"] * q["cn_chip_perf_growth"]**k
-        Dom = N_CN * e_CN
+        if k == 0 or Yhat_prev == 0:
+            ell = 1.0
+        else:
+            ell = (Y_prev / Yhat_prev)**q["cn_learning"]
+        e_CN = q["cn_chip_perf_2025"] * q["cn_chip_perf_growth"]**k * ell
+        Dom_cap = N_CN * e_CN
 
-        # ---- 5. Stocks, access, training runs
+        # ---- 4. China's own buyers, exports to aligned Tier-2 demand (9.4)
+        Dem_home = max(q["cn_mandate_share"] * Dom_cap, Dom_cap - q["cn_crowd_out"] * L)
+        Slack = Dom_cap - Dem_home
+        D_T2cn = sigma_prev * (1.0 - trusted_share) * D_T2
+        Exp = min(D_T2cn, q["cn_export_share_max"] * Dom_cap + Slack)
+        Dom_home = min(Dem_home, Dom_cap - Exp)
+        made = Dom_home + Exp
+        if made == Dom_cap:
+            # NOT SPECIFIED: (Dom_home + Exp) / e_CN is N_CN only up to rounding when every
+            # chip that can be made is made (and 0/0 if e_CN = 0); read as N_CN then.
+            N_made = N_CN
+        else:
+            N_made = made / e_CN
+        H = avail - q["cn_hbm_per_chip"] * N_made
+
+        # ---- 5. Tier 2: the trusted channel and the rest (9.5); blocked demand (2.2)
+        lpp_share = q["tier2_lpp_share"] * min(1.0, lpp_threshold / 1700.0)**q["lpp_elasticity"]
+        D_tr = trusted_share * D_T2
+        D_rt = D_T2 - D_tr - Exp
+        E = lpp_share * D_rt
+        if math.isinf(tier2_country_cap) and tier2_country_cap > 0:
+            Q = INF  # no cap: Q = inf whatever tier2_capped_countries is
+        else:
+            Q = q["tier2_capped_countries"] * tier2_country_cap + tier2_exempt_capacity
+        if math.isinf(Q) and Q > 0:
+            S_rt = D_rt
+        else:
+            S_rt = E + min(D_rt - E, Q)
+        S_tr = min(D_tr, trusted_cap + uveu_share * max(0.0, D_US))
+        S_T2 = S_tr + S_rt
+        U = (D_T2 - S_T2) + (D_CN - cL_L)
+        R = q["reallocation_rate"] * U
+        F = U - R
+        G_US = D_US + R
+        wanted_T2 = D_tr + D_rt
+        b = 0.0 if wanted_T2 == 0 else (wanted_T2 - S_T2) / wanted_T2
+
+        # ---- 6. The US power bound (9.7)
+        if has_power_draw:
+            w = q["kw_per_h100e_2025"] / q["energy_efficiency_growth"]**k
+        else:
+            w = NAN
+        Cap_US = INF
+        if has_power_bound:
+            Pow = q["us_power_2025"] * q["us_power_growth"]**k
+            Cap_US = max(0.0, Pow - (1.0 - delta) * W_US_prev) / w
+            if G_US > Cap_US:
+                F = F + (G_US - Cap_US)   # the excess is not sold
+                G_US = Cap_US
+
+        # ---- 7. Leakage, with the smuggling network's capacity (2.3, 9.6)
+        m = enforcement**(-q["enforcement_elasticity"]) * leakage_multiplier
+        X_tr = m * q["trusted_leak_mult"] * q["leakage_rate"] * S_tr
+        X_T2 = m * (q["leakage_rate"] * (S_rt - E) + q["lpp_leakage_rate"] * E) + X_tr
+        X_US = m * q["direct_leakage_rate"] * G_US
+        X_raw = X_T2 + X_US
+        room = max(0.0, D_CN - cL_L)
+        s_room = room / X_raw if X_raw > room else 1.0  # NOT SPECIFIED (v1) for X_raw=0: 1
+        if has_smuggling_capacity:
+            Xcap = q["smuggling_capacity_2025"] * q["smuggling_capacity_growth"]**k * m
+            s_X = s_room if X_raw == 0 else min(s_room, Xcap / X_raw)
+        else:
+            Xcap = INF
+            s_X = s_room
+        X = s_X * X_raw
+        I_US = G_US - s_X * X_US
+        I_T2 = S_T2 - s_X * X_T2
+        I_CNimp = L + X
+
+        total = I_US + I_T2 + cL_L + X + F
+        assert abs(P - total) <= 1e-12 * abs(P), (
+            "conservation violated in %d: P=%r, I_US+I_T2+c_L*L+X+F=%r" % (year, P, total))
+
+        # ---- 8. Stocks, compute by who controls it, runs (2.5, 9.8)
         K_US = (1.0 - delta) * K_US_prev + I_US
         K_T2 = (1.0 - delta) * K_T2_prev + I_T2
-        K_CN = (1.0 - delta) * K_CN_prev + I_CNimp + Dom
+        K_CN = (1.0 - delta) * K_CN_prev + I_CNimp + Dom_home
+        K_T2us = (1.0 - delta) * K_T2us_prev + q["trusted_us_operated"] * (S_tr - s_X * X_tr)
+        K_T2cn = (1.0 - delta) * K_T2cn_prev + Exp
+        K_CNdom = (1.0 - delta) * K_CNdom_prev + Dom_home
+        Ki_CN = ((1.0 - delta) * Ki_CN_prev + legal_inference_mult * L + X
+                 + q["cn_domestic_inference_mult"] * Dom_home)
+        W_US = (1.0 - delta) * W_US_prev + I_US * w if has_power_draw else NAN
         rho = q["cloud_access_share"] * (1.0 - cloud_kyc)
-        Kuse_CN = K_CN + rho * K_T2
+        Kuse_CN = (K_CN + rho * (K_T2 - K_T2us) + rho * q["trusted_leak_mult"] * K_T2us
+                   + q["cn_stack_cloud_access"] * K_T2cn)
 
         def run(K, f):
             return f * K * 1e6 * q["mfu"] * 9.89e14 * q["run_days"] * 86400
@@ -246,16 +416,31 @@ def evaluate(params, levers_by_year, start, end, intermediates=None):
         E_US_list.append(E_US)
         E_CN_list.append(E_CN)
 
-        # ---- 6. Money
-        revenue = p * (P - F) - china_fee * p * L
+        # ---- 9. Money (2.6, 9.9)
+        if c_L == 1.0 and legal_price_mult == 1.0:
+            revenue = p * (P - F) - china_fee * p * L           # version 1
+        else:
+            revenue = p * (P - F - cL_L) + legal_price_mult * p * L * (1.0 - china_fee)
         revenue_forgone = p * P - revenue
-        price_CN = q["cn_chip_price_2025"] / e_CN
-        denom = L + X + Dom
+        revenue_us = p * G_US
+        revenue_tier2 = p * S_T2
+        revenue_china = legal_price_mult * p * L
+        fees_paid = china_fee * revenue_china
+        price_CN = _div(q["cn_chip_price_2025"], e_CN)
+        denom = L + X + Dom_home
         if denom == 0:
             cost_CN = price_CN
+        elif legal_price_mult == 1.0:
+            cost_CN = (L * p + X * p * (1 + q["smuggling_premium"]) + Dom_home * price_CN) / denom
         else:
-            cost_CN = (L * p + X * p * (1 + q["smuggling_premium"]) + Dom * price_CN) / denom
-        cn_cost_multiplier = cost_CN / (p * q["cn_algo_factor"])
+            cost_CN = (legal_price_mult * p * L + p * (1 + q["smuggling_premium"]) * X
+                       + price_CN * Dom_home) / denom
+        cn_cost_multiplier = _div(cost_CN, p * q["cn_algo_factor"])
+        # this year's R&D funding, for next year's supply (9.2)
+        rho_rev = min(1.0, max(0.0, _div(revenue, p * P)))
+
+        # ---- 10. Tier-2 alignment for next year (9.5)
+        sigma = sigma_prev + (1.0 - sigma_prev) * q["t2_switch_rate"] * b * (1.0 - cn_stack_deterrence)
 
         cum_smuggled += X
         cum_revenue_forgone += revenue_forgone
@@ -268,8 +453,11 @@ def evaluate(params, levers_by_year, start, end, intermediates=None):
         out["compute_ratio"].append(K_US / Kuse_CN)
         out["cn_legal_imports"].append(L)
         out["cn_smuggled"].append(X)
-        out["cn_domestic"].append(Dom)
-        out["cn_domestic_chips"].append(N_CN)
+        # NOT SPECIFIED: cn_domestic / cn_domestic_chips in version 2 (Dom_cap and N_CN,
+        # what China could make; Dom_home + Exp and N_made, what it made; or Dom_home, what
+        # it added at home).  Read: what it made (section 5: "output", "produced").
+        out["cn_domestic"].append(made)
+        out["cn_domestic_chips"].append(N_made)
         out["cn_hbm_stock"].append(H)
         out["us_largest_run"].append(C_US)
         out["cn_largest_run"].append(C_CN)
@@ -279,6 +467,25 @@ def evaluate(params, levers_by_year, start, end, intermediates=None):
         out["revenue_forgone"].append(revenue_forgone)
         out["cn_cost_multiplier"].append(cn_cost_multiplier)
         out["us_chips"].append(P / e_US)
+        out["us_controlled_stock"].append(K_US + K_T2us)
+        out["us_controlled_ratio"].append(_div(K_US + K_T2us, Kuse_CN))
+        out["trusted_shipments"].append(S_tr)
+        out["us_stack_share"].append(
+            _div(K_US + K_T2 + K_CN - K_CNdom, K_US + K_T2 + K_CN + K_T2cn))
+        out["cn_self_sufficiency"].append(_div(Dom_home, denom))
+        out["cn_smuggled_share"].append(_div(X, denom))
+        out["revenue_us"].append(revenue_us)
+        out["revenue_tier2"].append(revenue_tier2)
+        out["revenue_china"].append(revenue_china)
+        out["fees_paid"].append(fees_paid)
+        # NOT SPECIFIED: σ(k) (end of year k, used in year k+1) or σ(k−1) (used in year k);
+        # read: σ(k), an end-of-year value like the stocks.
+        out["t2_cn_aligned"].append(sigma)
+        out["cn_exports"].append(Exp)
+        out["t2_cn_stock"].append(K_T2cn)
+        out["cn_inference_stock"].append(Ki_CN)
+        out["inference_ratio"].append(_div(K_US, Kuse_CN - K_CN + Ki_CN))
+        out["us_power"].append(W_US)
 
         for name, value in (
             ("P", P), ("e_US", e_US), ("p", p), ("D_CN", D_CN), ("D_T2", D_T2),
@@ -289,12 +496,27 @@ def evaluate(params, levers_by_year, start, end, intermediates=None):
             ("I_CNimp", I_CNimp), ("stringency_boost", stringency_boost), ("y", y),
             ("logic", logic), ("hbm_in", hbm_in), ("avail", avail),
             ("hbm_bound_chips", hbm_bound), ("hbm_binds", hbm_bound < logic),
-            ("N_CN", N_CN), ("H", H), ("e_CN", e_CN), ("Dom", Dom), ("rho", rho),
+            ("N_CN", N_CN), ("H", H), ("e_CN", e_CN), ("Dom", Dom_cap), ("rho", rho),
             ("A", A), ("price_CN", price_CN), ("cost_CN", cost_CN),
+        ):
+            rec(name, value)
+        for name, value in (
+            ("Lambda", Lam), ("ell", ell), ("Dem_home", Dem_home), ("Slack", Slack),
+            ("D_T2cn", D_T2cn), ("Exp", Exp), ("Dom_home", Dom_home),
+            ("N_made", N_made), ("D_tr", D_tr), ("D_rt", D_rt), ("S_tr", S_tr),
+            ("S_rt", S_rt), ("b", b), ("Cap_US", Cap_US), ("X_tr", X_tr),
+            ("s_room", s_room), ("Xcap", Xcap), ("K_T2us", K_T2us),
+            ("K_CNdom", K_CNdom), ("rho_rev", rho_rev), ("sigma", sigma),
         ):
             rec(name, value)
 
         K_US_prev, K_T2_prev, K_CN_prev, H_prev = K_US, K_T2, K_CN, H
+        K_T2us_prev, K_T2cn_prev, K_CNdom_prev, Ki_CN_prev = K_T2us, K_T2cn, K_CNdom, Ki_CN
+        W_US_prev = W_US
+        Y_prev += N_made
+        Yhat_prev += N_CN
+        rho_rev_prev = rho_rev
+        sigma_prev = sigma
 
     # gamma and gap (section 5)
     first_year_gap_below_1 = float(end + 1)
@@ -341,20 +563,70 @@ BASE_PARAMS = {
 
 START, END = 2025, 2027
 
-# (case name, policy name, parameter overrides, purpose)
+# (case name, policy name, parameter overrides, lever overrides, purpose).  The first five
+# are version 1's (no version-2 parameter or lever: neutral values); their numbers are those
+# the version-1 reference wrote.  The others switch on the mechanisms of section 9.
+ALL_ON_PARAMS = {
+    "trusted_leak_mult": 0.3, "trusted_us_operated": 0.7, "t2_switch_rate": 0.4,
+    "t2_cn_aligned_2024": 0.1, "cn_export_share_max": 0.2, "cn_stack_cloud_access": 0.5,
+    "cn_crowd_out": 0.8, "cn_mandate_share": 0.3, "cn_learning": 0.5, "rd_elasticity": 1.5,
+    "cn_domestic_inference_mult": 1.4, "cn_inference_mult_2024": 1.1,
+    "cn_domestic_share_2024": 0.25, "smuggling_capacity_2025": 0.15,
+    "smuggling_capacity_growth": 1.3, "us_power_2025": 14.0, "us_power_growth": 1.25,
+    "kw_per_h100e_2025": 1.4, "energy_efficiency_growth": 1.3,
+}
+ALL_ON_LEVERS = {
+    "china_legal_cap": 0.8, "trusted_share": 0.35, "trusted_cap": 0.25, "uveu_share": 0.02,
+    "cn_import_accept": 0.7, "legal_capacity_mult": 1.6, "legal_price_mult": 1.3,
+    "legal_inference_mult": 1.8, "china_legal_share": 0.06, "cn_stack_deterrence": 0.25,
+}
 CASES = (
-    ("diffusion_rule", "diffusion_rule", {}, "base parameters, diffusion_rule"),
-    ("rescission_deals", "rescission_deals", {},
+    ("diffusion_rule", "diffusion_rule", {}, {}, "base parameters, diffusion_rule"),
+    ("rescission_deals", "rescission_deals", {}, {},
      "base parameters, rescission_deals (step levers, no Tier-2 cap)"),
     ("hbm_bound", "diffusion_rule",
-     {"cn_hbm_stockpile": 0.5, "cn_hbm_domestic_2025": 0.1, "cn_chips_2025": 0.9},
+     {"cn_hbm_stockpile": 0.5, "cn_hbm_domestic_2025": 0.1, "cn_chips_2025": 0.9}, {},
      "HBM bound on N_CN binds"),
     ("smuggling_capped", "nvidia",
-     {"china_demand_share": 0.02, "leakage_rate": 0.6, "direct_leakage_rate": 0.2},
+     {"china_demand_share": 0.02, "leakage_rate": 0.6, "direct_leakage_rate": 0.2}, {},
      "room binds (room = 0 since L = D_CN): s_X = 0"),
     ("smuggling_partial", "nvidia",
-     {"china_demand_share": 0.08, "leakage_rate": 0.6, "direct_leakage_rate": 0.2},
+     {"china_demand_share": 0.08, "leakage_rate": 0.6, "direct_leakage_rate": 0.2}, {},
      "extra case: room binds with 0 < s_X < 1"),
+    ("v2_trusted_channel", "diffusion_rule",
+     {"trusted_leak_mult": 0.3, "trusted_us_operated": 0.7},
+     {"trusted_share": 0.4, "trusted_cap": {2025: 0.1, 2026: 0.3}, "uveu_share": 0.01},
+     "9.5, 9.6, 9.8: trusted Tier-2 channel (its cap binds in 2025, not after), lower "
+     "leakage, US-operated Tier-2 compute"),
+    ("v2_alignment_exports", "diffusion_rule",
+     {"t2_switch_rate": 0.5, "t2_cn_aligned_2024": 0.1, "cn_export_share_max": 0.3,
+      "cn_stack_cloud_access": 0.5},
+     {"cn_stack_deterrence": 0.2},
+     "9.4, 9.5: blocked Tier-2 demand turns to Chinese chips, China exports to it"),
+    ("v2_crowd_out_learning", "nvidia",
+     {"cn_crowd_out": 0.2, "cn_mandate_share": 0.2, "cn_learning": 0.7,
+      "cn_domestic_inference_mult": 1.4, "cn_inference_mult_2024": 1.2,
+      "cn_domestic_share_2024": 0.3},
+     {"legal_inference_mult": 1.5},
+     "9.4, 9.8: legal imports crowd out China's chips, learning slows, inference stock"),
+    ("v2_rd_funding", "anthropic", {"rd_elasticity": 1.5},
+     {"china_legal_cap": {2025: 0.0, 2026: 0.5}},
+     "9.2: revenue lost to controls slows US performance and price-performance"),
+    ("v2_chip_class_acceptance", "nvidia", {},
+     {"cn_import_accept": {2025: 1.0, 2026: 0.3}, "legal_capacity_mult": 1.6,
+      "legal_price_mult": 1.3, "legal_inference_mult": 1.8,
+      "china_legal_share": {2025: 0.06, 2026: INF}},
+     "9.3, 9.9: compliant chips cost more capacity and money; the share of D_US (2025), "
+     "acceptance (2026), the legal cap (2027) bind in turn"),
+    ("v2_smuggling_capacity", "diffusion_rule",
+     {"smuggling_capacity_2025": 0.2, "smuggling_capacity_growth": 1.1}, {},
+     "9.6: the smuggling network's capacity binds"),
+    ("v2_power_bound", "diffusion_rule",
+     {"us_power_2025": 12.0, "us_power_growth": 1.2, "kw_per_h100e_2025": 1.4,
+      "energy_efficiency_growth": 1.3}, {},
+     "9.7: the US power bound binds; us_power"),
+    ("v2_all_at_once", "nvidia", ALL_ON_PARAMS, ALL_ON_LEVERS,
+     "every version-2 mechanism at once"),
 )
 
 
@@ -389,16 +661,22 @@ def main():
 
     years = list(range(START, END + 1))
     cases = {}
-    for name, policy_name, overrides, purpose in CASES:
+    for name, policy_name, overrides, lever_overrides, purpose in CASES:
         params = dict(BASE_PARAMS)
         params.update(overrides)
-        levers = policy_by_year(POLICIES[policy_name], START, END)
+        policy = dict(POLICIES[policy_name])
+        policy.update(lever_overrides)
+        if any(p in V2_PARAMETERS for p in overrides) or lever_overrides:
+            # a version-2 case lists all 18 levers, neutral ones included
+            policy = dict(V2_LEVERS, **policy)
+        levers = policy_by_year(policy, START, END)
         inter = {}
         outputs = evaluate(params, levers, START, END, intermediates=inter)
         cases[name] = {
             "policy": policy_name,
             "purpose": purpose,
             "param_overrides": overrides,
+            "lever_overrides": lever_overrides,
             "params": params,
             "levers": levers,
             "outputs": outputs,
@@ -429,12 +707,15 @@ def main():
 
     doc = {
         "model": "compute_race",
-        "model_version": 1,
-        "source": "tests/reference/compute_race_reference.py, written from MODEL.md alone",
+        "model_version": 2,
+        "source": ("tests/reference/compute_race_reference.py, written from MODEL.md (version 1) "
+                   "and docs/model.md section 9 (version 2) alone"),
         "notes": ("NaN is written as the string \"nan\", infinity as \"inf\". Per-year "
                   "outputs are lists over years start..end. first_year_gap_below_1 is "
                   "end+1 when no year's gap is < 1 (right-censored). 'intermediates' are "
-                  "internal quantities for debugging, not model outputs."),
+                  "internal quantities for debugging, not model outputs. A case without a "
+                  "version-2 parameter or lever gives them their neutral values "
+                  "(docs/model.md section 9.11); a version-2 case lists all 18 levers."),
         "params": BASE_PARAMS,
         "start": START,
         "end": END,
