@@ -5,7 +5,11 @@
 # (no legal sales, inf caps, every Tier-2 country trusted, China accepting nothing, a compliant
 # chip costing 6.7x the capacity, deterrence 1, leakage switched off; a power bound near zero
 # comes from the prior of us_power_2025). Every output of every policy must agree within a
-# relative 1e-10, non-finite values at the same positions. Then the same check on the
+# relative 1e-10, non-finite values at the same positions; a difference below 1e-9 in the
+# output's own unit (M H100e, M stacks, B$, a share, years) is accepted too, because values that
+# are zero up to cancellation (HBM left when HBM binds, avail − 8·N; smuggling when legal sales
+# fill China's demand, D_CN − c_L·L) come out as ±1e-15 … 1e-11 with either sign (the "by atol"
+# column of the check says how many). Then the same check on the
 # version-1 flagship (experiments/model_v1.toml, every version-2 parameter and lever neutral).
 source "$(dirname "$0")/lib.sh"
 
@@ -14,7 +18,7 @@ check_all() { # FILE POLICY...: numpy_reference.py check for each policy
     shift
     for p in "$@"; do
         "$PYTHON" "$SOURCE_DIR/bench/numpy_reference.py" check --input "$file" --policy "$p" \
-            >"$WORK/check-$p.txt" || {
+            --rtol 1e-10 --atol 1e-9 >"$WORK/check-$p.txt" || {
             cat "$WORK/check-$p.txt" >&2
             fail "$file, policy $p: compute_race differs from bench/numpy_reference.py"
         }
@@ -136,7 +140,9 @@ trusted_share = 0.2
 cn_import_accept = 0
 legal_price_mult = 0.8
 
-# Anthropic's policy; every Tier-2 country trusted, the trusted channel closed.
+# Anthropic's policy; every Tier-2 country trusted, the trusted channel nearly closed. (Not
+# closed: with a near-zero power bound nothing would be sold at all, revenue would be the
+# rounding noise of p·(P − F), and rd_elasticity near 0 turns that noise into R&D progress.)
 [policies.anthropic_trusted_closed]
 china_legal_cap = 0
 tier2_country_cap = 0.0333
@@ -148,7 +154,7 @@ cloud_kyc = 0.5
 stringency = 1.0
 china_fee = 0
 trusted_share = 1
-trusted_cap = 0
+trusted_cap = 0.01
 cn_stack_deterrence = { 2025 = 0, 2030 = 1 }
 EOF
 policies=(closed open compliant_chips diffusion_trusted nvidia_refused anthropic_trusted_closed)

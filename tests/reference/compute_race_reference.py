@@ -27,8 +27,9 @@ Points where the documentation is silent and a choice was made here (marked
 "NOT SPECIFIED" in the code):
   * E_CN = 0 (so E_US/E_CN is infinite): gap = +inf if gamma > 1 (NaN stays NaN).
   * X_raw = 0: s_X = 1 (the "X_raw > room" test is false), X = 0.
-  * cn_domestic and cn_domestic_chips in version 2: what China made, Dom_home + Exp and
-    N_made (not the capacity Dom_cap, N_CN, nor Dom_home alone).
+  * cn_domestic and cn_domestic_chips in version 2: cn_domestic = Dom_home (China's chips
+    added to its own stock, exports excluded), cn_domestic_chips = N_made (every chip made,
+    exports included); not the capacities Dom_cap and N_CN.
   * t2_cn_aligned: sigma(k), computed at the end of year k (used in year k+1).
   * N_made = N_CN when Dom_home + Exp == Dom_cap (the formula (Dom_home + Exp) / e_CN
     equals N_CN only up to rounding, and is 0/0 when learning has made e_CN = 0).
@@ -455,8 +456,9 @@ def evaluate(params, levers_by_year, start, end, intermediates=None):
         out["cn_smuggled"].append(X)
         # NOT SPECIFIED: cn_domestic / cn_domestic_chips in version 2 (Dom_cap and N_CN,
         # what China could make; Dom_home + Exp and N_made, what it made; or Dom_home, what
-        # it added at home).  Read: what it made (section 5: "output", "produced").
-        out["cn_domestic"].append(made)
+        # it added at home).  Read: cn_domestic = Dom_home (the term of K_CN and of
+        # cn_self_sufficiency), cn_domestic_chips = N_made (every chip made, exports too).
+        out["cn_domestic"].append(Dom_home)
         out["cn_domestic_chips"].append(N_made)
         out["cn_hbm_stock"].append(H)
         out["us_largest_run"].append(C_US)
