@@ -154,7 +154,7 @@ cloud_kyc = 0.5
 stringency = 1.0
 china_fee = 0
 trusted_share = 1
-trusted_cap = 0.01
+trusted_cap = 0.2
 cn_stack_deterrence = { 2025 = 0, 2030 = 1 }
 EOF
 policies=(closed open compliant_chips diffusion_trusted nvidia_refused anthropic_trusted_closed)
