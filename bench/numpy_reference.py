@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Vectorised NumPy implementation of the `compute_race` model (versions 1 and 2).
 
-Version 1 (`evaluate`) was written from MODEL.md (sections 1-9, now docs/model.md sections
+Version 1 (`evaluate`) was written from the model's equations (now docs/model.md sections
 2-4), version 2 (`evaluate_v2`) from docs/model.md section 9 alone, both independently of
 the C++ sources (src/model/compute_race.cpp and its header were not read);
 tests/reference/compute_race_reference.py (a scalar reference, also written from the
@@ -40,8 +40,8 @@ Choices where the documentation is silent (same as the scalar reference; marked
     added to its own stock, exports excluded), cn_domestic_chips = N_made (every chip made,
     exports included); not the capacities Dom_cap and N_CN.
   * t2_cn_aligned: sigma(k), computed at the end of year k (used in year k+1).
-  * N_made = N_CN when Dom_home + Exp == Dom_cap (the formula (Dom_home + Exp) / e_CN
-    equals N_CN only up to rounding, and is 0/0 when learning has made e_CN = 0).
+  * Learning with Ŷ(k−1) = 0 (cn_chips_2025 = 0): l(k) = 1; chips made with e_CN = 0: the
+    idle part (Dom_cap − Dom_home − Exp) / e_CN = 0/0 is read as 0.
   * china_legal_share = inf is no cap even when D_US <= 0; a finite one with D_US < 0 is
     used as written (a negative cap).
   * us_power_2025 sampled without kw_per_h100e_2025: no power bound (Cap_US needs w(k)).
@@ -64,10 +64,10 @@ import numpy as np  # noqa: E402
 
 INF = float("inf")
 
-# --------------------------------------------------------------------------- section 9
+# --------------------------------------------------------------------------- section 4
 Z95 = 1.6448536269514722
 
-# (name, kind, args) in MODEL.md section 9 order: 41 parameters.
+# (name, kind, args) in the order of docs/model.md section 4: 41 parameters.
 DEFAULTS = (
     ("us_supply_2025", "lognormal", (11.5, 16)),
     ("us_units_growth", "lognormal", (1.1, 1.7)),
@@ -116,7 +116,7 @@ assert len(PARAMETERS) == 41
 
 
 def sample_defaults(n, rng):
-    """Draw n samples of the 41 default parameters (MODEL.md section 9).
+    """Draw n samples of the 41 default parameters (docs/model.md section 4).
 
     Returns {name: float64 array (n,)}.  Direct samplers of numpy.random.Generator, not
     inverse CDFs: the values differ from chiprace's (Philox + quantiles), the distributions
@@ -142,7 +142,7 @@ def sample_defaults(n, rng):
     return out
 
 
-# --------------------------------------------------------------------------- section 8
+# --------------------------------------------------------------------------- section 3.2
 LEVERS = (
     "china_legal_cap", "tier2_country_cap", "tier2_exempt_capacity", "lpp_threshold",
     "enforcement", "leakage_multiplier", "cloud_kyc", "stringency", "china_fee",
@@ -178,7 +178,7 @@ POLICIES = {
 
 
 def lever_array(value, start, end):
-    """A lever of section 8 (number or {year: value} steps) as a float array over years."""
+    """A lever of section 3.2 (number or {year: value} steps) as a float array over years."""
     years = np.arange(start, end + 1)
     if isinstance(value, dict):
         steps = sorted((int(y), float(v)) for y, v in value.items())
@@ -193,7 +193,7 @@ def policy_levers(name, start, end):
     return {lever: lever_array(POLICIES[name][lever], start, end) for lever in LEVERS}
 
 
-# --------------------------------------------------------------------------- sections 1-7
+# --------------------------------------------------------------------------- section 2
 PER_YEAR_OUTPUTS = (
     "us_stock", "t2_stock", "cn_stock", "cn_usable", "compute_ratio",
     "cn_legal_imports", "cn_smuggled", "cn_domestic", "cn_domestic_chips",
@@ -206,7 +206,7 @@ OUTPUTS = PER_YEAR_OUTPUTS + SCALAR_OUTPUTS
 
 
 def evaluate(params, levers, start, end):
-    """The compute_race model, MODEL.md sections 1-7, vectorised over samples.
+    """The compute_race model, version 1 (docs/model.md section 2), vectorised over samples.
 
     params: {name: array (N,)} (the 41 parameters); levers: {lever: array (T,)} with
     T = end - start + 1.  Returns {output: array (N, T)} for the 19 per-year outputs and
@@ -377,8 +377,8 @@ def evaluate_v2(params, levers, start, end, intermediates=None):
     Version 2 feeds back from one year to the next (R&D funding, Tier-2 alignment, learning,
     the power drawn by the US stock), so the whole year is evaluated inside the loop over
     years, in the order of section 9.1, on arrays over samples.  Where a neutral value makes
-    version 2's expression equal to version 1's only up to rounding (supply, chips made,
-    revenue, China's cost), version 1's expression is used, as section 9 requires (neutral
+    version 2's expression equal to version 1's only up to rounding (supply, revenue,
+    China's cost), version 1's expression is used, as section 9 requires (neutral
     values give version 1 bit for bit).  Points docs/model.md leaves open are marked
     "NOT SPECIFIED" below and listed in the module docstring.
     """
@@ -435,8 +435,10 @@ def evaluate_v2(params, levers, start, end, intermediates=None):
         Lam = np.zeros(n)                       # Λ(k−1), then Λ(k)
         rho_rev_prev = np.ones(n)               # ρ_rev(−1) = 1
         H_prev = q["cn_hbm_stockpile"].copy()   # H(−1)
-        Y_prev = np.zeros(n)                    # chips China made, cumulated
-        Yhat_prev = np.zeros(n)                 # chips China could have made, cumulated
+        # chips China made / could have made, cumulated; Y(−1) = Ŷ(−1) = cn_chips_2025, a
+        # year's output of experience from before the start
+        Y_prev = q["cn_chips_2025"].copy()
+        Yhat_prev = q["cn_chips_2025"].copy()
         sigma_prev = q["t2_cn_aligned_2024"].copy()   # σ(−1)
         K_US = q["us_stock_2024"].copy()
         K_T2 = q["t2_stock_2024"].copy()
@@ -503,11 +505,8 @@ def evaluate_v2(params, levers, start, end, intermediates=None):
             hbm_in = q["cn_hbm_domestic_2025"] * q["cn_hbm_growth"] ** k
             avail = H_prev + hbm_in
             N_CN = np.minimum(logic, avail / hbm_per_chip)
-            if t == 0:
-                ell = np.ones(n)
-            else:
-                ell = np.where(Yhat_prev == 0.0, 1.0,
-                               (Y_prev / Yhat_prev) ** q["cn_learning"])
+            # NOT SPECIFIED: Ŷ(k−1) = 0 (cn_chips_2025 = 0 and no capacity yet): ℓ = 1.
+            ell = np.where(Yhat_prev == 0.0, 1.0, (Y_prev / Yhat_prev) ** q["cn_learning"])
             e_CN = q["cn_chip_perf_2025"] * q["cn_chip_perf_growth"] ** k * ell
             Dom_cap = N_CN * e_CN
 
@@ -518,13 +517,10 @@ def evaluate_v2(params, levers, start, end, intermediates=None):
             D_T2cn = sigma_prev * (1.0 - trusted_share) * D_T2
             Exp = np.minimum(D_T2cn, q["cn_export_share_max"] * Dom_cap + Slack)
             Dom_home = np.minimum(Dem_home, Dom_cap - Exp)
-            made = Dom_home + Exp
-            # NOT SPECIFIED: N_made = (Dom_home + Exp) / e_CN is N_CN only up to rounding when
-            # every chip that could be made is made (and 0/0 when e_CN = 0, which learning
-            # gives after a year in which China made nothing).  Read: N_made = N_CN when
-            # Dom_home + Exp equals Dom_cap (version 1, section 9.4's neutral case), else the
-            # formula; e_CN = 0 gives Dom_cap = 0 = Dom_home + Exp, hence N_made = N_CN.
-            N_made = np.where(made == Dom_cap, N_CN, made / e_CN)
+            # chips made = capacity less the idle part.  NOT SPECIFIED: e_CN = 0 (only with
+            # cn_chips_2025 = 0): the idle part 0/0 is read as 0.
+            idle = Dom_cap - Dom_home - Exp
+            N_made = N_CN - np.where(idle == 0.0, 0.0, idle / e_CN)
             H = avail - hbm_per_chip * N_made
             Y_prev = Y_prev + N_made
             Yhat_prev = Yhat_prev + N_CN

@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """Independent reference implementation of the `compute_race` model (versions 1 and 2).
 
-Version 1 was written from MODEL.md alone (now docs/model.md sections 2-5), version 2 from
-docs/model.md section 9 alone.  No C++ source or header of the model
+Version 1 was written from the model's equations alone (now docs/model.md sections 2-5),
+version 2 from docs/model.md section 9 alone.  No C++ source or header of the model
 (src/model/compute_race.cpp, include/chiprace/model/compute_race.hpp) was read while writing
 it; it exists so that the C++ implementation can be checked against it sample by sample.
 
@@ -11,8 +11,8 @@ powers are written x**k, logs math.log, the yield curve 2.0**(-k/h), exactly as 
 documentation.  Operations are evaluated in the order they are written there; each year in
 the order of docs/model.md section 9.1.  Where a neutral version-2 value makes version 2's
 expression equal version 1's only up to rounding (supply with rd_elasticity = 0, revenue and
-China's cost with legal_capacity_mult = legal_price_mult = 1, chips made when none is idle),
-version 1's expression is evaluated, so the version-1 cases give the numbers the version-1
+China's cost with legal_capacity_mult = legal_price_mult = 1), version 1's expression is
+evaluated, so the version-1 cases give the numbers the version-1
 reference gave, bit for bit.
 
 Running this file writes tests/data/compute_race_hand_values.json (relative to the
@@ -31,8 +31,8 @@ Points where the documentation is silent and a choice was made here (marked
     added to its own stock, exports excluded), cn_domestic_chips = N_made (every chip made,
     exports included); not the capacities Dom_cap and N_CN.
   * t2_cn_aligned: sigma(k), computed at the end of year k (used in year k+1).
-  * N_made = N_CN when Dom_home + Exp == Dom_cap (the formula (Dom_home + Exp) / e_CN
-    equals N_CN only up to rounding, and is 0/0 when learning has made e_CN = 0).
+  * Learning with Ŷ(k−1) = 0 (cn_chips_2025 = 0): l(k) = 1; chips made with e_CN = 0: the
+    idle part (Dom_cap − Dom_home − Exp) / e_CN = 0/0 is read as 0.
   * china_legal_share = inf is no cap even when D_US <= 0; a finite one with D_US < 0 is
     used as written (a negative cap).
   * us_power_2025 sampled without kw_per_h100e_2025: no power bound (Cap_US needs w(k)).
@@ -85,7 +85,7 @@ def _div(a, b):
     return a / b
 
 
-# MODEL.md section 8, "Policies of the default experiment".
+# docs/model.md section 3.2, the policies of the flagship experiment (version 1's levers).
 POLICIES = {
     "pre_diffusion": {
         "china_legal_cap": 0.15, "tier2_country_cap": INF, "tier2_exempt_capacity": 0.0,
@@ -139,7 +139,7 @@ SCALAR_OUTPUTS = ("cum_smuggled", "cum_revenue_forgone", "first_year_gap_below_1
 
 
 def lever_by_year(value, start, end):
-    """Per-year values (list over start..end) of a lever given as in MODEL.md section 8.
+    """Per-year values (list over start..end) of a lever given as in docs/model.md section 3.2.
 
     `value` is a number (incl. float('inf')) or a {year: value} step dict: a value holds
     until the next key; years before the first key take the first key's value.  Keys
@@ -242,8 +242,8 @@ def evaluate(params, levers_by_year, start, end, intermediates=None):
     # Section 9 state
     Lam = 0.0                                   # Λ(k), years of R&D-funded progress
     rho_rev_prev = 1.0                          # ρ_rev(−1) = 1
-    Y_prev = 0.0                                # chips China made, Y(k−1)
-    Yhat_prev = 0.0                             # chips China could have made, Ŷ(k−1)
+    Y_prev = q["cn_chips_2025"]                 # chips China made, Y(k−1); Y(−1) = a year's output
+    Yhat_prev = q["cn_chips_2025"]              # chips China could have made, Ŷ(k−1)
     sigma_prev = q["t2_cn_aligned_2024"]        # σ(−1)
     K_T2us_prev = 0.0
     K_T2cn_prev = 0.0
@@ -312,8 +312,8 @@ def evaluate(params, levers_by_year, start, end, intermediates=None):
         avail = H_prev + hbm_in
         hbm_bound = avail / q["cn_hbm_per_chip"]
         N_CN = min(logic, hbm_bound)
-        if k == 0 or Yhat_prev == 0:
-            ell = 1.0
+        if Yhat_prev == 0:
+            ell = 1.0  # NOT SPECIFIED: Ŷ(k−1) = 0 (cn_chips_2025 = 0): no learning effect
         else:
             ell = (Y_prev / Yhat_prev)**q["cn_learning"]
         e_CN = q["cn_chip_perf_2025"] * q["cn_chip_perf_growth"]**k * ell
@@ -325,13 +325,10 @@ def evaluate(params, levers_by_year, start, end, intermediates=None):
         D_T2cn = sigma_prev * (1.0 - trusted_share) * D_T2
         Exp = min(D_T2cn, q["cn_export_share_max"] * Dom_cap + Slack)
         Dom_home = min(Dem_home, Dom_cap - Exp)
-        made = Dom_home + Exp
-        if made == Dom_cap:
-            # NOT SPECIFIED: (Dom_home + Exp) / e_CN is N_CN only up to rounding when every
-            # chip that can be made is made (and 0/0 if e_CN = 0); read as N_CN then.
-            N_made = N_CN
-        else:
-            N_made = made / e_CN
+        idle = Dom_cap - Dom_home - Exp
+        # chips made: capacity less the idle part.  NOT SPECIFIED: e_CN = 0 (only with
+        # cn_chips_2025 = 0): the idle part 0/0 is read as 0.
+        N_made = N_CN - (0.0 if idle == 0 else idle / e_CN)
         H = avail - q["cn_hbm_per_chip"] * N_made
 
         # ---- 5. Tier 2: the trusted channel and the rest (9.5); blocked demand (2.2)
@@ -520,7 +517,7 @@ def evaluate(params, levers_by_year, start, end, intermediates=None):
         rho_rev_prev = rho_rev
         sigma_prev = sigma
 
-    # gamma and gap (section 5)
+    # gamma and gap (section 2.5)
     first_year_gap_below_1 = float(end + 1)
     for k in range(n):
         if k == 0:
@@ -710,8 +707,8 @@ def main():
     doc = {
         "model": "compute_race",
         "model_version": 2,
-        "source": ("tests/reference/compute_race_reference.py, written from MODEL.md (version 1) "
-                   "and docs/model.md section 9 (version 2) alone"),
+        "source": ("tests/reference/compute_race_reference.py, written from the model's "
+                   "equations alone (docs/model.md sections 2 and 9)"),
         "notes": ("NaN is written as the string \"nan\", infinity as \"inf\". Per-year "
                   "outputs are lists over years start..end. first_year_gap_below_1 is "
                   "end+1 when no year's gap is < 1 (right-censored). 'intermediates' are "
