@@ -9,8 +9,9 @@
 # output's own unit (M H100e, M stacks, B$, a share, years) is accepted too, because values that
 # are zero up to cancellation (HBM left when HBM binds, avail − 8·N; smuggling when legal sales
 # fill China's demand, D_CN − c_L·L) come out as ±1e-15 … 1e-11 with either sign (the "by atol"
-# column of the check says how many). Then the same check on the
-# version-1 flagship (experiments/model_v1.toml, every version-2 parameter and lever neutral).
+# column of the check says how many). Then the same check on the flagship as it is
+# (experiments/policy_comparison.toml) and on version 1's (experiments/model_v1.toml, every
+# version-2 parameter and lever neutral).
 source "$(dirname "$0")/lib.sh"
 
 check_all() { # FILE POLICY...: numpy_reference.py check for each policy
@@ -198,6 +199,13 @@ with h5py.File(sys.argv[1], "r") as f:
     if bad:
         sys.exit("the version-2 run does not exercise: " + ", ".join(bad))
 PY
+
+# The flagship as it is (experiments/policy_comparison.toml, its version-2 levers on the default
+# priors), 3,000 futures.
+"$CHIPRACE" run "$SOURCE_DIR/experiments/policy_comparison.toml" --samples 3000 \
+    --set output.store=raw -o "$WORK/flagship.h5" -q || fail "chiprace run of the flagship failed"
+check_all "$WORK/flagship.h5" pre_diffusion diffusion_rule anthropic nvidia rescission_deals \
+    tight_enforcement
 
 # Version 1's flagship (every version-2 parameter and lever neutral), 3,000 futures.
 "$CHIPRACE" run "$SOURCE_DIR/experiments/model_v1.toml" --samples 3000 \
