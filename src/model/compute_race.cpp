@@ -407,7 +407,6 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
         c_lpp_factor,
         c_enforcement_factor,
         c_boost_now,
-        c_learned,
         c_rho_rev,
         c_pw_supply,
         c_pw_perf,
@@ -444,7 +443,6 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
     double* const lpp_factor = state(c_lpp_factor);
     double* const enforcement_factor = state(c_enforcement_factor);
     double* const boost_now = state(c_boost_now);
-    double* const learned = state(c_learned);
     double* const rho_rev = state(c_rho_rev);
     double* const pw_supply = state(c_pw_supply);
     double* const pw_perf = state(c_pw_perf);
@@ -467,8 +465,8 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
     std::copy_n(col(cn_stock_2024), n, k_cn);
     std::copy_n(col(cn_hbm_stockpile), n, hbm);
     std::copy_n(col(t2_cn_aligned_2024), n, sigma);
-    for (Carried c : {c_learned, c_rho_rev, c_pw_supply, c_pw_perf, c_pw_price, c_pw_chips,
-                      c_pw_hbm, c_pw_cn_perf, c_pw_algo, c_pw_yield_gap, c_pw_boost, c_pw_units,
+    for (Carried c : {c_rho_rev, c_pw_supply, c_pw_perf, c_pw_price, c_pw_chips, c_pw_hbm,
+                      c_pw_cn_perf, c_pw_algo, c_pw_yield_gap, c_pw_boost, c_pw_units,
                       c_pw_smuggling_capacity, c_pw_power, c_pw_efficiency})
         std::fill_n(state(c), n, 1.0);
     for (std::size_t i = 0; i < n; ++i) {
@@ -666,16 +664,18 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
             const double logic = chips0[i] * pw_chips[i] * boost * yield / yield0[i];
             const double avail = hbm[i] + hbm0[i] * pw_hbm[i];
             const double chips_cn = std::min(logic, avail / hbm_per_chip[i]);
-            const double e_cn_v1 = cn_perf0[i] * pw_cn_perf[i];
-            const double e_cn_learned = e_cn_v1 * learned[i];
-            const double e_cn = (on_learning != 0.0) ? e_cn_learned : e_cn_v1;
+            // pw_cn_perf carries cn_chip_perf_growth^(ℓ(1) + … + ℓ(k)): learning acts on the
+            // rate of progress, not on the level reached.
+            const double e_cn = cn_perf0[i] * pw_cn_perf[i];
             const double dom_cap = chips_cn * e_cn;
 
             // 4. China's buyers, exports to aligned Tier-2 demand, what China adds at home.
             const double dem_home = std::max(mandate[i] * dom_cap, dom_cap - crowd_out[i] * legal);
             const double slack = dom_cap - dem_home;
             const double d_t2_cn = sigma[i] * (1.0 - trusted) * d_t2;
-            const double exportable = std::min(d_t2_cn, export_max[i] * dom_cap + slack);
+            // Exports come from capacity China's buyers leave and a share of what they take, so
+            // never from more than China makes.
+            const double exportable = std::min(d_t2_cn, slack + export_max[i] * dem_home);
             const double exports = (on_cn_market != 0.0) ? exportable : 0.0;
             const double dom_home = std::min(dem_home, dom_cap - exports);
             const double domestic = (on_cn_market != 0.0) ? dom_home : dom_cap;
@@ -763,10 +763,12 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
             const double a = pw_algo[i];
 
             // 9. Money.
-            const double revenue = (on_money_v2 != 0.0)
-                                       ? price * (p_total - forgone - legal_capacity) +
-                                             legal_price * price * legal * (1.0 - fee)
-                                       : price * (p_total - forgone) - fee * price * legal;
+            // Version 2's revenue is summed from sales, so that no sales give exactly 0 (a
+            // difference of totals leaves rounding noise that R&D funding would amplify).
+            const double revenue =
+                (on_money_v2 != 0.0)
+                    ? price * (sold_us + shipped_t2) + legal_price * price * legal * (1.0 - fee)
+                    : price * (p_total - forgone) - fee * price * legal;
             const double price_cn = cn_price0[i] / e_cn;
             const double cn_supply = legal + smuggled + domestic;
             const double legal_paid =
@@ -828,7 +830,6 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
             pw_units[i] *= units_g[i];
             pw_chips[i] *= chips_g[i];
             pw_hbm[i] *= hbm_g[i];
-            pw_cn_perf[i] *= cn_perf_g[i];
             pw_algo[i] *= algo[i];
             pw_yield_gap[i] *= yield_decay[i];
             pw_boost[i] *= 1.0 + subst[i] * stringency;
@@ -850,9 +851,16 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
                 pw_perf[i] *= perf_g[i];
                 pw_price[i] *= pp_g[i];
             }
+        // ℓ = 1 and g^1 = g exactly: without learning, version 1's bits.
         if (learning)
+            for (std::size_t i = 0; i < n; ++i) {
+                const double l = std::pow(made[i] / could[i], learning_el[i]);
+                pw_cn_perf[i] *= l == 1.0 ? cn_perf_g[i] : std::pow(cn_perf_g[i], l);
+            }
+        else
+#pragma omp simd
             for (std::size_t i = 0; i < n; ++i)
-                learned[i] = std::pow(made[i] / could[i], learning_el[i]);
+                pw_cn_perf[i] *= cn_perf_g[i];
     }
 
     // The gap needs next year's US growth for the first year, so it comes after the loop.
