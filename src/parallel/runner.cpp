@@ -29,6 +29,7 @@
 #include <exception>
 #include <filesystem>
 #include <limits>
+#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <omp.h>
@@ -375,8 +376,11 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
             precision.insert(precision.end(), o.per_year ? plan.layout.years.size() : 1,
                              o.integer_valued ? stats::LogHistogram::exact_integers
                                               : plan.sketch_mantissa_bits);
-    std::vector<stats::SketchSet> sketches(static_cast<std::size_t>(threads),
-                                           stats::SketchSet(precision));
+    // One set per rank, shared by its threads under a lock per column: a set per thread
+    // multiplied the sketches' memory, which dominates a run's, by the thread count. Counts
+    // add exactly, so the order in which threads take a column changes nothing.
+    std::vector<stats::SketchSet> sketches(1, stats::SketchSet(precision));
+    const auto column_locks = std::make_unique<std::mutex[]>(all_columns);
     // Sensitivity: the analysed columns of every group (variants, then contrasts), the shift
     // that keeps Sobol' sums well conditioned, and the Morris steps.
     const auto& sens = plan.layout.sensitivity;
@@ -614,7 +618,6 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
 
 #pragma omp parallel num_threads(threads)
             {
-                const auto tid = static_cast<std::size_t>(omp_get_thread_num());
                 std::vector<double> unit(d * bs), values(d * bs), outputs(variants * columns * bs),
                     difference(bs), weights(replicates * (bs / group_runs)), weight(replicates),
                     f_ab(d), f_ba(d), steps(d * (bs / group_runs));
@@ -643,7 +646,8 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
                         auto accumulate = [&](std::size_t c, std::span<const double> col) {
                             auto& m = leaf.moments.columns[c];
                             m = stats::RunningMoments::of(col);
-                            sketches[tid].columns[c].add(col, m.min, m.max);
+                            const std::lock_guard column(column_locks[c]);
+                            sketches[0].columns[c].add(col, m.min, m.max);
                         };
                         // Every policy meets the same sampled futures (common random numbers).
                         std::vector<model::OutputBlock> outs;
@@ -868,10 +872,6 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
         collective_breaks = writer->broken_collective();
         writer->close();
     }
-
-    for (int t = 1; t < threads; ++t)
-        sketches[0].merge(sketches[static_cast<std::size_t>(t)]);
-    sketches.resize(1);
 
     RunReport report;
     report.samples = samples_run;
