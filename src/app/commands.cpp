@@ -454,6 +454,47 @@ void print_sensitivity(const io::ResultOverview& o, std::ostream& out) {
     }
 }
 
+/// Event probabilities: a line per event per output and group, years in columns (a scalar
+/// output's with its 95% interval). Groups and outputs in the order of the summaries.
+void print_events(const io::ResultOverview& o, std::ostream& out) {
+    bool header = false;
+    for (const auto& s : o.summaries) {
+        if (s.events.empty())
+            continue;
+        if (!header) {
+            out << "\nevent probabilities (share of all samples; NaN never meets an event";
+            if (!o.years.empty())
+                out << "; per year";
+            out << ")\n";
+            header = true;
+        }
+        const std::string where = s.group.empty() ? std::string() : s.group + "  ";
+        if (s.per_year) {
+            out << "  " << std::left << std::setw(48) << where + s.name;
+            for (const int year : o.years)
+                out << std::setw(8) << year;
+            out << std::right << "\n";
+        }
+        for (const auto& e : s.events) {
+            std::ostringstream label;
+            label << (s.per_year ? "    " : where + s.name + " ") << e.name << " (" << e.comparison
+                  << " " << number(e.threshold) << ")";
+            out << "  " << std::left << std::setw(48) << label.str();
+            if (s.per_year) {
+                for (const double p : e.probability) {
+                    std::ostringstream cell;
+                    cell << std::fixed << std::setprecision(3) << p;
+                    out << std::setw(8) << cell.str();
+                }
+            } else if (!e.probability.empty()) {
+                out << std::fixed << std::setprecision(4) << e.probability[0] << " [" << e.low[0]
+                    << ", " << e.high[0] << "]" << std::defaultfloat;
+            }
+            out << std::right << "\n";
+        }
+    }
+}
+
 void print_overview(const io::ResultOverview& o, bool all, std::ostream& out) {
     auto attr = [&](const char* name) { return o.attribute(name); };
     out << "experiment   " << attr("experiment") << " (model " << attr("model") << ")\n"
@@ -491,6 +532,7 @@ void print_overview(const io::ResultOverview& o, bool all, std::ostream& out) {
         std::any_of(o.summaries.begin(), o.summaries.end(),
                     [](const auto& s) { return s.group.rfind("policies/", 0) == 0; });
     print_sensitivity(o, out);
+    print_events(o, out);
     if (has_policies && median < nq && lo < nq && hi < nq) {
         print_key_results(o, median, lo, hi, out);
         if (!all) {
