@@ -454,32 +454,31 @@ void print_sensitivity(const io::ResultOverview& o, std::ostream& out) {
     }
 }
 
-/// Event probabilities: a line per event per output and group, years in columns (a scalar
-/// output's with its 95% interval). Groups and outputs in the order of the summaries.
+/// Event probabilities: under each group and output that has events, a line per event with
+/// its share in every year (years in columns), or for a scalar output its share and 95%
+/// interval.
 void print_events(const io::ResultOverview& o, std::ostream& out) {
+    constexpr int label_width = 40;
     bool header = false;
     for (const auto& s : o.summaries) {
         if (s.events.empty())
             continue;
         if (!header) {
-            out << "\nevent probabilities (share of all samples; NaN never meets an event";
-            if (!o.years.empty())
-                out << "; per year";
-            out << ")\n";
+            out << "\nevent probabilities (share of all samples; NaN never meets an event)\n";
+            if (!o.years.empty()) {
+                out << std::string(label_width + 2, ' ');
+                for (const int year : o.years)
+                    out << std::left << std::setw(8) << year;
+                out << std::right << "\n";
+            }
             header = true;
         }
-        const std::string where = s.group.empty() ? std::string() : s.group + "  ";
-        if (s.per_year) {
-            out << "  " << std::left << std::setw(48) << where + s.name;
-            for (const int year : o.years)
-                out << std::setw(8) << year;
-            out << std::right << "\n";
-        }
+        out << "  " << (s.group.empty() ? std::string() : s.group + "  ") << s.name
+            << (s.per_year ? "" : "  (share [95% Wilson interval])") << "\n";
         for (const auto& e : s.events) {
             std::ostringstream label;
-            label << (s.per_year ? "    " : where + s.name + " ") << e.name << " (" << e.comparison
-                  << " " << number(e.threshold) << ")";
-            out << "  " << std::left << std::setw(48) << label.str();
+            label << e.name << " (" << e.comparison << " " << number(e.threshold) << ")";
+            out << "    " << std::left << std::setw(label_width - 2) << label.str() << " ";
             if (s.per_year) {
                 for (const double p : e.probability) {
                     std::ostringstream cell;
