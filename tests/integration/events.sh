@@ -96,6 +96,24 @@ grep -qE "^    china_ahead \(< 0\) +0\.[0-9]{3} +0\.[0-9]{3}( +[01]\.[0-9]{3}){9
 grep -A1 -E "^  contrasts/anthropic_vs_diffusion_rule  cum_smuggled  \(share" "$WORK/info" \
     | grep -qE "^    above_0 \(> 0\) +[01]\.[0-9]{4} \[[01]\.[0-9]{4}, [01]\.[0-9]{4}\]$" \
     || { cat "$WORK/info"; fail "info: no line of a scalar contrast event"; }
+# xarray (netCDF-4) sees the dimensions (time, event) and the event names as a coordinate.
+"$PYTHON" - "$WORK/raw.h5" <<'PY'
+import sys
+import xarray as xr
+path = sys.argv[1]
+ev = xr.open_dataset(path, group="policies/anthropic/summary/frontier_gap_years/events",
+                     engine="netcdf4")
+assert ev["probability"].dims == ("time", "event"), ev["probability"].dims
+assert list(ev["event"].values) == ["china_ahead", "below_1", "at_most_0.5"], ev["event"].values
+assert ev["threshold"].dims == ("event",) and ev.attrs["n_samples"] == 3001
+time = xr.open_dataset(path, engine="netcdf4")["time"].values
+p = ev.assign_coords(time=time)["probability"].sel(time=2030, event="below_1")
+assert 0 < float(p) < 1, float(p)
+scalar = xr.open_dataset(path, group="contrasts/anthropic_vs_diffusion_rule/summary/cum_smuggled/events",
+                         engine="netcdf4")
+assert scalar["count"].dims == ("event",), scalar["count"].dims
+print("xarray: events as (time, event); P(gap < 1 year in 2030) under anthropic =", float(p))
+PY
 
 # (b) Any cut: identical files (summary mode; the raw rows are covered by invariant_cuts).
 for cut in "1 1" "2 2" "3 1"; do
