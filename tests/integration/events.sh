@@ -97,7 +97,7 @@ grep -A1 -E "^  contrasts/anthropic_vs_diffusion_rule  cum_smuggled  \(share" "$
     | grep -qE "^    above_0 \(> 0\) +[01]\.[0-9]{4} \[[01]\.[0-9]{4}, [01]\.[0-9]{4}\]$" \
     || { cat "$WORK/info"; fail "info: no line of a scalar contrast event"; }
 # xarray (netCDF-4) sees the dimensions (time, event) and the event names as a coordinate.
-"$PYTHON" - "$WORK/raw.h5" <<'PY'
+"$PYTHON" - "$WORK/raw.h5" "$SOURCE_DIR/analysis" <<'PY'
 import sys
 import xarray as xr
 path = sys.argv[1]
@@ -113,6 +113,15 @@ scalar = xr.open_dataset(path, group="contrasts/anthropic_vs_diffusion_rule/summ
                          engine="netcdf4")
 assert scalar["count"].dims == ("event",), scalar["count"].dims
 print("xarray: events as (time, event); P(gap < 1 year in 2030) under anthropic =", float(p))
+# The analysis reader gives the same numbers.
+sys.path.insert(0, sys.argv[2])
+from chiprace_results import open_result
+with open_result(path) as r:
+    e = r.events(r.policy("anthropic"), "frontier_gap_years")["below_1"]
+    assert e.probability[list(r.years).index(2030)] == float(p), e.probability
+    assert r.events(r.policy("anthropic"), "cn_stock") == {}
+    c = r.events(r.contrast("anthropic", "diffusion_rule"), "cum_smuggled")["above_0"]
+    assert c.probability.shape == () and c.low <= c.probability <= c.high and c.comparison == ">"
 PY
 
 # (b) Any cut: identical files (summary mode; the raw rows are covered by invariant_cuts).
