@@ -512,6 +512,46 @@ void print_sensitivity(const io::ResultOverview& o, std::ostream& out) {
     }
 }
 
+/// Event probabilities: under each group and output that has events, a line per event with
+/// its share in every year (years in columns), or for a scalar output its share and 95%
+/// interval.
+void print_events(const io::ResultOverview& o, std::ostream& out) {
+    constexpr int label_width = 40;
+    bool header = false;
+    for (const auto& s : o.summaries) {
+        if (s.events.empty())
+            continue;
+        if (!header) {
+            out << "\nevent probabilities (share of all samples; NaN never meets an event)\n";
+            if (!o.years.empty()) {
+                out << std::string(label_width + 2, ' ');
+                for (const int year : o.years)
+                    out << std::left << std::setw(8) << year;
+                out << std::right << "\n";
+            }
+            header = true;
+        }
+        out << "  " << (s.group.empty() ? std::string() : s.group + "  ") << s.name
+            << (s.per_year ? "" : "  (share [95% Wilson interval])") << "\n";
+        for (const auto& e : s.events) {
+            std::ostringstream label;
+            label << e.name << " (" << e.comparison << " " << number(e.threshold) << ")";
+            out << "    " << std::left << std::setw(label_width - 2) << label.str() << " ";
+            if (s.per_year) {
+                for (const double p : e.probability) {
+                    std::ostringstream cell;
+                    cell << std::fixed << std::setprecision(3) << p;
+                    out << std::setw(8) << cell.str();
+                }
+            } else if (!e.probability.empty()) {
+                out << std::fixed << std::setprecision(4) << e.probability[0] << " [" << e.low[0]
+                    << ", " << e.high[0] << "]" << std::defaultfloat;
+            }
+            out << std::right << "\n";
+        }
+    }
+}
+
 void print_overview(const io::ResultOverview& o, bool all, std::ostream& out) {
     auto attr = [&](const char* name) { return o.attribute(name); };
     out << "experiment   " << attr("experiment") << " (model " << attr("model") << ")\n"
@@ -549,6 +589,7 @@ void print_overview(const io::ResultOverview& o, bool all, std::ostream& out) {
         std::any_of(o.summaries.begin(), o.summaries.end(),
                     [](const auto& s) { return s.group.rfind("policies/", 0) == 0; });
     print_sensitivity(o, out);
+    print_events(o, out);
     if (has_policies && median < nq && lo < nq && hi < nq) {
         print_key_results(o, median, lo, hi, out);
         if (!all) {

@@ -20,6 +20,7 @@
 #include "chiprace/stats/block_sums.hpp"
 #include "chiprace/stats/column_summary.hpp"
 #include "chiprace/stats/dyadic_reduction.hpp"
+#include "chiprace/stats/event_count.hpp"
 #include "chiprace/stats/interval.hpp"
 
 #include <algorithm>
@@ -136,6 +137,35 @@ std::vector<std::size_t> analysed_columns(const io::ResultLayout& layout) {
     return targets;
 }
 
+/// One counted event column: the samples of summary column `column` (over every group:
+/// variants, then contrasts) that meet the event.
+struct EventSlot {
+    std::size_t column = 0;
+    stats::Comparison comparison = stats::Comparison::less;
+    double threshold = 0.0;
+};
+
+/// The event columns of a run in the order of the file's event datasets: per group (variants,
+/// then contrasts), per output, per event that applies to the group, per year. Each group's
+/// slots are contiguous, in the order io::write_summaries reads them.
+std::vector<EventSlot> event_slots(const io::ResultLayout& layout, std::size_t variants,
+                                   std::size_t contrasts) {
+    std::vector<EventSlot> slots;
+    const std::size_t columns = layout.columns_per_variant();
+    for (std::size_t g = 0; g < variants + contrasts; ++g)
+        for (std::size_t k = 0; k < layout.outputs.size(); ++k) {
+            const auto& out = layout.outputs[k];
+            for (const auto& e : out.events) {
+                if (!e.applies(g >= variants))
+                    continue;
+                for (std::size_t t = 0; t < (out.per_year ? layout.years.size() : 1); ++t)
+                    slots.push_back(
+                        {g * columns + layout.column_of(k, t), e.comparison, e.threshold});
+            }
+        }
+    return slots;
+}
+
 /// Blocks [first, end) of part i of n: equal contiguous shares of the run's blocks.
 std::pair<std::uint64_t, std::uint64_t> part_blocks(const RunPlan::Part& part,
                                                     std::uint64_t blocks) {
@@ -231,9 +261,21 @@ void finish_results(const RunPlan& plan, std::vector<Reduction::Node> held,
     auto merged = fold_pieces(std::move(held));
     if (!merged)
         throw RuntimeFailure("no block was computed");
+    const auto slots = event_slots(plan.layout, variants, contrasts);
+    if (merged->events.size() != slots.size())
+        throw RuntimeFailure("the event counts do not match the experiment's events");
+    // Each group's event counts: its contiguous share of the slots.
+    std::size_t next_slot = 0;
+    auto take_events = [&](io::SummaryGroup& g, std::size_t group) {
+        g.contrast = group >= variants;
+        g.event_samples = samples_run;
+        while (next_slot < slots.size() && slots[next_slot].column / columns == group)
+            g.event_counts.push_back(merged->events[next_slot++]);
+    };
     std::vector<io::SummaryGroup> groups;
     for (std::size_t v = 0; v < variants; ++v) {
         io::SummaryGroup g{plan.layout.variant_groups[v], {}};
+        take_events(g, v);
         for (std::size_t c = 0; c < columns; ++c) {
             const auto& m = merged->moments.columns[v * columns + c];
             report.non_finite_values += m.non_finite;
@@ -244,6 +286,7 @@ void finish_results(const RunPlan& plan, std::vector<Reduction::Node> held,
     }
     for (std::size_t p = 0; p < contrasts; ++p) {
         io::SummaryGroup g{plan.layout.contrast_groups[p], {}};
+        take_events(g, variants + p);
         for (std::size_t c = 0; c < columns; ++c) {
             const std::size_t col = (variants + p) * columns + c;
             g.columns.push_back(stats::summarize(merged->moments.columns[col], sketch.columns[col],
@@ -422,6 +465,11 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
         }
     }
     const std::size_t analysed = targets.size() * (variants + contrasts);
+    // Events: which slots each summary column feeds.
+    const auto slots = event_slots(plan.layout, variants, contrasts);
+    std::vector<std::vector<std::size_t>> slots_of_column(all_columns);
+    for (std::size_t i = 0; i < slots.size(); ++i)
+        slots_of_column[slots[i].column].push_back(i);
 
     // Rank 0 lays out the file, or with --resume reads the ledger of the interrupted run; the
     // others wait for its verdict rather than hang.
@@ -642,10 +690,14 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
                         }
                         auto& leaf = leaves[k];
                         leaf.moments.columns.resize(all_columns);
+                        leaf.events.assign(slots.size(), 0);
                         const model::InputBlock in(std::span<const double>(values).first(d * n), n);
                         auto accumulate = [&](std::size_t c, std::span<const double> col) {
                             auto& m = leaf.moments.columns[c];
                             m = stats::RunningMoments::of(col);
+                            for (const std::size_t i : slots_of_column[c])
+                                leaf.events[i] = stats::count_meeting(col, slots[i].comparison,
+                                                                      slots[i].threshold);
                             const std::lock_guard column(column_locks[c]);
                             sketches[0].columns[c].add(col, m.min, m.max);
                         };
