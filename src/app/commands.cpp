@@ -328,16 +328,29 @@ int command_run(const RunArguments& args, const std::string& command_line,
             std::cerr << "chiprace: error: " << e.what() << '\n';
         return exit_code::bad_input;
     } catch (const std::exception& e) {
-        // A failure on one rank can leave the others inside a collective call: end them all.
-        std::cerr << "chiprace: error" << (root ? "" : " (rank " + std::to_string(mpi.rank()) + ")")
-                  << ": " << e.what() << '\n';
-        std::error_code ec;
-        if (!part && fs::exists(output + ".checkpoint", ec))
-            std::cerr << "chiprace: the blocks finished before the failure are saved in " << output
-                      << ".checkpoint: once the cause is mended (space freed, say), continue with "
-                         "the same command and --resume\n";
+        // Every rank throws a CollectiveFailure together: rank 0 alone reports it. Any other
+        // failure may be one rank's alone, which then reports it and ends the others.
+        const bool collective = dynamic_cast<const CollectiveFailure*>(&e) != nullptr;
+        if (root || !collective) {
+            // One write per report: the ranks' lines must not interleave.
+            std::string message = "chiprace: error";
+            if (!root)
+                message += " (rank " + std::to_string(mpi.rank()) + ")";
+            message += std::string(": ") + e.what() + "\n";
+            std::error_code ec;
+            if (!part && fs::exists(output + ".checkpoint", ec))
+                message += "chiprace: the blocks finished before the failure are saved in " +
+                           output +
+                           ".checkpoint: once the cause is mended (space freed, say), continue "
+                           "with the same command and --resume\n";
+            std::cerr << message << std::flush;
+        }
         if (mpi.size() > 1) {
             lock.reset(); // MPI_Abort ends the process without unwinding
+            // The ranks' HDF5 files are abandoned, not closed (RawRowWriter), so no rank may
+            // finalize normally; the barrier lets rank 0 report and release the lock first.
+            if (collective)
+                MPI_Barrier(mpi.world());
             mpi.abort(exit_code::failure);
         }
         return exit_code::failure;

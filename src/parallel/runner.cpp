@@ -12,6 +12,7 @@
 #include "chiprace/io/result_file.hpp"
 #include "chiprace/io/row_copy.hpp"
 #include "chiprace/io/sensitivity_writer.hpp"
+#include "chiprace/io/space_reservation.hpp"
 #include "chiprace/parallel/block_schedule.hpp"
 #include "chiprace/parallel/checkpoint_clock.hpp"
 #include "chiprace/parallel/interrupt_guard.hpp"
@@ -164,6 +165,24 @@ std::vector<EventSlot> event_slots(const io::ResultLayout& layout, std::size_t v
             }
         }
     return slots;
+}
+
+/// A generous bound on what one finishing phase adds to OUT.partial: every summary value and
+/// sensitivity estimate at 8 bytes, and per dataset or group HDF5's headers, links and
+/// dimension-scale references, measured at about 0.6 kB and counted as 1 kB; twice that, and
+/// 1 MB at least. Reserved before each phase (io::reserve_space), so that a disk too full for
+/// it fails the run before OUT.partial changes, and --resume can finish once space is freed.
+std::uint64_t finishing_bytes(const io::ResultLayout& layout, std::size_t inputs) {
+    const std::uint64_t groups = layout.variant_groups.size() + layout.contrast_groups.size();
+    std::uint64_t columns = 0;
+    for (const auto& o : layout.outputs)
+        columns += o.per_year ? layout.years.size() : 1;
+    const std::uint64_t targets = analysed_columns(layout).size();
+    const std::uint64_t per_target = (inputs + 1) * (inputs + 1) * 12; // up to second order
+    const std::uint64_t values =
+        groups * (columns * (layout.quantile_levels.size() + 16) + targets * per_target);
+    const std::uint64_t objects = groups * (layout.outputs.size() * 16 + targets * 12 + 8) + 64;
+    return std::max<std::uint64_t>(std::uint64_t{1} << 20, 2 * (8 * values + 1024 * objects));
 }
 
 /// Blocks [first, end) of part i of n: equal contiguous shares of the run's blocks.
@@ -340,14 +359,18 @@ void finish_results(const RunPlan& plan, std::vector<Reduction::Node> held,
     // last round holds every block, so a fault in any of them is resumed by writing them again:
     // first what an interrupted attempt may have left in OUT.partial is taken out.
     fault_point("summaries", 0, plan.output_path);
+    const std::uint64_t room = finishing_bytes(plan.layout, plan.parameters->dimension());
+    io::reserve_space(partial, room, "writing the summaries");
     if (plan.resume)
         io::roll_back_finishing(partial, plan.layout);
     const auto contrast_start = groups.begin() + static_cast<std::ptrdiff_t>(variants);
     io::write_summaries(partial, plan.layout, {groups.begin(), contrast_start}, {});
     fault_point("contrasts", 0, plan.output_path);
+    io::reserve_space(partial, room, "writing the contrasts");
     io::write_summaries(partial, plan.layout, {contrast_start, groups.end()}, closing);
     fault_point("sensitivity", 0, plan.output_path);
     if (sens) {
+        io::reserve_space(partial, room, "writing the sensitivity indices");
         std::vector<io::SensitivityGroup> results;
         for (std::size_t g = 0; g < variants + contrasts; ++g) {
             io::SensitivityGroup r;
@@ -528,7 +551,7 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
             start_error.empty() ? "rank 0 could not start the run" : start_error;
         if (broadcast_flag(refused, comm))
             throw ResumeRefused(what);
-        throw RuntimeFailure(what);
+        throw CollectiveFailure(what);
     }
     {
         std::vector<std::uint64_t> flat;
@@ -628,7 +651,8 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
             }
         }
         if (!broadcast_flag(error.empty(), comm))
-            throw RuntimeFailure(error.empty() ? "rank 0 could not write the checkpoint" : error);
+            throw CollectiveFailure(error.empty() ? "rank 0 could not write the checkpoint"
+                                                  : error);
     };
 
     fault_point("start", rank, plan.output_path);
@@ -951,8 +975,8 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
         }
     }
     if (!broadcast_flag(finish_error.empty(), comm))
-        throw RuntimeFailure(finish_error.empty() ? "rank 0 could not finish the result file"
-                                                  : finish_error);
+        throw CollectiveFailure(finish_error.empty() ? "rank 0 could not finish the result file"
+                                                     : finish_error);
     report.late_signal = InterruptGuard::signal_name();
     report.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
