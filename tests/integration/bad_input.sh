@@ -73,7 +73,7 @@ if [ "$(id -u)" = 0 ] && mkdir -p "$WORK/tiny" && mount -t tmpfs -o size=2m tmpf
         --ignore-size-check 2>"$WORK/stderr" || rc=$?
     umount "$WORK/tiny"
     [ "$rc" = 1 ] || { cat "$WORK/stderr"; fail "full disk: exit $rc, not 1"; }
-    grep -q "cannot write rows to $WORK/tiny/full.h5.partial: .*disk full?" "$WORK/stderr" \
+    grep -q "cannot write rows to $WORK/tiny/full.h5.partial: .*no space left on device? the file system of $WORK/tiny has" "$WORK/stderr" \
         || { cat "$WORK/stderr"; fail "full disk: the message does not name the file and the reason"; }
     grep -q "HDF5-DIAG" "$WORK/stderr" && fail "full disk: HDF5's error stack printed without --debug"
     echo "full disk: clear error"
