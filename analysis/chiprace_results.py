@@ -50,6 +50,22 @@ def _plain(value):
 
 
 @dataclass
+class Event:
+    """One event of an output in one group: P(value <comparison> threshold) over every sample
+    run (NaN never meets it), with its 95% Wilson interval [low, high]; arrays of T values for a
+    per-year output, else 0-d."""
+    name: str
+    comparison: str
+    threshold: float
+    n_samples: int
+    count: np.ndarray
+    probability: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    years: np.ndarray = None
+
+
+@dataclass
 class Summary:
     """One output's streaming summaries in one group. Per-year arrays have the year on axis 0;
     `quantiles` is (Q) or (T, Q) with the levels in `levels`."""
@@ -314,6 +330,25 @@ class Result:
             quantiles=q[()], n_finite=s["n_finite"][()], n_non_finite=s["n_non_finite"][()],
             levels=self.quantile_levels, years=self.years if series else None,
             relative_error_bound=float(q.attrs.get("relative_error_bound", math.nan)))
+
+    def events(self, group, output):
+        """{event name: Event} of `output` in `group` (docs/file-format.md, "Event
+        probabilities"); {} when none applies there. Per-year arrays have the year on axis 0."""
+        s = self.summary(group, output)  # refuses an unknown group or output
+        g = self._group(group)["summary"][output]
+        if "events" not in g:
+            return {}
+        e = g["events"]
+        n = int(e.attrs["n_samples"])
+        found = {}
+        for i, name in enumerate(_text(x) for x in e["event"][()]):
+            found[name] = Event(
+                name=name, comparison=_text(e["comparison"][i]),
+                threshold=float(e["threshold"][i]), n_samples=n,
+                count=e["count"][..., i], probability=e["probability"][..., i],
+                low=e["probability_low"][..., i], high=e["probability_high"][..., i],
+                years=s.years)
+        return found
 
     def quantile(self, group, output, level, year=None):
         """The stored quantile at `level` (it must be one of quantile_levels): a scalar for a

@@ -15,4 +15,8 @@ if [[ "${CHIPRACE_SANITIZERS:-0}" == 1 ]]; then
     echo "== the suite again under AddressSanitizer + UBSan (preset dev), Slurm tests excepted"
     CHIPRACE_SKIP_DEPS=1 scripts/setup.sh dev
     ctest --preset dev -j "$(nproc)" -LE 'slurm|heavy' "$@"
+    # A full disk in every phase of a run, under the sanitizers: the fault matrix's ENOSPC
+    # column (about 2.5 minutes; the whole matrix runs optimised in the first pass).
+    echo "== a full disk in every phase under AddressSanitizer + UBSan (fault matrix, ENOSPC)"
+    FAULT_MATRIX_FAULTS=enospc ctest --preset dev -R 'integration: fault_matrix' "$@"
 fi

@@ -4,6 +4,7 @@
 #include "chiprace/app/build_info.hpp"
 #include "chiprace/app/progress_reporter.hpp"
 #include "chiprace/app/run_plan_builder.hpp"
+#include "chiprace/app/size_check.hpp"
 #include "chiprace/config/experiment_loader.hpp"
 #include "chiprace/core/exit_code.hpp"
 #include "chiprace/core/fault_injection.hpp"
@@ -49,7 +50,40 @@ struct RunArguments {
     double round_megabytes = 64.0;
     std::string part;               // "I/N"
     std::vector<std::string> parts; // merge: the part files
+    bool ignore_size_check = false;
+    std::optional<double> max_memory_megabytes; // per rank, instead of what the node says
 };
+
+/// The pre-flight check on every rank (collective): exit code 2 after its message when the
+/// run cannot fit, unless --ignore-size-check makes the refusals warnings; 0 otherwise.
+int refuse_if_too_large(const parallel::RunPlan& plan, const RunArguments& args, int threads,
+                        const parallel::MpiSession& mpi) {
+    const bool root = mpi.is_root();
+    double existing = 0.0;
+    std::error_code ec;
+    if (args.resume)
+        if (const auto size = fs::file_size(plan.output_path + ".partial", ec); !ec)
+            existing = static_cast<double>(size);
+    std::optional<double> max_memory;
+    if (args.max_memory_megabytes)
+        max_memory = *args.max_memory_megabytes * 1024.0 * 1024.0;
+    const auto check = check_run_size(
+        plan, mpi.size(), threads, parallel::ranks_on_this_node(mpi.world()), max_memory, existing);
+    // Ranks may see different limits (nodes differ): the lowest rank that cannot fit speaks.
+    int speaker = check.memory_problem.empty() ? mpi.size() : mpi.rank();
+    MPI_Allreduce(MPI_IN_PLACE, &speaker, 1, MPI_INT, MPI_MIN, mpi.world());
+    const bool disk_fits = parallel::broadcast_flag(check.disk_problem.empty(), mpi.world());
+    const char* kind = args.ignore_size_check ? "warning" : "error";
+    if (speaker == mpi.rank())
+        std::cerr << "chiprace: " << kind << (root ? "" : " (rank " + std::to_string(speaker) + ")")
+                  << ": " << check.memory_problem << '\n';
+    if (root && !disk_fits)
+        std::cerr << "chiprace: " << kind << ": " << check.disk_problem << '\n';
+    else if (root && !check.disk_warning.empty())
+        std::cerr << "chiprace: warning: " << check.disk_warning << '\n';
+    const bool fits = speaker == mpi.size() && disk_fits;
+    return fits || args.ignore_size_check ? exit_code::success : exit_code::bad_input;
+}
 
 /// "I/N" with 0 <= I < N: part I of N.
 std::optional<parallel::RunPlan::Part> parse_part(const std::string& text, std::string& error) {
@@ -255,6 +289,10 @@ int command_run(const RunArguments& args, const std::string& command_line,
     plan.part = part;
     plan.checkpoint_seconds = args.checkpoint_seconds;
     plan.round_bytes = static_cast<std::size_t>(args.round_megabytes * 1024 * 1024);
+    // Before anything is computed or created: a run that cannot fit is refused now, not after
+    // hours of compute.
+    if (const int code = refuse_if_too_large(plan, args, threads, mpi); code != exit_code::success)
+        return code;
     std::optional<ProgressReporter> progress;
     if (root && !args.quiet) {
         const bool terminal = ::isatty(STDERR_FILENO) != 0;
@@ -290,16 +328,29 @@ int command_run(const RunArguments& args, const std::string& command_line,
             std::cerr << "chiprace: error: " << e.what() << '\n';
         return exit_code::bad_input;
     } catch (const std::exception& e) {
-        // A failure on one rank can leave the others inside a collective call: end them all.
-        std::cerr << "chiprace: error" << (root ? "" : " (rank " + std::to_string(mpi.rank()) + ")")
-                  << ": " << e.what() << '\n';
-        std::error_code ec;
-        if (!part && fs::exists(output + ".checkpoint", ec))
-            std::cerr << "chiprace: the blocks finished before the failure are saved in " << output
-                      << ".checkpoint: once the cause is mended (space freed, say), continue with "
-                         "the same command and --resume\n";
+        // Every rank throws a CollectiveFailure together: rank 0 alone reports it. Any other
+        // failure may be one rank's alone, which then reports it and ends the others.
+        const bool collective = dynamic_cast<const CollectiveFailure*>(&e) != nullptr;
+        if (root || !collective) {
+            // One write per report: the ranks' lines must not interleave.
+            std::string message = "chiprace: error";
+            if (!root)
+                message += " (rank " + std::to_string(mpi.rank()) + ")";
+            message += std::string(": ") + e.what() + "\n";
+            std::error_code ec;
+            if (!part && fs::exists(output + ".checkpoint", ec))
+                message += "chiprace: the blocks finished before the failure are saved in " +
+                           output +
+                           ".checkpoint: once the cause is mended (space freed, say), continue "
+                           "with the same command and --resume\n";
+            std::cerr << message << std::flush;
+        }
         if (mpi.size() > 1) {
             lock.reset(); // MPI_Abort ends the process without unwinding
+            // The ranks' HDF5 files are abandoned, not closed (RawRowWriter), so no rank may
+            // finalize normally; the barrier lets rank 0 report and release the lock first.
+            if (collective)
+                MPI_Barrier(mpi.world());
             mpi.abort(exit_code::failure);
         }
         return exit_code::failure;
@@ -355,7 +406,27 @@ int command_validate(const RunArguments& args, const parallel::MpiSession& mpi) 
                       << ", " << ex.model->variant_count() << " variant(s), "
                       << ex.model->column_count() << " output column(s) each\n";
         }
-        return exit_code::success;
+        // The pre-flight check of `run` with this process's ranks and threads, for the default
+        // output (docs/running.md, "Memory and disk").
+        const auto design = make_design(ex);
+        const int threads = std::max(1, omp_get_max_threads());
+        const std::string output = "results/" + ex.name + ".h5";
+        const auto plan =
+            make_run_plan(ex, *design, output, "chiprace validate", mpi.size(), threads);
+        std::optional<double> max_memory;
+        if (args.max_memory_megabytes)
+            max_memory = *args.max_memory_megabytes * 1024.0 * 1024.0;
+        const int on_node = mpi.size() > 1 ? parallel::ranks_on_this_node(mpi.world())
+                                           : ranks_on_node_from_environment();
+        const auto check = check_run_size(plan, mpi.size(), threads, on_node, max_memory);
+        if (mpi.is_root()) {
+            std::cout << check.report();
+            if (!check.memory_problem.empty())
+                std::cerr << "chiprace: " << (args.ignore_size_check ? "warning" : "error") << ": "
+                          << check.memory_problem << '\n';
+        }
+        return check.memory_problem.empty() || args.ignore_size_check ? exit_code::success
+                                                                      : exit_code::bad_input;
     } catch (const ConfigError& e) {
         return print_config_error(e, mpi.is_root());
     }
@@ -454,6 +525,46 @@ void print_sensitivity(const io::ResultOverview& o, std::ostream& out) {
     }
 }
 
+/// Event probabilities: under each group and output that has events, a line per event with
+/// its share in every year (years in columns), or for a scalar output its share and 95%
+/// interval.
+void print_events(const io::ResultOverview& o, std::ostream& out) {
+    constexpr int label_width = 40;
+    bool header = false;
+    for (const auto& s : o.summaries) {
+        if (s.events.empty())
+            continue;
+        if (!header) {
+            out << "\nevent probabilities (share of all samples; NaN never meets an event)\n";
+            if (!o.years.empty()) {
+                out << std::string(label_width + 2, ' ');
+                for (const int year : o.years)
+                    out << std::left << std::setw(8) << year;
+                out << std::right << "\n";
+            }
+            header = true;
+        }
+        out << "  " << (s.group.empty() ? std::string() : s.group + "  ") << s.name
+            << (s.per_year ? "" : "  (share [95% Wilson interval])") << "\n";
+        for (const auto& e : s.events) {
+            std::ostringstream label;
+            label << e.name << " (" << e.comparison << " " << number(e.threshold) << ")";
+            out << "    " << std::left << std::setw(label_width - 2) << label.str() << " ";
+            if (s.per_year) {
+                for (const double p : e.probability) {
+                    std::ostringstream cell;
+                    cell << std::fixed << std::setprecision(3) << p;
+                    out << std::setw(8) << cell.str();
+                }
+            } else if (!e.probability.empty()) {
+                out << std::fixed << std::setprecision(4) << e.probability[0] << " [" << e.low[0]
+                    << ", " << e.high[0] << "]" << std::defaultfloat;
+            }
+            out << std::right << "\n";
+        }
+    }
+}
+
 void print_overview(const io::ResultOverview& o, bool all, std::ostream& out) {
     auto attr = [&](const char* name) { return o.attribute(name); };
     out << "experiment   " << attr("experiment") << " (model " << attr("model") << ")\n"
@@ -491,6 +602,7 @@ void print_overview(const io::ResultOverview& o, bool all, std::ostream& out) {
         std::any_of(o.summaries.begin(), o.summaries.end(),
                     [](const auto& s) { return s.group.rfind("policies/", 0) == 0; });
     print_sensitivity(o, out);
+    print_events(o, out);
     if (has_policies && median < nq && lo < nq && hi < nq) {
         print_key_results(o, median, lo, hi, out);
         if (!all) {
@@ -674,6 +786,19 @@ int main_with_mpi(int argc, char** argv, const parallel::MpiSession& mpi) {
                     "a terminal gets a bar redrawn every second")
         ->check(CLI::PositiveNumber)
         ->default_val(10);
+    auto size_options = [](CLI::App* command, RunArguments& a) {
+        command->add_flag("--ignore-size-check", a.ignore_size_check,
+                          "Run even when the run's worst-case memory per rank exceeds what a "
+                          "rank may use, or its result file the free space (the refusals "
+                          "become warnings; the run may then fail); see docs/running.md");
+        command
+            ->add_option("--max-memory", a.max_memory_megabytes,
+                         "MiB a rank may use, instead of the limit the node and Slurm give "
+                         "(cgroup memory.max, SLURM_MEM_PER_CPU/NODE, MemAvailable, shared "
+                         "by the ranks on a node)")
+            ->check(CLI::PositiveNumber);
+    };
+    size_options(run, run_args);
 
     RunArguments validate_args;
     auto* validate = app.add_subcommand(
@@ -686,6 +811,7 @@ int main_with_mpi(int argc, char** argv, const parallel::MpiSession& mpi) {
         ->type_name("KEY=VALUE");
     validate->add_option("--samples", validate_args.samples, "Override experiment.samples");
     validate->add_option("--seed", validate_args.seed, "Override experiment.seed");
+    size_options(validate, validate_args);
 
     RunArguments merge_args;
     auto* merge = app.add_subcommand(

@@ -72,6 +72,17 @@ io::ResultLayout make_layout(const config::Experiment& ex, std::uint64_t runs) {
         layout.inputs.push_back({p.name, p.units, p.description, p.distribution.describe()});
     for (const auto& o : ex.model->outputs())
         layout.outputs.push_back({o.name, o.units, o.description, o.per_year, o.integer_valued});
+    for (const auto& e : ex.events) {
+        using From = model::OutputEvent::Comparison;
+        using To = stats::Comparison;
+        const To comparison = e.event.comparison == From::less         ? To::less
+                              : e.event.comparison == From::less_equal ? To::less_equal
+                              : e.event.comparison == From::greater    ? To::greater
+                                                                       : To::greater_equal;
+        layout.outputs[e.output].events.push_back({e.event.name, comparison, e.event.threshold,
+                                                   e.event.description, e.on_outputs,
+                                                   e.on_contrasts});
+    }
     for (std::size_t v = 0; v < ex.model->variant_count(); ++v) {
         const auto name = ex.model->variant_name(v);
         layout.variant_groups.push_back(name.empty() ? std::string{} : "policies/" + name);

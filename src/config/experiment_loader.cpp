@@ -2,6 +2,7 @@
 
 #include "chiprace/config/correlations.hpp"
 #include "chiprace/config/design_options.hpp"
+#include "chiprace/config/event_options.hpp"
 #include "chiprace/config/model_factory.hpp"
 #include "chiprace/config/overrides.hpp"
 #include "chiprace/config/sensitivity_options.hpp"
@@ -50,8 +51,9 @@ constexpr std::array<std::string_view, 8> top_level_keys{"experiment", "model", 
 constexpr std::array<std::string_view, 10> experiment_keys{
     "name",    "model",      "samples",     "seed",     "design",
     "include", "block_size", "description", "policies", "reference"};
-constexpr std::array<std::string_view, 6> output_keys{
-    "store", "quantiles", "quantile_relative_error", "compression", "precision", "on_nonfinite"};
+constexpr std::array<std::string_view, 7> output_keys{
+    "store",        "quantiles", "quantile_relative_error", "compression", "precision",
+    "on_nonfinite", "events"};
 constexpr std::array<std::string_view, 6> designs_available{"mc",       "lhs",    "sobol",
                                                             "saltelli", "morris", "grid"};
 
@@ -785,6 +787,7 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
         model_resolved = std::move(built.resolved_settings);
     }
     read_sensitivity_options(root, ex, errors);
+    read_events(root, ex, errors);
     if (exp != nullptr)
         check_run_count(*exp, root, ex, errors);
     errors.throw_if_any();
@@ -819,6 +822,9 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
                    {"precision", ex.output.single_precision ? "float32" : "float64"},
                    {"on_nonfinite", ex.output.nonfinite_is_error ? "error" : "count"},
                    {"sketch_mantissa_bits", ex.output.sketch_mantissa_bits}};
+    // Only when there are events: the resolved text of experiments without them stays as it was.
+    if (!ex.events.empty())
+        j["output"]["events"] = events_json(ex);
     j["sensitivity"] = sensitivity_json(ex);
     j["correlations"] = nlohmann::json::array();
     for (const auto& c : ex.correlations)

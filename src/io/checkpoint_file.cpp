@@ -102,10 +102,11 @@ Checkpoint read_checkpoint(const std::string& path) {
         if (!has_attribute(file, "format") ||
             read_string_attribute(file, "format") != "chiprace-checkpoint")
             throw damaged("not a chiprace checkpoint");
-        if (read_int_attribute(file, "format_version") != checkpoint_format_version)
+        if (const auto version = read_int_attribute(file, "format_version");
+            version < checkpoint_oldest_readable_version || version > checkpoint_format_version)
             throw RuntimeFailure("checkpoint " + path + " has format version " +
-                                 std::to_string(read_int_attribute(file, "format_version")) +
-                                 "; this chiprace reads version " +
+                                 std::to_string(version) + "; this chiprace reads versions " +
+                                 std::to_string(checkpoint_oldest_readable_version) + " to " +
                                  std::to_string(checkpoint_format_version));
         c.software_version = read_string_attribute(file, "software_version");
         c.seed = static_cast<std::uint64_t>(read_int_attribute(file, "seed"));

@@ -6,19 +6,44 @@
 namespace chiprace::io {
 
 RawRowWriter::RawRowWriter(const std::string& path, const ResultLayout& layout, MPI_Comm comm)
-    : path_(path), layout_(layout) {
+    : path_(path), layout_(layout), comm_(comm) {
+    try {
+        open(comm);
+    } catch (...) {
+        abandon(); // this rank may fail alone: no collective close (see the destructor)
+        throw;
+    }
+}
+
+RawRowWriter::~RawRowWriter() {
+    if (std::uncaught_exceptions() > unwinding_at_open_)
+        abandon();
+}
+
+void RawRowWriter::abandon() noexcept {
+    for (auto& set : input_sets_)
+        set.abandon();
+    for (auto& sets : output_sets_)
+        for (auto& set : sets)
+            set.abandon();
+    transfer_.abandon();
+    file_.abandon();
+}
+
+void RawRowWriter::open(MPI_Comm comm) {
     auto fapl = h5_plist(H5Pcreate(H5P_FILE_ACCESS), "file access list");
     check_h5(H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL), "selecting MPI-IO");
-    file_ = h5_file(H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl), "opening " + path + " in parallel");
+    file_ =
+        h5_file(H5Fopen(path_.c_str(), H5F_ACC_RDWR, fapl), "opening " + path_ + " in parallel");
     transfer_ = h5_plist(H5Pcreate(H5P_DATASET_XFER), "transfer list");
     check_h5(H5Pset_dxpl_mpio(transfer_, H5FD_MPIO_COLLECTIVE), "selecting collective I/O");
-    for (const auto& in : layout.inputs)
+    for (const auto& in : layout_.inputs)
         input_sets_.push_back(
             h5_dataset(H5Dopen2(file_, ("inputs/" + in.name).c_str(), H5P_DEFAULT),
                        "opening /inputs/" + in.name));
-    for (const auto& group : layout.variant_groups) {
+    for (const auto& group : layout_.variant_groups) {
         auto& sets = output_sets_.emplace_back();
-        for (const auto& out : layout.outputs) {
+        for (const auto& out : layout_.outputs) {
             const std::string name = ResultLayout::join(group, "outputs/" + out.name);
             sets.push_back(
                 h5_dataset(H5Dopen2(file_, name.c_str(), H5P_DEFAULT), "opening " + name));
@@ -28,6 +53,17 @@ RawRowWriter::RawRowWriter(const std::string& path, const ResultLayout& layout, 
 
 void RawRowWriter::write_column_block(hid_t dataset, std::uint64_t first, std::size_t n,
                                       std::size_t width, const double* data, bool narrow) {
+    std::string error;
+    try {
+        write_column_block_here(dataset, first, n, width, data, narrow);
+    } catch (const RuntimeFailure& e) {
+        error = failure("write rows to", e);
+    }
+    agree(error);
+}
+
+void RawRowWriter::write_column_block_here(hid_t dataset, std::uint64_t first, std::size_t n,
+                                           std::size_t width, const double* data, bool narrow) {
     auto file_space = h5_space(H5Dget_space(dataset), "dataspace");
     const hsize_t start[2] = {first, 0};
     const hsize_t count[2] = {n, std::max<std::size_t>(width, 1)};
@@ -63,26 +99,39 @@ void RawRowWriter::write_column_block(hid_t dataset, std::uint64_t first, std::s
                           std::to_string(local));
 }
 
-void RawRowWriter::fail(const std::string& what, const std::exception& e) const {
+std::string RawRowWriter::failure(const std::string& what, const std::exception& e) const {
     std::string reason = e.what();
+    const auto parent = std::filesystem::path(path_).parent_path();
+    const auto directory = parent.empty() ? std::filesystem::path(".") : parent;
     std::error_code ec;
-    const auto space = std::filesystem::space(std::filesystem::path(path_).parent_path().empty()
-                                                  ? "."
-                                                  : std::filesystem::path(path_).parent_path(),
-                                              ec);
+    const auto space = std::filesystem::space(directory, ec);
     if (!ec && space.available < (std::uintmax_t{64} << 20))
-        reason += "; the file system has " + std::to_string(space.available >> 20) +
-                  " MB free: disk full?";
-    throw RuntimeFailure("cannot " + what + " " + path_ + ": " + reason);
+        reason += "; no space left on device? the file system of " + directory.string() + " has " +
+                  std::to_string(space.available >> 20) + " MB free";
+    return "cannot " + what + " " + path_ + ": " + reason;
+}
+
+void RawRowWriter::agree(const std::string& error) const {
+    int rank = 0, ranks = 1;
+    MPI_Comm_rank(comm_, &rank);
+    MPI_Comm_size(comm_, &ranks);
+    int first = error.empty() ? ranks : rank;
+    MPI_Allreduce(MPI_IN_PLACE, &first, 1, MPI_INT, MPI_MIN, comm_);
+    if (first == ranks)
+        return;
+    std::string message = error;
+    int length = static_cast<int>(message.size());
+    MPI_Bcast(&length, 1, MPI_INT, first, comm_);
+    message.resize(static_cast<std::size_t>(length));
+    MPI_Bcast(message.data(), length, MPI_CHAR, first, comm_);
+    if (ranks > 1)
+        message += " (reported by rank " + std::to_string(first) + ")";
+    throw CollectiveFailure(message);
 }
 
 void RawRowWriter::write(std::uint64_t first, std::size_t n, std::span<const double> inputs,
                          std::span<const std::span<const double>> outputs, std::size_t stride) {
-    try {
-        write_rows(first, n, inputs, outputs, stride);
-    } catch (const RuntimeFailure& e) {
-        fail("write rows to", e);
-    }
+    write_rows(first, n, inputs, outputs, stride);
 }
 
 void RawRowWriter::write_rows(std::uint64_t first, std::size_t n, std::span<const double> inputs,
@@ -118,18 +167,26 @@ void RawRowWriter::write_rows(std::uint64_t first, std::size_t n, std::span<cons
 }
 
 void RawRowWriter::flush() {
+    std::string error;
     try {
         check_h5(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flushing the result file");
     } catch (const RuntimeFailure& e) {
-        fail("flush", e);
+        error = failure("flush", e);
     }
+    agree(error);
 }
 
 void RawRowWriter::close() {
-    input_sets_.clear();
-    output_sets_.clear();
-    transfer_.reset();
-    file_.close("the result file");
+    std::string error;
+    try {
+        input_sets_.clear();
+        output_sets_.clear();
+        transfer_.reset();
+        file_.close("the result file");
+    } catch (const RuntimeFailure& e) {
+        error = failure("close", e);
+    }
+    agree(error);
 }
 
 } // namespace chiprace::io

@@ -4,8 +4,11 @@
 #include "chiprace/io/durable_rename.hpp"
 #include "chiprace/io/exclusive_file.hpp"
 #include "chiprace/io/hdf5_write.hpp"
+#include "chiprace/stats/event_count.hpp"
+#include "chiprace/stats/interval.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -228,8 +231,10 @@ void write_summaries(const std::string& path, const ResultLayout& layout,
     const std::size_t nq = layout.quantile_levels.size();
     const std::size_t nt = layout.years.size();
     DimensionScaleAttacher scales;
+    std::vector<Hdf5Handle> event_scales; // open until scales.finish()
 
     for (const auto& group : groups) {
+        std::size_t event_count_at = 0; // next of group.event_counts
         auto summary = require_group(file, group.group.empty() ? std::string("summary")
                                                                : group.group + "/summary");
         std::size_t column = 0;
@@ -284,6 +289,74 @@ void write_summaries(const std::string& path, const ResultLayout& layout,
                 write_attribute(ds, "units", std::string("samples"));
                 if (out.per_year)
                     scales.attach(ds, {time});
+            }
+            std::vector<const EventDescription*> events;
+            for (const auto& e : out.events)
+                if (e.applies(group.contrast))
+                    events.push_back(&e);
+            if (events.empty())
+                continue;
+            const std::size_t ne = events.size();
+            if (group.event_counts.size() < event_count_at + ne * width)
+                throw RuntimeFailure("write_summaries: event counts missing for " + out.name);
+            auto eg = create_group(g, "events");
+            write_attribute(eg, "description",
+                            std::string("share of every sample run whose value meets each event: "
+                                        "value <comparison> threshold; NaN never meets one"));
+            write_attribute(eg, "n_samples", static_cast<std::int64_t>(group.event_samples));
+            write_attribute(eg, "interval", std::string("Wilson score interval"));
+            write_attribute(eg, "confidence_level", event_confidence_level);
+            std::vector<std::string> names, symbols, descriptions;
+            std::vector<double> thresholds;
+            for (const auto* e : events) {
+                names.push_back(e->name);
+                symbols.emplace_back(stats::comparison_symbol(e->comparison));
+                descriptions.push_back(e->description);
+                thresholds.push_back(e->threshold);
+            }
+            write_string_array(eg, "event", names, dimension_scale_creation_list());
+            auto& event = event_scales.emplace_back(
+                h5_dataset(H5Dopen2(eg, "event", H5P_DEFAULT), "opening event"));
+            check_h5(H5DSset_scale(event, "event"), "making event a dimension scale");
+            write_attribute(event, "long_name", std::string("name of each event"));
+            write_attribute(event, "description", std::span<const std::string>(descriptions));
+            // (T, E) for a series, as quantiles are (T, Q): years first, events last.
+            std::vector<std::uint64_t> counts(width * ne);
+            std::vector<double> p(width * ne), low(width * ne), high(width * ne);
+            const double z = stats::normal_two_sided_z(event_confidence_level);
+            for (std::size_t e = 0; e < ne; ++e)
+                for (std::size_t t = 0; t < width; ++t) {
+                    const auto k = group.event_counts[event_count_at + e * width + t];
+                    const auto n = group.event_samples;
+                    const auto ci = stats::wilson_interval(k, n, z);
+                    counts[t * ne + e] = k;
+                    p[t * ne + e] = n == 0 ? std::nan("") : static_cast<double>(k) / n;
+                    low[t * ne + e] = ci.low;
+                    high[t * ne + e] = ci.high;
+                }
+            event_count_at += ne * width;
+            std::vector<hsize_t> edims = dims;
+            edims.push_back(ne);
+            write_string_array(eg, "comparison", symbols);
+            write_dataset(eg, "threshold", std::span<const double>(thresholds),
+                          std::vector<hsize_t>{ne});
+            for (const char* name : {"comparison", "threshold"}) {
+                auto ds = h5_dataset(H5Dopen2(eg, name, H5P_DEFAULT), "opening events");
+                scales.attach(ds, {event});
+            }
+            write_dataset(eg, "count", std::span<const std::uint64_t>(counts), edims);
+            const std::pair<const char*, const std::vector<double>*> shares[] = {
+                {"probability", &p}, {"probability_low", &low}, {"probability_high", &high}};
+            for (const auto& [name, values] : shares)
+                write_dataset(eg, name, std::span<const double>(*values), edims);
+            for (const char* name :
+                 {"count", "probability", "probability_low", "probability_high"}) {
+                auto ds = h5_dataset(H5Dopen2(eg, name, H5P_DEFAULT), "opening events");
+                write_attribute(ds, "units", std::string(name[0] == 'c' ? "samples" : "1"));
+                if (out.per_year)
+                    scales.attach(ds, {time, event});
+                else
+                    scales.attach(ds, {event});
             }
         }
     }

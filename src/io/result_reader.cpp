@@ -59,6 +59,32 @@ void read_summary_group(hid_t file, const std::string& group, ResultOverview& ou
         auto ds = h5_dataset(H5Dopen2(g, "mean", H5P_DEFAULT), "opening mean");
         auto space = h5_space(H5Dget_space(ds), "dataspace");
         v.per_year = H5Sget_simple_extent_ndims(space) == 1;
+        if (link_exists(g, "events")) {
+            auto eg = h5_group(H5Gopen2(g, "events", H5P_DEFAULT), "opening events");
+            const auto names = read_string_array(eg, "event");
+            const auto comparisons = read_string_array(eg, "comparison");
+            const auto thresholds = read_double_dataset(eg, "threshold");
+            const auto p = read_double_dataset(eg, "probability");
+            const auto low = read_double_dataset(eg, "probability_low");
+            const auto high = read_double_dataset(eg, "probability_high");
+            const auto count = read_uint_dataset(eg, "count");
+            const std::size_t ne = names.size();
+            const std::size_t width = ne == 0 ? 0 : p.size() / ne; // (T, E) or (E)
+            if (comparisons.size() != ne || thresholds.size() != ne || low.size() != p.size() ||
+                high.size() != p.size() || count.size() != p.size() || width * ne != p.size())
+                throw RuntimeFailure(path + "/" + name + "/events: datasets of unequal sizes");
+            for (std::size_t e = 0; e < ne; ++e) {
+                OutputSummaryView::Event ev{names[e], comparisons[e], thresholds[e], {}, {}, {},
+                                            {}};
+                for (std::size_t t = 0; t < width; ++t) {
+                    ev.probability.push_back(p[t * ne + e]);
+                    ev.low.push_back(low[t * ne + e]);
+                    ev.high.push_back(high[t * ne + e]);
+                    ev.count.push_back(count[t * ne + e]);
+                }
+                v.events.push_back(std::move(ev));
+            }
+        }
         out.summaries.push_back(std::move(v));
     }
 }

@@ -39,6 +39,23 @@ std::string mpi_library_version() {
     return s;
 }
 
+int ranks_on_this_node(MPI_Comm comm) {
+    struct NodeComm {
+        MPI_Comm handle = MPI_COMM_NULL;
+        NodeComm() = default;
+        NodeComm(const NodeComm&) = delete;
+        NodeComm& operator=(const NodeComm&) = delete;
+        ~NodeComm() {
+            if (handle != MPI_COMM_NULL)
+                MPI_Comm_free(&handle);
+        }
+    } node;
+    MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node.handle);
+    int n = 1;
+    MPI_Comm_size(node.handle, &n);
+    return n;
+}
+
 bool broadcast_flag(bool value, MPI_Comm comm) {
     int v = value ? 1 : 0;
     MPI_Bcast(&v, 1, MPI_INT, 0, comm);

@@ -12,6 +12,7 @@
 #include "chiprace/io/result_file.hpp"
 #include "chiprace/io/row_copy.hpp"
 #include "chiprace/io/sensitivity_writer.hpp"
+#include "chiprace/io/space_reservation.hpp"
 #include "chiprace/parallel/block_schedule.hpp"
 #include "chiprace/parallel/checkpoint_clock.hpp"
 #include "chiprace/parallel/interrupt_guard.hpp"
@@ -20,6 +21,7 @@
 #include "chiprace/stats/block_sums.hpp"
 #include "chiprace/stats/column_summary.hpp"
 #include "chiprace/stats/dyadic_reduction.hpp"
+#include "chiprace/stats/event_count.hpp"
 #include "chiprace/stats/interval.hpp"
 
 #include <algorithm>
@@ -29,6 +31,7 @@
 #include <exception>
 #include <filesystem>
 #include <limits>
+#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <omp.h>
@@ -135,6 +138,53 @@ std::vector<std::size_t> analysed_columns(const io::ResultLayout& layout) {
     return targets;
 }
 
+/// One counted event column: the samples of summary column `column` (over every group:
+/// variants, then contrasts) that meet the event.
+struct EventSlot {
+    std::size_t column = 0;
+    stats::Comparison comparison = stats::Comparison::less;
+    double threshold = 0.0;
+};
+
+/// The event columns of a run in the order of the file's event datasets: per group (variants,
+/// then contrasts), per output, per event that applies to the group, per year. Each group's
+/// slots are contiguous, in the order io::write_summaries reads them.
+std::vector<EventSlot> event_slots(const io::ResultLayout& layout, std::size_t variants,
+                                   std::size_t contrasts) {
+    std::vector<EventSlot> slots;
+    const std::size_t columns = layout.columns_per_variant();
+    for (std::size_t g = 0; g < variants + contrasts; ++g)
+        for (std::size_t k = 0; k < layout.outputs.size(); ++k) {
+            const auto& out = layout.outputs[k];
+            for (const auto& e : out.events) {
+                if (!e.applies(g >= variants))
+                    continue;
+                for (std::size_t t = 0; t < (out.per_year ? layout.years.size() : 1); ++t)
+                    slots.push_back(
+                        {g * columns + layout.column_of(k, t), e.comparison, e.threshold});
+            }
+        }
+    return slots;
+}
+
+/// A generous bound on what one finishing phase adds to OUT.partial: every summary value and
+/// sensitivity estimate at 8 bytes, and per dataset or group HDF5's headers, links and
+/// dimension-scale references, measured at about 0.6 kB and counted as 1 kB; twice that, and
+/// 1 MB at least. Reserved before each phase (io::reserve_space), so that a disk too full for
+/// it fails the run before OUT.partial changes, and --resume can finish once space is freed.
+std::uint64_t finishing_bytes(const io::ResultLayout& layout, std::size_t inputs) {
+    const std::uint64_t groups = layout.variant_groups.size() + layout.contrast_groups.size();
+    std::uint64_t columns = 0;
+    for (const auto& o : layout.outputs)
+        columns += o.per_year ? layout.years.size() : 1;
+    const std::uint64_t targets = analysed_columns(layout).size();
+    const std::uint64_t per_target = (inputs + 1) * (inputs + 1) * 12; // up to second order
+    const std::uint64_t values =
+        groups * (columns * (layout.quantile_levels.size() + 16) + targets * per_target);
+    const std::uint64_t objects = groups * (layout.outputs.size() * 16 + targets * 12 + 8) + 64;
+    return std::max<std::uint64_t>(std::uint64_t{1} << 20, 2 * (8 * values + 1024 * objects));
+}
+
 /// Blocks [first, end) of part i of n: equal contiguous shares of the run's blocks.
 std::pair<std::uint64_t, std::uint64_t> part_blocks(const RunPlan::Part& part,
                                                     std::uint64_t blocks) {
@@ -230,9 +280,21 @@ void finish_results(const RunPlan& plan, std::vector<Reduction::Node> held,
     auto merged = fold_pieces(std::move(held));
     if (!merged)
         throw RuntimeFailure("no block was computed");
+    const auto slots = event_slots(plan.layout, variants, contrasts);
+    if (merged->events.size() != slots.size())
+        throw RuntimeFailure("the event counts do not match the experiment's events");
+    // Each group's event counts: its contiguous share of the slots.
+    std::size_t next_slot = 0;
+    auto take_events = [&](io::SummaryGroup& g, std::size_t group) {
+        g.contrast = group >= variants;
+        g.event_samples = samples_run;
+        while (next_slot < slots.size() && slots[next_slot].column / columns == group)
+            g.event_counts.push_back(merged->events[next_slot++]);
+    };
     std::vector<io::SummaryGroup> groups;
     for (std::size_t v = 0; v < variants; ++v) {
         io::SummaryGroup g{plan.layout.variant_groups[v], {}};
+        take_events(g, v);
         for (std::size_t c = 0; c < columns; ++c) {
             const auto& m = merged->moments.columns[v * columns + c];
             report.non_finite_values += m.non_finite;
@@ -243,6 +305,7 @@ void finish_results(const RunPlan& plan, std::vector<Reduction::Node> held,
     }
     for (std::size_t p = 0; p < contrasts; ++p) {
         io::SummaryGroup g{plan.layout.contrast_groups[p], {}};
+        take_events(g, variants + p);
         for (std::size_t c = 0; c < columns; ++c) {
             const std::size_t col = (variants + p) * columns + c;
             g.columns.push_back(stats::summarize(merged->moments.columns[col], sketch.columns[col],
@@ -296,14 +359,18 @@ void finish_results(const RunPlan& plan, std::vector<Reduction::Node> held,
     // last round holds every block, so a fault in any of them is resumed by writing them again:
     // first what an interrupted attempt may have left in OUT.partial is taken out.
     fault_point("summaries", 0, plan.output_path);
+    const std::uint64_t room = finishing_bytes(plan.layout, plan.parameters->dimension());
+    io::reserve_space(partial, room, "writing the summaries");
     if (plan.resume)
         io::roll_back_finishing(partial, plan.layout);
     const auto contrast_start = groups.begin() + static_cast<std::ptrdiff_t>(variants);
     io::write_summaries(partial, plan.layout, {groups.begin(), contrast_start}, {});
     fault_point("contrasts", 0, plan.output_path);
+    io::reserve_space(partial, room, "writing the contrasts");
     io::write_summaries(partial, plan.layout, {contrast_start, groups.end()}, closing);
     fault_point("sensitivity", 0, plan.output_path);
     if (sens) {
+        io::reserve_space(partial, room, "writing the sensitivity indices");
         std::vector<io::SensitivityGroup> results;
         for (std::size_t g = 0; g < variants + contrasts; ++g) {
             io::SensitivityGroup r;
@@ -375,8 +442,11 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
             precision.insert(precision.end(), o.per_year ? plan.layout.years.size() : 1,
                              o.integer_valued ? stats::LogHistogram::exact_integers
                                               : plan.sketch_mantissa_bits);
-    std::vector<stats::SketchSet> sketches(static_cast<std::size_t>(threads),
-                                           stats::SketchSet(precision));
+    // One set per rank, shared by its threads under a lock per column: a set per thread
+    // multiplied the sketches' memory, which dominates a run's, by the thread count. Counts
+    // add exactly, so the order in which threads take a column changes nothing.
+    std::vector<stats::SketchSet> sketches(1, stats::SketchSet(precision));
+    const auto column_locks = std::make_unique<std::mutex[]>(all_columns);
     // Sensitivity: the analysed columns of every group (variants, then contrasts), the shift
     // that keeps Sobol' sums well conditioned, and the Morris steps.
     const auto& sens = plan.layout.sensitivity;
@@ -418,6 +488,11 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
         }
     }
     const std::size_t analysed = targets.size() * (variants + contrasts);
+    // Events: which slots each summary column feeds.
+    const auto slots = event_slots(plan.layout, variants, contrasts);
+    std::vector<std::vector<std::size_t>> slots_of_column(all_columns);
+    for (std::size_t i = 0; i < slots.size(); ++i)
+        slots_of_column[slots[i].column].push_back(i);
 
     // Rank 0 lays out the file, or with --resume reads the ledger of the interrupted run; the
     // others wait for its verdict rather than hang.
@@ -476,7 +551,7 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
             start_error.empty() ? "rank 0 could not start the run" : start_error;
         if (broadcast_flag(refused, comm))
             throw ResumeRefused(what);
-        throw RuntimeFailure(what);
+        throw CollectiveFailure(what);
     }
     {
         std::vector<std::uint64_t> flat;
@@ -576,7 +651,8 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
             }
         }
         if (!broadcast_flag(error.empty(), comm))
-            throw RuntimeFailure(error.empty() ? "rank 0 could not write the checkpoint" : error);
+            throw CollectiveFailure(error.empty() ? "rank 0 could not write the checkpoint"
+                                                  : error);
     };
 
     fault_point("start", rank, plan.output_path);
@@ -614,7 +690,6 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
 
 #pragma omp parallel num_threads(threads)
             {
-                const auto tid = static_cast<std::size_t>(omp_get_thread_num());
                 std::vector<double> unit(d * bs), values(d * bs), outputs(variants * columns * bs),
                     difference(bs), weights(replicates * (bs / group_runs)), weight(replicates),
                     f_ab(d), f_ba(d), steps(d * (bs / group_runs));
@@ -639,11 +714,16 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
                         }
                         auto& leaf = leaves[k];
                         leaf.moments.columns.resize(all_columns);
+                        leaf.events.assign(slots.size(), 0);
                         const model::InputBlock in(std::span<const double>(values).first(d * n), n);
                         auto accumulate = [&](std::size_t c, std::span<const double> col) {
                             auto& m = leaf.moments.columns[c];
                             m = stats::RunningMoments::of(col);
-                            sketches[tid].columns[c].add(col, m.min, m.max);
+                            for (const std::size_t i : slots_of_column[c])
+                                leaf.events[i] = stats::count_meeting(col, slots[i].comparison,
+                                                                      slots[i].threshold);
+                            const std::lock_guard column(column_locks[c]);
+                            sketches[0].columns[c].add(col, m.min, m.max);
                         };
                         // Every policy meets the same sampled futures (common random numbers).
                         std::vector<model::OutputBlock> outs;
@@ -869,10 +949,6 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
         writer->close();
     }
 
-    for (int t = 1; t < threads; ++t)
-        sketches[0].merge(sketches[static_cast<std::size_t>(t)]);
-    sketches.resize(1);
-
     RunReport report;
     report.samples = samples_run;
     report.stopping_reason = stopping_reason;
@@ -899,8 +975,8 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
         }
     }
     if (!broadcast_flag(finish_error.empty(), comm))
-        throw RuntimeFailure(finish_error.empty() ? "rank 0 could not finish the result file"
-                                                  : finish_error);
+        throw CollectiveFailure(finish_error.empty() ? "rank 0 could not finish the result file"
+                                                     : finish_error);
     report.late_signal = InterruptGuard::signal_name();
     report.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -6,13 +6,16 @@
 namespace chiprace::stats {
 
 void BlockSums::merge(const BlockSums& right) {
-    if (right.sobol.size() != sobol.size() || right.morris.size() != morris.size())
+    if (right.sobol.size() != sobol.size() || right.morris.size() != morris.size() ||
+        right.events.size() != events.size())
         throw std::logic_error("BlockSums: merging blocks of different shapes");
     moments.merge(right.moments);
     for (std::size_t i = 0; i < sobol.size(); ++i)
         sobol[i].merge(right.sobol[i]);
     for (std::size_t i = 0; i < morris.size(); ++i)
         morris[i].merge(right.morris[i]);
+    for (std::size_t i = 0; i < events.size(); ++i)
+        events[i] += right.events[i];
 }
 
 std::vector<double> BlockSums::serialize() const {
@@ -26,6 +29,10 @@ std::vector<double> BlockSums::serialize() const {
     out.push_back(std::bit_cast<double>(std::uint64_t{morris.size()}));
     for (const auto& s : morris)
         s.serialize(out);
+    // Counts travel as bit patterns: exact beyond 2^53. Ledgers of format 2 end before them.
+    out.push_back(std::bit_cast<double>(std::uint64_t{events.size()}));
+    for (const auto n : events)
+        out.push_back(std::bit_cast<double>(n));
     return out;
 }
 
@@ -53,6 +60,13 @@ BlockSums BlockSums::deserialize(std::span<const double> data) {
         fail();
     for (std::uint64_t i = 0; i < n_morris; ++i)
         b.morris.push_back(MorrisSums::deserialize(data, pos));
+    if (pos < data.size()) { // absent from blocks of format-2 ledgers: no events
+        const auto n_events = count();
+        if (n_events > data.size() - pos)
+            fail();
+        for (std::uint64_t i = 0; i < n_events; ++i)
+            b.events.push_back(std::bit_cast<std::uint64_t>(data[pos++]));
+    }
     if (pos != data.size())
         fail();
     return b;

@@ -12,6 +12,17 @@ namespace chiprace::stats {
 LogHistogram::LogHistogram(unsigned mantissa_bits) : bits_(mantissa_bits) {
     if (bits_ > 16)
         throw std::invalid_argument("LogHistogram: mantissa bits must be in [0, 16]");
+    positive_.cap = negative_.cap = max_buckets(bits_);
+}
+
+std::size_t LogHistogram::max_buckets(unsigned mantissa_bits) {
+    return mantissa_bits == exact_integers ? integer_range
+                                           : std::size_t{range_binades} << mantissa_bits;
+}
+
+std::size_t LogHistogram::memory_ceiling(unsigned mantissa_bits) {
+    return sizeof(LogHistogram) +
+           2 * max_buckets(mantissa_bits) * (sizeof(std::uint64_t) + sizeof(std::uint16_t));
 }
 
 std::uint64_t LogHistogram::key(double magnitude) const {
@@ -35,30 +46,48 @@ double LogHistogram::relative_error_bound() const {
 
 void LogHistogram::Side::grow_to(std::uint64_t lo_key, std::uint64_t hi_key) {
     if (counts.empty()) {
-        first_key = lo_key;
-        counts.assign(hi_key - lo_key + 1, 0);
-        recent.assign(hi_key - lo_key + 1, 0);
+        first_key = std::max(lo_key, floor_of(hi_key));
+        counts.assign(hi_key - first_key + 1, 0);
+        recent.assign(hi_key - first_key + 1, 0);
         return;
     }
     const std::uint64_t last = first_key + counts.size() - 1;
-    if (lo_key < first_key) {
-        counts.insert(counts.begin(), first_key - lo_key, 0);
-        recent.insert(recent.begin(), first_key - lo_key, 0);
-        first_key = lo_key;
+    const std::uint64_t new_last = std::max(last, hi_key);
+    const std::uint64_t new_first = std::max(std::min(first_key, lo_key), floor_of(new_last));
+    if (new_first > first_key) {
+        rebuild(new_first, new_last);
+        return;
     }
-    if (hi_key > last) {
-        counts.resize(hi_key - first_key + 1, 0);
-        recent.resize(hi_key - first_key + 1, 0);
+    if (new_first < first_key) {
+        counts.insert(counts.begin(), first_key - new_first, 0);
+        recent.insert(recent.begin(), first_key - new_first, 0);
+        first_key = new_first;
     }
+    if (new_last > last) {
+        counts.resize(new_last - first_key + 1, 0);
+        recent.resize(new_last - first_key + 1, 0);
+    }
+}
+
+void LogHistogram::Side::rebuild(std::uint64_t first, std::uint64_t last) {
+    std::vector<std::uint64_t> collapsed(last - first + 1, 0);
+    for (std::size_t i = 0; i < counts.size(); ++i) {
+        const std::uint64_t k = first_key + i;
+        if (k <= last)
+            collapsed[std::max(k, first) - first] += at(i);
+    }
+    counts = std::move(collapsed);
+    recent.assign(counts.size(), 0); // staged counts are folded into the totals above
+    first_key = first;
 }
 
 void LogHistogram::Side::add(const Side& other) {
     if (other.counts.empty())
         return;
     grow_to(other.first_key, other.first_key + other.counts.size() - 1);
-    const std::size_t off = other.first_key - first_key;
+    // Keys below this side's first bucket were collapsed away by its (larger) largest key.
     for (std::size_t i = 0; i < other.counts.size(); ++i)
-        counts[off + i] += other.at(i);
+        counts[std::max(other.first_key + i, first_key) - first_key] += other.at(i);
 }
 
 void LogHistogram::Side::fold() {
@@ -101,13 +130,22 @@ void LogHistogram::add(std::span<const double> values, double lo, double hi) {
         const std::uint64_t first = positive_.first_key;
         std::uint16_t* counts = positive_.recent.data();
         const unsigned shift = 52u - bits_;
+        // Keys below the first bucket exist only past the range bound: the common case keeps
+        // its loop free of the clamp.
+        const bool collapsing = key(lo) < first;
         for (std::size_t done = 0; done < values.size(); done += max_recent) {
             const auto part =
                 values.subspan(done, std::min<std::size_t>(max_recent, values.size() - done));
             reserve_recent(part.size());
-            for (const double v : part)
-                if (std::isfinite(v))
-                    ++counts[(std::bit_cast<std::uint64_t>(v) >> shift) - first];
+            if (collapsing) {
+                for (const double v : part)
+                    if (std::isfinite(v))
+                        ++counts[std::max(std::bit_cast<std::uint64_t>(v) >> shift, first) - first];
+            } else {
+                for (const double v : part)
+                    if (std::isfinite(v))
+                        ++counts[(std::bit_cast<std::uint64_t>(v) >> shift) - first];
+            }
         }
         return;
     }
@@ -151,8 +189,9 @@ void LogHistogram::add(std::span<const double> values, double lo, double hi) {
             zeros += a < tiny ? 1 : 0; // NaN compares false
             const auto k = key(counted ? a : 1.0);
             const bool pos = counted && v > 0, neg = counted && v < 0;
-            const std::uint64_t pos_index = pos ? k - pos_first : 0;
-            const std::uint64_t neg_index = neg ? k - neg_first : 0;
+            // Keys below a side's first bucket (past its range bound) go to that bucket.
+            const std::uint64_t pos_index = pos ? std::max(k, pos_first) - pos_first : 0;
+            const std::uint64_t neg_index = neg ? std::max(k, neg_first) - neg_first : 0;
             std::uint16_t* const slot =
                 pos ? pos_base + pos_index : (neg ? neg_base + neg_index : &scratch);
             ++*slot;
@@ -368,6 +407,7 @@ LogHistogram::serialize_sum(std::span<const LogHistogram* const> held,
     }
     if (!bits)
         throw std::logic_error("LogHistogram: a sum of no sketches");
+    const std::uint64_t cap = max_buckets(static_cast<unsigned>(*bits));
 
     std::vector<std::uint8_t> out;
     put_varint(out, *bits);
@@ -397,11 +437,26 @@ LogHistogram::serialize_sum(std::span<const LogHistogram* const> held,
             put_varint(out, 0);
             continue;
         }
+        // As Side::add bounds it: buckets below the largest key's floor collapse into the
+        // floor's bucket. Each part's keys below it are read on their own (a part spans at most
+        // a bound's worth of keys, while the gap between parts can be any size).
+        const std::uint64_t lowest = hi >= cap ? hi - cap + 1 : 0;
+        std::uint64_t below = 0;
+        if (lo < lowest) {
+            for (const Side* s : sides)
+                for (std::size_t i = 0; i < s->counts.size() && s->first_key + i < lowest; ++i)
+                    below += s->at(i);
+            for (auto& p : parts)
+                for (std::uint64_t key = p.first();
+                     p.size() > 0 && key < lowest && key - p.first() < p.size(); ++key)
+                    below += p.next();
+            lo = lowest;
+        }
         put_varint(out, lo);
         put_varint(out, hi - lo + 1);
         SideWriter writer(out);
         for (std::uint64_t key = lo;; ++key) {
-            std::uint64_t n = 0;
+            std::uint64_t n = key == lo ? below : 0;
             for (const Side* s : sides)
                 if (key >= s->first_key && key - s->first_key < s->counts.size())
                     n += s->at(key - s->first_key);
@@ -438,6 +493,11 @@ LogHistogram LogHistogram::deserialize(std::span<const std::uint64_t> data) {
         for (auto& n : s->counts)
             n = part.next();
         s->recent.assign(s->counts.size(), 0);
+        // A sketch written before sketches were bounded (an old ledger) is bounded as read.
+        if (s->counts.size() > s->cap) {
+            const std::uint64_t last = s->first_key + s->counts.size() - 1;
+            s->rebuild(s->floor_of(last), last);
+        }
     }
     if (!in.at_end())
         corrupt();

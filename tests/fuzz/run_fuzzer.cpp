@@ -17,12 +17,13 @@
 //   4. the output directory is emptied.
 //
 // Verdicts: exit 0 from run, info and analyze is the expected outcome. Exit 2 (bad input) is
-// accepted from run only when the capped experiment no longer validates (a grid whose cells do
-// not divide the capped samples), and from analyze (its documented refusals: collinear ranks);
-// exit 1 from run only with output.on_nonfinite = "error". Anything else is a finding: an exit
-// 1 (an error after validation: "nothing that validates may fail"), an exit 3, an OUT.partial or
-// OUT.checkpoint left after a successful run, a crash, an ASan or UBSan report, a hang or an
-// out-of-memory; the harness aborts so that libFuzzer keeps the input.
+// accepted from run when the capped experiment no longer validates (a grid whose cells do not
+// divide the capped samples) or when its worst-case memory exceeds the fuzzer's RSS limit
+// (refused before any compute, as docs/running.md promises), and from analyze (its documented
+// refusals: collinear ranks); exit 1 from run only with output.on_nonfinite = "error". Anything
+// else is a finding: an exit 1 (an error after validation: "nothing that validates may fail"), an
+// exit 3, an OUT.partial or OUT.checkpoint left after a successful run, a crash, an ASan or UBSan
+// report, a hang or an out-of-memory; the harness aborts so that libFuzzer keeps the input.
 
 #include "chiprace/app/commands.hpp"
 #include "chiprace/config/experiment_loader.hpp"
@@ -48,6 +49,8 @@ namespace {
 
 /// Model evaluations per input at most: with the writers, about 0.2 s per input under ASan.
 constexpr std::uint64_t max_model_runs = 1024;
+/// libFuzzer's -rss_limit_mb in scripts/fuzz.sh: what a run may use.
+constexpr int rss_limit_mb = 2048;
 /// Blocks per run at least, where the runs allow it.
 constexpr std::uint64_t min_blocks = 3;
 
@@ -117,8 +120,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::uint64_t budget = std::max<std::uint64_t>(1, max_model_runs / per_sample);
     const std::uint64_t samples = std::min<std::uint64_t>(
         ex.samples, adaptive ? std::max<std::uint64_t>(1, budget / 4) : budget);
-    std::vector<std::string> args{"run", chiprace::fuzz::input_path(), "-o", out_dir + "/run.h5",
-                                  "-q",  "--checkpoint-every",         "0"};
+    // The memory a run may use is libFuzzer's -rss_limit_mb (scripts/fuzz.sh): a run whose
+    // worst case exceeds it is refused up front (exit 2) instead of being killed mid-run.
+    std::vector<std::string> args{"run",
+                                  chiprace::fuzz::input_path(),
+                                  "-o",
+                                  out_dir + "/run.h5",
+                                  "-q",
+                                  "--checkpoint-every",
+                                  "0",
+                                  "--max-memory",
+                                  std::to_string(rss_limit_mb)};
     for (const auto& o : input.overrides)
         args.push_back("--set=" + o);
     args.push_back("--set=experiment.samples=" + std::to_string(samples));

@@ -14,6 +14,11 @@ source "$(dirname "$0")/lib.sh"
     done
 } >"$WORK/sweep.toml"
 sed -i '1i [experiment]' "$WORK/sweep.toml"
+# At the default quantile accuracy the sketches of 611 groups x 212 columns may need up to
+# 81 GiB in the worst case, and the pre-flight check refuses the run (size_check.sh tests
+# that); the file layout is what this test is about, so coarse quantiles (about 5 KiB a sketch).
+echo '[output]' >>"$WORK/sweep.toml"
+echo 'quantile_relative_error = 0.25' >>"$WORK/sweep.toml"
 
 # Summaries with Sobol' indices of two outputs in two years (/parameter lists 12,000 datasets).
 "$CHIPRACE" validate "$WORK/sweep.toml" --set experiment.design=saltelli \

@@ -8,6 +8,7 @@
 #include <bit>
 #include <cmath>
 #include <doctest/doctest.h>
+#include <limits>
 #include <vector>
 
 using namespace chiprace::stats;
@@ -283,4 +284,138 @@ TEST_CASE("sums of sketches serialize as their merge does, without merging them"
     CHECK_THROWS(SketchSet::serialize_sum(wrong_width, {}));
     const SketchSet* wrong_bits[] = {&a, &coarse};
     CHECK_THROWS(SketchSet::serialize_sum(wrong_bits, {}));
+}
+
+namespace {
+
+/// Values over the whole double range, both signs, with the values no sketch counts: zeros,
+/// subnormals, infinities, NaN.
+std::vector<double> extreme_values(std::size_t n, std::uint64_t seed) {
+    std::vector<double> x(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        chiprace::random::CounterStream s(seed, i, chiprace::random::StreamPurpose::sample_inputs);
+        const double u = s.uniform_open01();
+        const double magnitude = std::ldexp(1.0 + u, static_cast<int>(u * 2040.0) - 1020);
+        x[i] = (i % 5 == 0 ? -magnitude : magnitude);
+    }
+    x[3] = 0.0;
+    x[4] = 1e-320;
+    x[6] = INFINITY;
+    x[8] = -INFINITY;
+    x[9] = NAN;
+    x[10] = std::numeric_limits<double>::max();
+    x[11] = std::numeric_limits<double>::min();
+    return x;
+}
+
+} // namespace
+
+TEST_CASE("a sketch fed values over the whole double range stays under its memory ceiling") {
+    const auto x = extreme_values(20000, 31);
+    for (const unsigned bits : {1u, 8u, 12u}) {
+        LogHistogram h(bits);
+        for (std::size_t i = 0; i < x.size(); i += 1000)
+            h.add(std::span(x).subspan(i, 1000));
+        const auto [pos, neg] = h.buckets();
+        INFO("bits " << bits << " buckets " << pos << " " << neg);
+        CHECK(pos == LogHistogram::max_buckets(bits)); // full: the range is far wider
+        CHECK(neg == LogHistogram::max_buckets(bits));
+        CHECK(LogHistogram::max_buckets(bits) == std::size_t{128} << bits);
+        CHECK(LogHistogram::memory_ceiling(bits) >= 2 * 10 * LogHistogram::max_buckets(bits));
+        CHECK(h.count() == x.size() - 3); // ±inf and NaN are not counted, zeros are
+        // Quantiles in the kept range keep their relative bound: the largest value, exactly
+        // the largest double.
+        const double top = h.quantile(1.0, -std::numeric_limits<double>::max(),
+                                      std::numeric_limits<double>::max());
+        CHECK(std::abs(top - std::numeric_limits<double>::max()) <=
+              h.relative_error_bound() * std::numeric_limits<double>::max());
+        // The flat form of a bounded sketch reads back to the same sketch.
+        CHECK(LogHistogram::deserialize(h.serialize()).serialize() == h.serialize());
+    }
+    // Integer columns keep 65,536 consecutive magnitudes per sign.
+    LogHistogram years(LogHistogram::exact_integers);
+    std::vector<double> counts(300000);
+    for (std::size_t i = 0; i < counts.size(); ++i)
+        counts[i] = static_cast<double>(i * 7 % 1000003);
+    years.add(counts);
+    CHECK(years.buckets().first == LogHistogram::integer_range);
+    CHECK(years.count() == counts.size());
+    CHECK(years.quantile(1.0, 0, 1000002) == *std::max_element(counts.begin(), counts.end()));
+}
+
+TEST_CASE("bounded sketches merge to the same bytes in any order and cut") {
+    // Parts whose ranges lie far apart: one wholly below another's kept range, so the
+    // collapse happens in merges, in sums of serialized parts and in single adds.
+    const auto x = extreme_values(12000, 32);
+    std::vector<double> low(2000), high(2000);
+    for (std::size_t i = 0; i < low.size(); ++i) {
+        low[i] = std::ldexp(1.0 + 0.001 * static_cast<double>(i), -900 + static_cast<int>(i % 50));
+        high[i] = -std::ldexp(1.0 + 0.001 * static_cast<double>(i), 900 - static_cast<int>(i % 50));
+    }
+    std::vector<std::span<const double>> pieces{low, high};
+    for (std::size_t i = 0; i < x.size(); i += 3000)
+        pieces.push_back(std::span(x).subspan(i, 3000));
+    LogHistogram whole(8);
+    std::vector<double> all;
+    for (const auto& p : pieces)
+        all.insert(all.end(), p.begin(), p.end());
+    whole.add(all);
+    const auto expected = whole.serialize();
+
+    std::vector<std::size_t> order(pieces.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    int permutations = 0;
+    do {
+        LogHistogram merged(8);
+        for (const auto i : order) {
+            LogHistogram part(8);
+            part.add(pieces[i]);
+            merged.merge(part);
+        }
+        CHECK(merged.serialize() == expected);
+        ++permutations;
+    } while (std::next_permutation(order.begin(), order.end()) && permutations < 200);
+
+    // One sketch fed the pieces in turn, and the sum of held and serialized parts.
+    LogHistogram fed(8);
+    for (auto it = pieces.rbegin(); it != pieces.rend(); ++it)
+        fed.add(*it);
+    CHECK(fed.serialize() == expected);
+    std::vector<LogHistogram> parts;
+    for (const auto& p : pieces) {
+        parts.emplace_back(8);
+        parts.back().add(p);
+    }
+    std::vector<std::vector<std::uint64_t>> flat;
+    for (std::size_t i = 2; i < parts.size(); ++i)
+        flat.push_back(parts[i].serialize());
+    const LogHistogram* held[] = {&parts[1], &parts[0]};
+    const std::vector<std::span<const std::uint64_t>> flat_spans(flat.begin(), flat.end());
+    CHECK(LogHistogram::serialize_sum(held, flat_spans) == expected);
+    CHECK(LogHistogram::deserialize(expected).serialize() == expected);
+    CHECK(whole.count() == all.size() - 3);
+}
+
+TEST_CASE("a serialized sketch wider than the bound is bounded as it is read") {
+    // The flat form of an unbounded sketch (a ledger written before sketches were bounded):
+    // one count at each end of a side twice as wide as the bound.
+    const std::uint64_t wide = 2 * LogHistogram::max_buckets(8);
+    std::vector<std::uint8_t> bytes;
+    auto varint = [&](std::uint64_t v) {
+        for (; v >= 0x80; v >>= 7)
+            bytes.push_back(static_cast<std::uint8_t>(v | 0x80));
+        bytes.push_back(static_cast<std::uint8_t>(v));
+    };
+    for (const std::uint64_t v :
+         {std::uint64_t{8}, std::uint64_t{0}, std::uint64_t{300000}, wide, std::uint64_t{1},
+          std::uint64_t{0}, wide - 2, std::uint64_t{1}, std::uint64_t{0}, std::uint64_t{0}})
+        varint(v);
+    std::vector<std::uint64_t> words(1 + (bytes.size() + 7) / 8, 0);
+    words[0] = bytes.size();
+    for (std::size_t i = 0; i < bytes.size(); ++i)
+        words[1 + i / 8] |= std::uint64_t{bytes[i]} << (8 * (i % 8));
+    const auto h = LogHistogram::deserialize(words);
+    CHECK(h.buckets().first == LogHistogram::max_buckets(8));
+    CHECK(h.count() == 2);
 }

@@ -51,6 +51,15 @@ struct SensitivitySettings {
     std::uint64_t max_samples = 0; // base points; 0 without adaptive stopping
 };
 
+/// An event whose probability every summary of its output reports, per year of a series.
+struct EventSettings {
+    std::size_t output = 0; // index into model->outputs()
+    model::OutputEvent event;
+    bool on_outputs = true;    // in the groups of policies (or the root)
+    bool on_contrasts = false; // in the contrasts' paired differences
+    bool from_model = false;   // declared by the model, not by [output] events
+};
+
 struct Experiment {
     std::string name;
     std::string description;
@@ -72,6 +81,7 @@ struct Experiment {
     random::ParameterSpace parameters;
     OutputSettings output;
     SensitivitySettings sensitivity;
+    std::vector<EventSettings> events;
     std::shared_ptr<const model::Model> model;
     /// Variant index of [experiment] reference: every other policy is contrasted with it.
     std::optional<std::size_t> reference;

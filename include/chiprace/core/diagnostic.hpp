@@ -53,4 +53,12 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+/// A RuntimeFailure that every rank of a run throws together, with the same message, from the
+/// same collective call: no rank is left inside another collective call, and rank 0 alone
+/// needs to report it.
+class CollectiveFailure : public RuntimeFailure {
+public:
+    using RuntimeFailure::RuntimeFailure;
+};
+
 } // namespace chiprace

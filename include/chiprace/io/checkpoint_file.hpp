@@ -17,7 +17,10 @@
 namespace chiprace::io {
 
 /// 2: compact sketches (varint counts, LogHistogram::serialize) and a word-wise checksum.
-inline constexpr std::int64_t checkpoint_format_version = 2;
+/// 3: each reduction piece ends with its event counts ([output] events). A format-2 ledger is
+/// read as one without events (its pieces end before them).
+inline constexpr std::int64_t checkpoint_format_version = 3;
+inline constexpr std::int64_t checkpoint_oldest_readable_version = 2;
 
 struct Checkpoint {
     std::string config_resolved;  // the experiment as resolved (JSON, without run-only fields)

@@ -46,6 +46,10 @@ public:
             close_(id_);
         id_ = H5I_INVALID_HID;
     }
+    /// Forgets the identifier without closing it. Only for a collective object (a file opened
+    /// with MPI-IO, its datasets) on a rank that fails alone: closing is collective and would
+    /// wait forever for ranks that are inside another call. The process is about to end.
+    void abandon() noexcept { id_ = H5I_INVALID_HID; }
     /// Closes now and reports failure (a file close is where buffered writes can fail).
     void close(const std::string& what) {
         if (id_ >= 0 && close_ != nullptr) {

@@ -2,6 +2,8 @@
 // What a result file holds, described without reference to the experiment or model types, so
 // that io/ depends only on core and stats (docs/design.md, "Modules").
 
+#include "chiprace/stats/event_count.hpp"
+
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -21,10 +23,24 @@ struct InputDescription {
     std::string name, units, description, distribution;
 };
 
+/// An event counted in the summaries of an output (docs/file-format.md, "Event probabilities").
+struct EventDescription {
+    std::string name;
+    stats::Comparison comparison = stats::Comparison::less;
+    double threshold = 0.0;
+    std::string description;
+    bool on_variants = true;   // counted in the groups of policies (or the root)
+    bool on_contrasts = false; // counted in the contrasts' paired differences
+    [[nodiscard]] bool applies(bool contrast) const {
+        return contrast ? on_contrasts : on_variants;
+    }
+};
+
 struct OutputDescription {
     std::string name, units, description;
     bool per_year = false;
     bool integer_valued = false; // quantiles exact rather than within the sketch's bound
+    std::vector<EventDescription> events = {};
 };
 
 using AttributeValue = std::variant<std::string, std::int64_t, double>;

@@ -15,6 +15,15 @@ struct OutputSummaryView {
     std::vector<double> mean, std_dev, min, max;
     std::vector<double> quantiles; // (T or 1) × Q, row-major
     std::vector<std::int64_t> n_finite, n_non_finite;
+    /// <output>/events, when the output has events in this group: one per event, each with
+    /// its probability, Wilson interval bounds and count, one per year (or one).
+    struct Event {
+        std::string name, comparison;
+        double threshold = 0.0;
+        std::vector<double> probability, low, high;
+        std::vector<std::uint64_t> count;
+    };
+    std::vector<Event> events;
 };
 
 /// <group>/sensitivity/<output>: Sobol' (main = S1, total = ST) or Morris (main = mu_star,

@@ -10,12 +10,24 @@
 
 namespace chiprace::model {
 
+/// An event whose probability the summaries report for an output (every year of a series):
+/// "value <comparison> threshold", e.g. frontier_gap_years < 0 ("China ahead"). Counted in each
+/// policy's summary (not in contrasts: an experiment's [output] events can add those).
+struct OutputEvent {
+    enum class Comparison { less, less_equal, greater, greater_equal };
+    std::string name; // short, unique within the output: "below_0.25"
+    Comparison comparison = Comparison::less;
+    double threshold = 0.0;
+    std::string description; // what the event means, for the file's attributes
+};
+
 struct OutputSpec {
     std::string name;
     std::string units;
     std::string description;
     bool per_year = false;       // a (N, T) series over the model's years, else a scalar (N)
     bool integer_valued = false; // years, counts: summarised with exact quantiles
+    std::vector<OutputEvent> events = {}; // none unless the model declares some
 };
 
 /// Parameter values of n samples: column j (parameter j of the experiment) at j*n.

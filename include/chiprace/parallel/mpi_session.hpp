@@ -29,6 +29,9 @@ private:
 /// "Open MPI v4.1.4" (the library the binary runs with).
 std::string mpi_library_version();
 
+/// The number of ranks of comm on this rank's node (those that share its memory); collective.
+int ranks_on_this_node(MPI_Comm comm);
+
 /// Broadcasts a flag from rank 0; collective.
 bool broadcast_flag(bool value, MPI_Comm comm);
 

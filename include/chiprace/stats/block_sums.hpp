@@ -7,6 +7,7 @@
 #include "chiprace/stats/morris_sums.hpp"
 #include "chiprace/stats/sobol_sums.hpp"
 
+#include <cstdint>
 #include <span>
 #include <vector>
 
@@ -16,6 +17,9 @@ struct BlockSums {
     MomentsBlock moments;
     std::vector<SobolSums> sobol;   // one per analysed column, or none
     std::vector<MorrisSums> morris; // one per analysed column, or none
+    /// Samples meeting each counted event, per (group, output, event, year) slot in the
+    /// runner's order (event_slots in parallel/runner.cpp), or none. Merged by addition.
+    std::vector<std::uint64_t> events;
 
     /// right covers the blocks after this one's.
     void merge(const BlockSums& right);
