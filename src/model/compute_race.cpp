@@ -633,7 +633,6 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
         // The conditions above as numbers: a select on a comparison made inside the loop
         // vectorises, one on a bool computed outside it does not (GCC 12).
         const double on_rd_funded = rd_funded ? 1.0 : 0.0;
-        const double on_learning = learning ? 1.0 : 0.0;
         const double on_cn_market = cn_market ? 1.0 : 0.0;
         const double on_t2_v2 = t2_v2 ? 1.0 : 0.0;
         const double on_trusted_on = trusted_on ? 1.0 : 0.0;
