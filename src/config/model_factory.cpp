@@ -156,7 +156,7 @@ ParameterBound bound_of(std::string_view name) {
         "cn_yield_2025",         "trusted_leak_mult",  "trusted_us_operated",
         "t2_switch_rate",        "t2_cn_aligned_2024", "cn_export_share_max",
         "cn_stack_cloud_access", "cn_mandate_share",   "cn_domestic_share_2024"};
-    static const std::array<std::string_view, 22> positive{"smuggling_capacity_2025",
+    static const std::array<std::string_view, 24> positive{"smuggling_capacity_2025",
                                                            "smuggling_capacity_growth",
                                                            "us_units_growth",
                                                            "us_chip_perf_growth",
@@ -177,7 +177,9 @@ ParameterBound bound_of(std::string_view name) {
                                                            "kw_per_h100e_2025",
                                                            "energy_efficiency_growth",
                                                            "cn_domestic_inference_mult",
-                                                           "cn_inference_mult_2024"};
+                                                           "cn_inference_mult_2024",
+                                                           "us_units_growth_halflife",
+                                                           "cn_output_growth_halflife"};
     if (name == "cn_yield_2025") // a share that is also a divisor (the yield formula)
         return {0, 1, true, "a share in (0, 1]"};
     if (std::find(shares.begin(), shares.end(), name) != shares.end())

@@ -74,6 +74,8 @@ enum P : std::size_t {
     us_power_growth,
     kw_per_h100e_2025,
     energy_efficiency_growth,
+    us_units_growth_halflife,
+    cn_output_growth_halflife,
 };
 
 // Output positions in outputs_: the series (version 1's 19, then version 2's), then 3 scalars.
@@ -273,8 +275,10 @@ double compute_race_neutral_value(std::size_t j) {
     case rd_elasticity:          // R&D does not depend on revenue
     case cn_domestic_share_2024: // (only us_stack_share reads it)
         return 0.0;
-    case smuggling_capacity_2025: // smuggling networks without a capacity limit
-    case us_power_2025:           // no power bound
+    case smuggling_capacity_2025:  // smuggling networks without a capacity limit
+    case us_power_2025:            // no power bound
+    case us_units_growth_halflife: // growth rates that hold for ever
+    case cn_output_growth_halflife:
         return std::numeric_limits<double>::infinity();
     case kw_per_h100e_2025: // us_power unknown
         return std::numeric_limits<double>::quiet_NaN();
@@ -344,7 +348,9 @@ const std::array<std::string_view, compute_race_parameter_count>& compute_race_p
         "us_power_2025",
         "us_power_growth",
         "kw_per_h100e_2025",
-        "energy_efficiency_growth"};
+        "energy_efficiency_growth",
+        "us_units_growth_halflife",
+        "cn_output_growth_halflife"};
     return names;
 }
 
@@ -392,6 +398,8 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
     const bool learning = sampled(cn_learning);
     const bool smuggling_capped = sampled(smuggling_capacity_2025);
     const bool power_bound = sampled(us_power_2025);
+    const bool units_slowing = sampled(us_units_growth_halflife);
+    const bool cn_slowing = sampled(cn_output_growth_halflife);
     const bool shared_t2 = trusted_ever || aligning; // Kuse_CN in version 2's form
 
     // The state carried from year to year, per sample, in one allocation. Raw pointers to
@@ -430,6 +438,12 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
         c_pw_smuggling_capacity,
         c_pw_power,
         c_pw_efficiency,
+        c_units_years,
+        c_units_rate,
+        c_units_decay,
+        c_cn_years,
+        c_cn_rate,
+        c_cn_decay,
         carried_count
     };
     std::vector<double> carried(carried_count * n);
@@ -466,6 +480,14 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
     double* const pw_smuggling_capacity = state(c_pw_smuggling_capacity);
     double* const pw_power = state(c_pw_power);
     double* const pw_efficiency = state(c_pw_efficiency);
+    // Slowing growth: τ(k) = 1 + d + … + d^(k−1) years of growth at the initial rate, the
+    // rate's weight d^k, and d = 2^(−1/halflife) (1 exactly for an infinite half-life).
+    double* const units_years = state(c_units_years);
+    double* const units_rate = state(c_units_rate);
+    double* const units_decay = state(c_units_decay);
+    double* const cn_years = state(c_cn_years);
+    double* const cn_rate = state(c_cn_rate);
+    double* const cn_decay = state(c_cn_decay);
     // Stocks: K(−1), H(−1) and σ(−1) from the parameters; x^k for the yearly growth factors,
     // carried by multiplication from 1 (pow() was a third of the model's time, and k rounding
     // steps differ from pow by a few ulp at most).
@@ -474,9 +496,10 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
     std::copy_n(col(cn_stock_2024), n, k_cn);
     std::copy_n(col(cn_hbm_stockpile), n, hbm);
     std::copy_n(col(t2_cn_aligned_2024), n, sigma);
-    for (Carried c : {c_rho_rev, c_pw_supply, c_pw_perf, c_pw_price, c_pw_chips, c_pw_hbm,
-                      c_pw_cn_perf, c_pw_algo, c_pw_yield_gap, c_pw_boost, c_pw_units,
-                      c_pw_smuggling_capacity, c_pw_power, c_pw_efficiency})
+    for (Carried c :
+         {c_rho_rev, c_pw_supply, c_pw_perf, c_pw_price, c_pw_chips, c_pw_hbm, c_pw_cn_perf,
+          c_pw_algo, c_pw_yield_gap, c_pw_boost, c_pw_units, c_pw_smuggling_capacity, c_pw_power,
+          c_pw_efficiency, c_units_rate, c_cn_rate})
         std::fill_n(state(c), n, 1.0);
     for (std::size_t i = 0; i < n; ++i) {
         k_cn_dom[i] = col(cn_domestic_share_2024)[i] * k_cn[i];
@@ -486,8 +509,11 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
         could[i] = col(cn_chips_2025)[i];
         w_us[i] = k_us[i] * col(kw_per_h100e_2025)[i] * col(energy_efficiency_growth)[i];
     }
-    for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t i = 0; i < n; ++i) {
         yield_decay[i] = std::exp2(-1.0 / col(cn_yield_halflife)[i]);
+        units_decay[i] = std::exp2(-1.0 / col(us_units_growth_halflife)[i]);
+        cn_decay[i] = std::exp2(-1.0 / col(cn_output_growth_halflife)[i]);
+    }
     // (1 + s·stringency)^k can be carried the same way while stringency stays put.
     bool stringency_constant = true;
     for (std::size_t k = 1; k < years; ++k)
@@ -633,6 +659,7 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
         // The conditions above as numbers: a select on a comparison made inside the loop
         // vectorises, one on a bool computed outside it does not (GCC 12).
         const double on_rd_funded = rd_funded ? 1.0 : 0.0;
+        const double on_units_slowing = units_slowing ? 1.0 : 0.0;
         const double on_cn_market = cn_market ? 1.0 : 0.0;
         const double on_t2_v2 = t2_v2 ? 1.0 : 0.0;
         const double on_trusted_on = trusted_on ? 1.0 : 0.0;
@@ -652,7 +679,8 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
             const double p_funded = supply[i] * pw_units[i] * pw_perf[i];
             const double p_v1 = supply[i] * pw_supply[i];
             const double rd = rd_el[i];
-            const double p_total = (on_rd_funded != 0.0) & (rd != 0.0) ? p_funded : p_v1;
+            const double p_total =
+                ((on_rd_funded != 0.0) & (rd != 0.0)) | (on_units_slowing != 0.0) ? p_funded : p_v1;
             const double e_us = perf0[i] * pw_perf[i];
             const double price = price0[i] / pw_price[i];
             const double d_cn = cn_share[i] * p_total;
@@ -835,9 +863,6 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
 #pragma omp simd
         for (std::size_t i = 0; i < n; ++i) {
             pw_supply[i] *= units_g[i] * perf_g[i];
-            pw_units[i] *= units_g[i];
-            pw_chips[i] *= chips_g[i];
-            pw_hbm[i] *= hbm_g[i];
             pw_algo[i] *= algo[i];
             pw_yield_gap[i] *= yield_decay[i];
             pw_boost[i] *= 1.0 + subst[i] * stringency;
@@ -845,6 +870,32 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
             pw_power[i] *= power_g[i];
             pw_efficiency[i] *= efficiency_g[i];
         }
+        // Growth that slows (a finite half-life) needs u^τ; growth that holds multiplies by u.
+        if (units_slowing)
+#pragma omp simd
+            for (std::size_t i = 0; i < n; ++i) {
+                units_years[i] += units_rate[i];
+                units_rate[i] *= units_decay[i];
+                pw_units[i] = numeric::exp(units_years[i] * numeric::log(units_g[i]));
+            }
+        else
+#pragma omp simd
+            for (std::size_t i = 0; i < n; ++i)
+                pw_units[i] *= units_g[i];
+        if (cn_slowing)
+#pragma omp simd
+            for (std::size_t i = 0; i < n; ++i) {
+                cn_years[i] += cn_rate[i];
+                cn_rate[i] *= cn_decay[i];
+                pw_chips[i] = numeric::exp(cn_years[i] * numeric::log(chips_g[i]));
+                pw_hbm[i] = numeric::exp(cn_years[i] * numeric::log(hbm_g[i]));
+            }
+        else
+#pragma omp simd
+            for (std::size_t i = 0; i < n; ++i) {
+                pw_chips[i] *= chips_g[i];
+                pw_hbm[i] *= hbm_g[i];
+            }
         // Next year's R&D-funded progress and China's learning need pow, outside the loop
         // above. λ = ρ_rev^0 = 1 and g^1 = g exactly: without R&D funding, version 1's bits.
         if (rd_funded)

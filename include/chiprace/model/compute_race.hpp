@@ -55,7 +55,7 @@ struct Policy {
 
 /// The parameters of docs/model.md section 4: version 1's 41, required, then version 2's,
 /// optional: an experiment that does not sample one gets its neutral value.
-inline constexpr std::size_t compute_race_parameter_count = 60;
+inline constexpr std::size_t compute_race_parameter_count = 62;
 inline constexpr std::size_t compute_race_required_parameter_count = 41;
 const std::array<std::string_view, compute_race_parameter_count>& compute_race_parameter_names();
 /// The neutral value of optional parameter j (j >= compute_race_required_parameter_count);
