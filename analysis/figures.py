@@ -26,6 +26,7 @@ FIGURES = {
     "tradeoff": ("fig_tradeoff.py", "policy_comparison.h5"),
     "cap_leakage_heatmap": ("fig_cap_leakage.py", "cap_leakage_grid.h5"),
     "paired_effect": ("fig_paired_effect.py", "policy_distributions.h5"),
+    "crux": ("fig_crux.py", "crux.h5"),
 }
 
 

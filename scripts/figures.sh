@@ -6,8 +6,9 @@
 #   scripts/figures.sh [--samples N] [--results DIR] [--out DIR] [--ranks R] [--rerun]
 #
 #   --samples N    override experiment.samples of every experiment (quick looks and tests; N must
-#                  be a multiple of 8, the cells of experiments/cap_leakage_grid.toml; use a
-#                  power of two for the Sobol' base of experiments/sensitivity.toml)
+#                  be a multiple of 8 and of 16, the cells of experiments/cap_leakage_grid.toml
+#                  and experiments/crux.toml; use a power of two for the Sobol' base of
+#                  experiments/sensitivity.toml)
 #   --results DIR  where the result files go (default results/)
 #   --out DIR      where the figures go (default docs/figures/)
 #   --ranks R      MPI ranks (default 2)
@@ -54,7 +55,7 @@ if ! "$python" -c 'import h5py, numpy, matplotlib' 2>/dev/null; then
 fi
 
 # The experiments the figures read (analysis/figures.py maps each figure to its result file).
-experiments=(policy_comparison policy_distributions sensitivity screening cap_leakage_grid)
+experiments=(policy_comparison policy_distributions sensitivity screening cap_leakage_grid crux)
 overrides=() recorded=()
 if [ -n "$samples" ]; then
     overrides=(--samples "$samples")

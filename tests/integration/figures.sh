@@ -7,9 +7,9 @@ source "$(dirname "$0")/lib.sh"
 # ctest may give this test fewer cores than the 2 ranks the pipeline starts.
 export OMPI_MCA_rmaps_base_oversubscribe=1
 export CHIPRACE MPIEXEC
-N=256   # a multiple of the grid's 8 cells, and a power of two for the Sobol' base
+N=256   # a multiple of the grids' 8 and 16 cells, and a power of two for the Sobol' base
 figures=(fan_chart gap_cdf china_sources sobol_indices morris_screening tradeoff
-         cap_leakage_heatmap paired_effect)
+         cap_leakage_heatmap paired_effect crux)
 
 bash "$SOURCE_DIR/scripts/figures.sh" --samples $N --results "$WORK/res" --out "$WORK/fig1" \
     >"$WORK/log1" 2>&1 || { cat "$WORK/log1"; fail "first run"; }
@@ -113,13 +113,30 @@ with open_result(f"{res}/cap_leakage_grid.h5") as r:
         g = gap[cells == k]
         assert int(row["n_futures"]) == g.size == n // len(values)
         same(row["p_gap_below_1_2030"], np.mean(g[np.isfinite(g)] < 1.0), row)
+
+with open_result(f"{res}/crux.h5") as r:
+    cells = r.design_role("cell")
+    (rp, rv), (cp, cv) = r.grid_axes
+    crux = rows("crux")
+    assert len(crux) == 2 * 2 * len(rv) * len(cv), len(crux)
+    for row in crux:
+        k = int(np.flatnonzero(rv == float(row[rp]))[0]) * len(cv) + \
+            int(np.flatnonzero(cv == float(row[cp]))[0])
+        a = r.raw(r.policy("anthropic"), row["output"], int(row["year"]))[cells == k]
+        b = r.raw(r.policy("nvidia"), row["output"], int(row["year"]))[cells == k]
+        a, b = a.astype(np.float64), b.astype(np.float64)
+        ok = np.isfinite(a) & np.isfinite(b)
+        assert int(row["n_futures"]) == ok.sum() and ok.sum() > 0, row
+        same(row["p_anthropic_ahead"], np.mean(a[ok] > b[ok]), row)
+        same(row["median_ratio"], np.median(a[ok] / b[ok]), row)
+        same(row["median_difference"], np.median(a[ok] - b[ok]), row)
 print("CSVs match the result files")
 PY
 
 # Second run: every experiment is current, and every file is the same, byte for byte.
 bash "$SOURCE_DIR/scripts/figures.sh" --samples $N --results "$WORK/res" --out "$WORK/fig2" \
     >"$WORK/log2" 2>&1 || { cat "$WORK/log2"; fail "second run"; }
-[ "$(grep -c 'current, not rerun' "$WORK/log2")" -eq 5 ] || { cat "$WORK/log2"; fail "reran a current experiment"; }
+[ "$(grep -c 'current, not rerun' "$WORK/log2")" -eq 6 ] || { cat "$WORK/log2"; fail "reran a current experiment"; }
 (cd "$WORK/fig1" && sha256sum -- *) >"$WORK/sums"
 (cd "$WORK/fig2" && sha256sum --quiet -c "$WORK/sums") || fail "a second run changed figure files (determinism)"
 echo "second run: experiments skipped, $((3 * ${#figures[@]})) files byte-identical"
