@@ -4,7 +4,8 @@
     /usr/bin/python3 analysis/readme_findings.py results/policy_comparison.h5
 
 prints the Markdown rows the README shows (median and 90% interval of each policy's compute
-ratio, frontier gap and smuggling). tests/integration/readme_findings.sh runs the flagship and
+ratio, frontier gap and smuggling; then version 2's measures: compute by who controls it, the
+US stack's share of the world's compute, China's self-sufficiency and US designers' revenue). tests/integration/readme_findings.sh runs the flagship and
 checks that the README holds exactly these rows, so the README cannot drift from the model.
 """
 import sys
@@ -17,6 +18,9 @@ ORDER = ["pre_diffusion", "diffusion_rule", "anthropic", "nvidia", "rescission_d
 COLUMNS = [("compute_ratio", 2027, "{:.1f}"), ("compute_ratio", 2030, "{:.1f}"),
            ("frontier_gap_years", 2027, "{:.2f}"), ("frontier_gap_years", 2030, "{:.2f}"),
            ("cn_smuggled", 2027, "{:.2f}")]
+# Version 2's measures (docs/model.md section 9.10), 2030.
+COLUMNS_V2 = [("us_controlled_ratio", 2030, "{:.1f}"), ("us_stack_share", 2030, "{:.3f}"),
+              ("cn_self_sufficiency", 2030, "{:.2f}"), ("revenue", 2030, "{:.0f}")]
 
 
 def cell(result, group, output, year, fmt):
@@ -33,6 +37,14 @@ def main(path):
         for policy in ORDER:
             group = result.policy(policy)
             cells = [cell(result, group, o, y, f) for o, y, f in COLUMNS]
+            print(f"| {policy} | " + " | ".join(cells) + " |")
+        print()
+        print("| policy | US-controlled ÷ China compute, 2030 | US-stack share 2030 "
+              "| China's self-sufficiency 2030 | US designers' revenue 2030 (B$) |")
+        print("|---|---|---|---|---|")
+        for policy in ORDER:
+            group = result.policy(policy)
+            cells = [cell(result, group, o, y, f) for o, y, f in COLUMNS_V2]
             print(f"| {policy} | " + " | ".join(cells) + " |")
         for policy in ("anthropic", "nvidia"):
             group = result.contrast(policy)
