@@ -444,6 +444,9 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
         c_cn_years,
         c_cn_rate,
         c_cn_decay,
+        c_ln_units_g,
+        c_ln_chips_g,
+        c_ln_hbm_g,
         carried_count
     };
     std::vector<double> carried(carried_count * n);
@@ -488,6 +491,9 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
     double* const cn_years = state(c_cn_years);
     double* const cn_rate = state(c_cn_rate);
     double* const cn_decay = state(c_cn_decay);
+    double* const ln_units_g = state(c_ln_units_g);
+    double* const ln_chips_g = state(c_ln_chips_g);
+    double* const ln_hbm_g = state(c_ln_hbm_g);
     // Stocks: K(−1), H(−1) and σ(−1) from the parameters; x^k for the yearly growth factors,
     // carried by multiplication from 1 (pow() was a third of the model's time, and k rounding
     // steps differ from pow by a few ulp at most).
@@ -513,6 +519,9 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
         yield_decay[i] = std::exp2(-1.0 / col(cn_yield_halflife)[i]);
         units_decay[i] = std::exp2(-1.0 / col(us_units_growth_halflife)[i]);
         cn_decay[i] = std::exp2(-1.0 / col(cn_output_growth_halflife)[i]);
+        ln_units_g[i] = numeric::log(col(us_units_growth)[i]);
+        ln_chips_g[i] = numeric::log(col(cn_chips_growth)[i]);
+        ln_hbm_g[i] = numeric::log(col(cn_hbm_growth)[i]);
     }
     // (1 + s·stringency)^k can be carried the same way while stringency stays put.
     bool stringency_constant = true;
@@ -876,7 +885,7 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
             for (std::size_t i = 0; i < n; ++i) {
                 units_years[i] += units_rate[i];
                 units_rate[i] *= units_decay[i];
-                pw_units[i] = numeric::exp(units_years[i] * numeric::log(units_g[i]));
+                pw_units[i] = numeric::exp(units_years[i] * ln_units_g[i]);
             }
         else
 #pragma omp simd
@@ -887,8 +896,8 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
             for (std::size_t i = 0; i < n; ++i) {
                 cn_years[i] += cn_rate[i];
                 cn_rate[i] *= cn_decay[i];
-                pw_chips[i] = numeric::exp(cn_years[i] * numeric::log(chips_g[i]));
-                pw_hbm[i] = numeric::exp(cn_years[i] * numeric::log(hbm_g[i]));
+                pw_chips[i] = numeric::exp(cn_years[i] * ln_chips_g[i]);
+                pw_hbm[i] = numeric::exp(cn_years[i] * ln_hbm_g[i]);
             }
         else
 #pragma omp simd
