@@ -688,8 +688,10 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
             const double p_funded = supply[i] * pw_units[i] * pw_perf[i];
             const double p_v1 = supply[i] * pw_supply[i];
             const double rd = rd_el[i];
+            // An infinite half-life (d = 1) is growth that holds: version 1's supply.
+            const double slowing = (on_units_slowing != 0.0) & (units_decay[i] != 1.0);
             const double p_total =
-                ((on_rd_funded != 0.0) & (rd != 0.0)) | (on_units_slowing != 0.0) ? p_funded : p_v1;
+                ((on_rd_funded != 0.0) & (rd != 0.0)) | (slowing != 0.0) ? p_funded : p_v1;
             const double e_us = perf0[i] * pw_perf[i];
             const double price = price0[i] / pw_price[i];
             const double d_cn = cn_share[i] * p_total;
@@ -885,7 +887,9 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
             for (std::size_t i = 0; i < n; ++i) {
                 units_years[i] += units_rate[i];
                 units_rate[i] *= units_decay[i];
-                pw_units[i] = numeric::exp(units_years[i] * ln_units_g[i]);
+                const double slowed = numeric::exp(units_years[i] * ln_units_g[i]);
+                const double held = pw_units[i] * units_g[i];
+                pw_units[i] = units_decay[i] != 1.0 ? slowed : held;
             }
         else
 #pragma omp simd
@@ -896,8 +900,12 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
             for (std::size_t i = 0; i < n; ++i) {
                 cn_years[i] += cn_rate[i];
                 cn_rate[i] *= cn_decay[i];
-                pw_chips[i] = numeric::exp(cn_years[i] * ln_chips_g[i]);
-                pw_hbm[i] = numeric::exp(cn_years[i] * ln_hbm_g[i]);
+                const double chips_slowed = numeric::exp(cn_years[i] * ln_chips_g[i]);
+                const double hbm_slowed = numeric::exp(cn_years[i] * ln_hbm_g[i]);
+                const double chips_held = pw_chips[i] * chips_g[i];
+                const double hbm_held = pw_hbm[i] * hbm_g[i];
+                pw_chips[i] = cn_decay[i] != 1.0 ? chips_slowed : chips_held;
+                pw_hbm[i] = cn_decay[i] != 1.0 ? hbm_slowed : hbm_held;
             }
         else
 #pragma omp simd

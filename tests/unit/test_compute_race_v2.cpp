@@ -35,6 +35,8 @@ TEST_CASE("version 2 at neutral values: version 1's bits, sampled or not") {
     neutral["trusted_us_operated"] = 0.8;
     neutral["smuggling_capacity_2025"] = inf; // sampled, but without a limit
     neutral["smuggling_capacity_growth"] = 1.7;
+    neutral["us_units_growth_halflife"] = inf; // sampled, but growth that holds
+    neutral["cn_output_growth_halflife"] = inf;
     for (const auto& levers : {diffusion_rule, nvidia}) {
         const auto policy = constant_policy("p", 11, levers);
         const auto a = run_one(base, policy, 2025, 2035);
@@ -179,6 +181,8 @@ Params all_mechanisms() {
     p["us_power_growth"] = 1.2;
     p["kw_per_h100e_2025"] = 1.2;
     p["energy_efficiency_growth"] = 1.3;
+    p["us_units_growth_halflife"] = 3.0;
+    p["cn_output_growth_halflife"] = 2.0;
     return p;
 }
 
@@ -204,6 +208,7 @@ TEST_CASE("version 2, every mechanism on: chips, China's capacity and money are 
            hbm = p.at("cn_hbm_stockpile");
     double power_before = p.at("us_stock_2024") * 1.2 * 1.3;
     bool exported = false, power_bound = false;
+    double cn_growth_years = 0.0, cn_growth_rate = 1.0;
     for (std::size_t k = 0; k < 8; ++k) {
         const double kd = static_cast<double>(k);
         INFO("year " << 2025 + k);
@@ -231,7 +236,11 @@ TEST_CASE("version 2, every mechanism on: chips, China's capacity and money are 
         CHECK(o.at("revenue_forgone")[k] ==
               doctest::Approx(price * p_total - o.at("revenue")[k]).epsilon(1e-12));
         // HBM: what China made used 8 stacks per chip; what it did not make kept its HBM.
-        const double hbm_in = p.at("cn_hbm_domestic_2025") * std::pow(p.at("cn_hbm_growth"), kd);
+        // China's output grows for τ(k) = 1 + d + … + d^(k−1) years at its 2025 rate.
+        const double hbm_in =
+            p.at("cn_hbm_domestic_2025") * std::pow(p.at("cn_hbm_growth"), cn_growth_years);
+        cn_growth_years += cn_growth_rate;
+        cn_growth_rate *= std::exp2(-1.0 / p.at("cn_output_growth_halflife"));
         CHECK(o.at("cn_hbm_stock")[k] ==
               doctest::Approx(hbm + hbm_in - 8.0 * o.at("cn_domestic_chips")[k]).epsilon(1e-12));
         hbm = o.at("cn_hbm_stock")[k];
@@ -357,4 +366,34 @@ TEST_CASE("version 2 directions: the mechanisms each side of the debate relies o
             CHECK(b.at("inference_ratio")[k] < a.at("inference_ratio")[k]);
         }
     }
+}
+
+TEST_CASE("version 2: growth that slows follows u^τ(k), τ(k) = 1 + d + … + d^(k−1), d = 2^(−1/h)") {
+    const Params base = base_params();
+    Params slow = base;
+    slow["us_units_growth_halflife"] = 2.0;
+    slow["cn_output_growth_halflife"] = 1.5;
+    const auto policy = constant_policy("p", 11, diffusion_rule);
+    const auto held = run_one(base, policy, 2025, 2035);
+    const auto o = run_one(slow, policy, 2025, 2035);
+    const double d = std::exp2(-1.0 / 2.0);
+    double tau = 0.0, rate = 1.0;
+    for (std::size_t k = 0; k < 11; ++k) {
+        // us_chips = P / e_US = supply · u^τ(k) / us_chip_perf_2025 without R&D funding.
+        const double expected = base.at("us_supply_2025") *
+                                std::pow(base.at("us_units_growth"), tau) /
+                                base.at("us_chip_perf_2025");
+        CHECK(o.at("us_chips")[k] == doctest::Approx(expected).epsilon(1e-13));
+        if (k >= 2) {
+            CHECK(o.at("us_chips")[k] < held.at("us_chips")[k]);
+            CHECK(o.at("cn_domestic_chips")[k] <= held.at("cn_domestic_chips")[k]);
+        } else { // τ(0) = 0, τ(1) = 1: the first two years are version 1's
+            CHECK(o.at("us_chips")[k] == doctest::Approx(held.at("us_chips")[k]).epsilon(1e-14));
+        }
+        tau += rate;
+        rate *= d;
+    }
+    // Output levels off: τ(k) tends to 1 / (1 − d).
+    CHECK(tau < 1.0 / (1.0 - d));
+    CHECK(tau > 0.95 / (1.0 - d));
 }
