@@ -657,6 +657,15 @@ CASES = (
      {"us_units_growth_halflife": 1.5, "cn_output_growth_halflife": 2.5}, {},
      "9.14: the log growth rates of US units and of China's logic and HBM output halve "
      "every 1.5 and 2.5 years (R&D funding off: supply with g^k for performance)"),
+    ("v2_no_sales", "anthropic",
+     {"china_demand_share": 0.13, "tier2_demand_share": 0.16, "rd_elasticity": 0.1,
+      "us_power_2025": 1e-3, "us_power_growth": 1.2, "kw_per_h100e_2025": 1.4,
+      "energy_efficiency_growth": 1.3},
+     {"tier2_country_cap": 0.0, "tier2_exempt_capacity": 0.0, "lpp_threshold": 0.0,
+      "legal_capacity_mult": 1.6, "legal_price_mult": 1.3},
+     "9.9, 9.2: nothing sold (no legal sales, Tier 2 closed, a power bound near zero): revenue "
+     "summed from sales is exactly 0, so no rounding residue of p·(P − F − c_L·L) (3e-14 in "
+     "2025 with these parameters) funds R&D"),
     ("v2_all_at_once", "nvidia", ALL_ON_PARAMS, ALL_ON_LEVERS,
      "every version-2 mechanism at once"),
 )
