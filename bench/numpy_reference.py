@@ -5,9 +5,12 @@ Version 1 (`evaluate`) was written from the model's equations (now docs/model.md
 2-4), version 2 (`evaluate_v2`) from docs/model.md section 9 alone, both independently of
 the C++ sources (src/model/compute_race.cpp and its header were not read);
 tests/reference/compute_race_reference.py (a scalar reference, also written from the
-documentation) was read only to cross-check the equations.  Parameters are arrays of shape
-(N,), levers arrays of shape (T,), per-year outputs arrays of shape (N, T).  Standard library
-+ Debian's numpy only (h5py for `check`); no scipy.
+documentation) was read only to cross-check the equations.  Version 2 follows section 9 as
+revised: exports from the capacity China's buyers leave and a share of what they take (9.4),
+learning that acts on the rate of China's progress (9.4), revenue summed from sales (9.9),
+growth that slows (9.14); 62 parameters (41 required, 21 optional).  Parameters are arrays of
+shape (N,), levers arrays of shape (T,), per-year outputs arrays of shape (N, T).  Standard
+library + Debian's numpy only (h5py for `check`); no scipy.
 
 Two uses:
 
@@ -347,7 +350,9 @@ V2_PARAMETERS = {
     "cn_domestic_share_2024": 0.0, "smuggling_capacity_2025": None,
     "smuggling_capacity_growth": 1.0, "us_power_2025": None, "us_power_growth": 1.0,
     "kw_per_h100e_2025": None, "energy_efficiency_growth": 1.0,
+    "us_units_growth_halflife": INF, "cn_output_growth_halflife": INF,
 }
+assert len(PARAMETERS) + len(V2_PARAMETERS) == 62
 V2_LEVERS = {
     "trusted_share": 0.0, "trusted_cap": INF, "uveu_share": 0.0, "cn_import_accept": 1.0,
     "legal_capacity_mult": 1.0, "legal_price_mult": 1.0, "legal_inference_mult": 1.0,
@@ -414,6 +419,10 @@ def evaluate_v2(params, levers, start, end, intermediates=None):
     # NOT SPECIFIED: us_power_2025 sampled without kw_per_h100e_2025 (the bound needs the
     # power per H100e). Read here as "no bound": Cap_US needs w(k).
     has_power_bound = has_power_bound and has_power_draw
+    # Section 9.14: growth rates whose logarithm halves every h years.  Not sampled (h = inf):
+    # tau(k) = k and version 1's g**k.
+    units_slowing = "us_units_growth_halflife" not in absent
+    cn_slowing = "cn_output_growth_halflife" not in absent
 
     inter = intermediates if intermediates is not None else None
 
@@ -433,6 +442,12 @@ def evaluate_v2(params, levers, start, end, intermediates=None):
 
         # state carried from one year to the next
         Lam = np.zeros(n)                       # Λ(k−1), then Λ(k)
+        ell_sum = np.zeros(n)                   # ℓ(1) + … + ℓ(k), China's years of progress
+        # τ_h(k) = 1 + d + … + d^(k−1), d = 2^(−1/h) (9.14): carried as a sum of powers of d
+        d_U = 2.0 ** (-1.0 / q["us_units_growth_halflife"])
+        d_C = 2.0 ** (-1.0 / q["cn_output_growth_halflife"])
+        tau_U = np.zeros(n)
+        tau_C = np.zeros(n)
         rho_rev_prev = np.ones(n)               # ρ_rev(−1) = 1
         H_prev = q["cn_hbm_stockpile"].copy()   # H(−1)
         # chips China made / could have made, cumulated; Y(−1) = Ŷ(−1) = cn_chips_2025, a
@@ -475,8 +490,11 @@ def evaluate_v2(params, levers, start, end, intermediates=None):
             # ---- 1. US supply with last year's R&D funding (9.2)
             if t > 0:
                 Lam = Lam + rho_rev_prev ** q["rd_elasticity"]   # Λ(k) = Λ(k−1) + λ(k)
-            P = np.where(rd0, q["us_supply_2025"] * g_P ** k,
-                         q["us_supply_2025"] * q["us_units_growth"] ** k
+                tau_U = tau_U + d_U ** (k - 1.0)                 # τ(k) = τ(k−1) + d^(k−1)
+                tau_C = tau_C + d_C ** (k - 1.0)
+            units_years = tau_U if units_slowing else k
+            P = np.where(rd0 & (not units_slowing), q["us_supply_2025"] * g_P ** k,
+                         q["us_supply_2025"] * q["us_units_growth"] ** units_years
                          * q["us_chip_perf_growth"] ** Lam)
             e_US = np.where(rd0, q["us_chip_perf_2025"] * q["us_chip_perf_growth"] ** k,
                             q["us_chip_perf_2025"] * q["us_chip_perf_growth"] ** Lam)
@@ -496,18 +514,24 @@ def evaluate_v2(params, levers, start, end, intermediates=None):
                 L = np.minimum(L, china_legal_share * D_US)
             cL_L = c_L * L
 
-            # ---- 3. China's domestic capacity, with learning (2.4, 9.4)
+            # ---- 3. China's domestic capacity, with learning (2.4, 9.4), growth that slows (9.14)
+            cn_years = tau_C if cn_slowing else k
             stringency_boost = (1.0 + q["induced_substitution"] * stringency) ** k
             y = q["cn_yield_max"] - (q["cn_yield_max"] - q["cn_yield_2025"]) * 2.0 ** (
                 -k / q["cn_yield_halflife"])
-            logic = (q["cn_chips_2025"] * q["cn_chips_growth"] ** k * stringency_boost * y
+            logic = (q["cn_chips_2025"] * q["cn_chips_growth"] ** cn_years * stringency_boost * y
                      / q["cn_yield_2025"])
-            hbm_in = q["cn_hbm_domestic_2025"] * q["cn_hbm_growth"] ** k
+            hbm_in = q["cn_hbm_domestic_2025"] * q["cn_hbm_growth"] ** cn_years
             avail = H_prev + hbm_in
             N_CN = np.minimum(logic, avail / hbm_per_chip)
             # NOT SPECIFIED: Ŷ(k−1) = 0 (cn_chips_2025 = 0 and no capacity yet): ℓ = 1.
             ell = np.where(Yhat_prev == 0.0, 1.0, (Y_prev / Yhat_prev) ** q["cn_learning"])
-            e_CN = q["cn_chip_perf_2025"] * q["cn_chip_perf_growth"] ** k * ell
+            # learning acts on the rate of progress: e_CN(k) = e_CN(2025)·g^(ℓ(1) + … + ℓ(k))
+            if t > 0:
+                ell_sum = ell_sum + ell
+            e_CN = np.where(q["cn_learning"] == 0.0,
+                            q["cn_chip_perf_2025"] * q["cn_chip_perf_growth"] ** k,
+                            q["cn_chip_perf_2025"] * q["cn_chip_perf_growth"] ** ell_sum)
             Dom_cap = N_CN * e_CN
 
             # ---- 4. China's own buyers, exports, domestic additions (9.4)
@@ -515,7 +539,8 @@ def evaluate_v2(params, levers, start, end, intermediates=None):
                                   Dom_cap - q["cn_crowd_out"] * L)
             Slack = Dom_cap - Dem_home
             D_T2cn = sigma_prev * (1.0 - trusted_share) * D_T2
-            Exp = np.minimum(D_T2cn, q["cn_export_share_max"] * Dom_cap + Slack)
+            # exports from the capacity China's buyers leave and a share of what they take
+            Exp = np.minimum(D_T2cn, Slack + q["cn_export_share_max"] * Dem_home)
             Dom_home = np.minimum(Dem_home, Dom_cap - Exp)
             # chips made = capacity less the idle part.  NOT SPECIFIED: e_CN = 0 (only with
             # cn_chips_2025 = 0): the idle part 0/0 is read as 0.
@@ -596,7 +621,8 @@ def evaluate_v2(params, levers, start, end, intermediates=None):
             if c_L == 1.0 and legal_price_mult == 1.0:
                 revenue = p * (P - F) - china_fee * p * L
             else:
-                revenue = p * (P - F - cL_L) + legal_price_mult * p * L * (1.0 - china_fee)
+                # summed from sales (9.9), so that no sales give exactly 0
+                revenue = p * (G_US + S_T2) + legal_price_mult * p * L * (1.0 - china_fee)
             revenue_forgone = p * P - revenue
             revenue_china = legal_price_mult * p * L
             price_CN = q["cn_chip_price_2025"] / e_CN
@@ -646,7 +672,8 @@ def evaluate_v2(params, levers, start, end, intermediates=None):
                 per_year[name][:, t] = value
             for name, value in (
                     ("P", P), ("Lambda", Lam), ("p", p), ("D_CN", D_CN), ("D_T2", D_T2),
-                    ("D_US", D_US), ("N_CN", N_CN), ("ell", ell), ("e_CN", e_CN),
+                    ("D_US", D_US), ("N_CN", N_CN), ("ell", ell), ("ell_sum", ell_sum),
+                    ("tau_U", units_years), ("tau_C", cn_years), ("e_CN", e_CN),
                     ("Dom_cap", Dom_cap), ("Dem_home", Dem_home), ("D_T2cn", D_T2cn),
                     ("Dom_home", Dom_home), ("D_tr", D_tr), ("D_rt", D_rt), ("E", E),
                     ("S_rt", S_rt), ("U", U), ("F", F), ("G_US", G_US), ("b", b),

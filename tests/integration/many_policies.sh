@@ -14,9 +14,10 @@ source "$(dirname "$0")/lib.sh"
     done
 } >"$WORK/sweep.toml"
 sed -i '1i [experiment]' "$WORK/sweep.toml"
-# At the default quantile accuracy the sketches of 611 groups x 212 columns may need up to
-# 81 GiB in the worst case, and the pre-flight check refuses the run (size_check.sh tests
-# that); the file layout is what this test is about, so coarse quantiles (about 5 KiB a sketch).
+# At the default quantile accuracy the sketches of 611 groups x 388 columns (compute_race
+# version 2: 35 series x 11 years + 3 scalars) may need up to 145 GiB in the worst case, and the
+# pre-flight check refuses the run (size_check.sh tests that); the file layout is what this test
+# is about, so coarse quantiles (about 5 KiB a sketch).
 echo '[output]' >>"$WORK/sweep.toml"
 echo 'quantile_relative_error = 0.25' >>"$WORK/sweep.toml"
 
@@ -31,7 +32,7 @@ chiprace_mpi 2 1 run "$WORK/sweep.toml" --samples 4 --set experiment.design=salt
     --set output.store=summary -q -o "$WORK/summary.h5" 2>"$WORK/log" ||
     { cat "$WORK/log"; fail "summary run with 306 policies"; }
 
-# Raw rows (/sample lists 6,700 datasets), then rank correlations written into the file.
+# Raw rows (/sample lists 11,690 datasets), then rank correlations written into the file.
 chiprace_mpi 2 1 run "$WORK/sweep.toml" --samples 16 --set output.store=raw -q \
     -o "$WORK/raw.h5" 2>"$WORK/log" || { cat "$WORK/log"; fail "raw run with 306 policies"; }
 "$CHIPRACE" analyze "$WORK/raw.h5" -q 2>"$WORK/log" || { cat "$WORK/log"; fail "analyze"; }
@@ -68,17 +69,18 @@ for f in (s, r):
         a = f["policies/p050/summary/compute_ratio/" + stat][()]
         b = f["policies/diffusion_rule/summary/compute_ratio/" + stat][()]
         assert np.array_equal(a, b), stat
-    # /time lists the 7 summary datasets of each of the 19 per-year outputs of every group (and
-    # in raw mode the 19 per-year outputs of every policy): 20 times what a 64 KiB list holds.
-    expected = groups * 19 * 7 + (306 * 19 if "sample" in f else 0)
+    # /time lists the 7 summary datasets of each of the 35 per-year outputs of every group, the
+    # 4 event datasets of frontier_gap_years of every policy (and in raw mode the 35 per-year
+    # outputs of every policy): about 37 times what a 64 KiB list holds.
+    expected = groups * 35 * 7 + 306 * 4 + (306 * 35 if "sample" in f else 0)
     assert entries(f["time"]) == expected, (entries(f["time"]), expected)
-    assert entries(f["quantile_level"]) == groups * 22
+    assert entries(f["quantile_level"]) == groups * 38  # 35 series and 3 scalars
     last = f["contrasts/p299_vs_diffusion_rule/summary/frontier_gap_years/quantiles"]
     assert scale_of(f, last, 0) == addr(f["time"]) and scale_of(f, last, 1) == addr(f["quantile_level"])
 
 # Sobol' indices of every group, attached to /parameter (10 datasets per output and group).
 g = s["contrasts/p299_vs_diffusion_rule/sensitivity/compute_ratio"]
-assert g["S1"].shape == (41, 2), g["S1"].shape
+assert g["S1"].shape == (62, 2), g["S1"].shape  # the flagship's 62 parameters
 assert entries(s["parameter"]) == groups * 2 * 10, entries(s["parameter"])
 assert scale_of(s, g["ST"], 0) == addr(s["parameter"])
 
@@ -89,11 +91,12 @@ b = r["policies/diffusion_rule/outputs/compute_ratio"][()]
 assert np.array_equal(r["policies/p050/outputs/compute_ratio"][()], b)
 mean = r["contrasts/p299_vs_diffusion_rule/summary/compute_ratio/mean"][()]
 assert np.allclose(mean, (a - b).mean(axis=0), rtol=1e-12, atol=1e-12), (mean, (a - b).mean(axis=0))
-assert entries(r["sample"]) == 41 + 306 * 22
+# /sample: the 62 inputs and each policy's 38 outputs (35 series, 3 scalars)
+assert entries(r["sample"]) == 62 + 306 * 38
 assert scale_of(r, r["policies/p299/outputs/compute_ratio"], 0) == addr(r["sample"])
 rc = r["policies/p299/rank_correlations/compute_ratio/spearman"]
-assert rc.shape == (41, 11) and scale_of(r, rc, 0) == addr(r["parameter"])
-assert entries(r["parameter"]) == 306 * 22 * 3
+assert rc.shape == (62, 11) and scale_of(r, rc, 0) == addr(r["parameter"])
+assert entries(r["parameter"]) == 306 * 38 * 3
 print("306 policies, 305 contrasts: summaries, Sobol' indices, raw rows and rank correlations")
 PY
 
@@ -105,7 +108,7 @@ import netCDF4
 import xarray as xr
 nc = netCDF4.Dataset(sys.argv[1])
 root = xr.open_dataset(xr.backends.NetCDF4DataStore(nc))
-assert list(root["time"].values[:2]) == [2025, 2026] and root.sizes["parameter"] == 41
+assert list(root["time"].values[:2]) == [2025, 2026] and root.sizes["parameter"] == 62
 q = xr.open_dataset(xr.backends.NetCDF4DataStore(
     nc["contrasts/p299_vs_diffusion_rule/summary/compute_ratio"]))
 assert q["quantiles"].dims == ("time", "quantile_level"), q["quantiles"].dims

@@ -140,8 +140,8 @@ assert list(f["rank_correlation_year"][()]) == [2027, 2030]
 for policy in f["policies"]:
     rc = f[f"policies/{policy}/rank_correlations"]
     assert sorted(rc) == ["compute_ratio", "cum_smuggled"], sorted(rc)
-    assert rc["compute_ratio/prcc"].shape == (41, 2)
-    assert rc["cum_smuggled/prcc"].shape == (41,)
+    assert rc["compute_ratio/prcc"].shape == (62, 2)  # the flagship's 62 parameters
+    assert rc["cum_smuggled/prcc"].shape == (62,)
 # The earlier results' references to /parameter were detached, not left dangling.
 refs = f["parameter"].attrs["REFERENCE_LIST"]
 assert len(refs) == 6 * 2 * 3, len(refs)

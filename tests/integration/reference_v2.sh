@@ -60,6 +60,8 @@ us_power_2025 = { dist = "lognormal", p05 = 0.05, p95 = 80 }
 us_power_growth = { dist = "uniform", low = 1.0, high = 1.6 }
 kw_per_h100e_2025 = { dist = "uniform", low = 0.7, high = 2.0 }
 energy_efficiency_growth = { dist = "uniform", low = 1.0, high = 1.5 }
+us_units_growth_halflife = { dist = "uniform", low = 0.5, high = 12 }
+cn_output_growth_halflife = { dist = "uniform", low = 0.5, high = 12 }
 
 # Nothing legal to China, nothing to Tier 2 but the trusted channel, which is all of it.
 [policies.closed]

@@ -103,9 +103,9 @@ done
 import sys, h5py
 f = h5py.File(sys.argv[1], "r")
 s1 = f["policies/anthropic/sensitivity/compute_ratio/S1"]
-assert s1.shape == (41, 2), s1.shape
+assert s1.shape == (62, 2), s1.shape  # the flagship's 62 parameters
 assert list(f["sensitivity_year"][:]) == [2027, 2030]
-print("sensitivity.toml: (41 parameters, 2 years) per output, policy and contrast")
+print("sensitivity.toml: (62 parameters, 2 years) per output, policy and contrast")
 PY
 
 # Adaptive stopping: doubling from 1024 base points until every interval is at most 0.04 wide;

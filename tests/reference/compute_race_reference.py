@@ -5,6 +5,9 @@ Version 1 was written from the model's equations alone (now docs/model.md sectio
 version 2 from docs/model.md section 9 alone.  No C++ source or header of the model
 (src/model/compute_race.cpp, include/chiprace/model/compute_race.hpp) was read while writing
 it; it exists so that the C++ implementation can be checked against it sample by sample.
+Version 2 follows section 9 as revised: exports from the capacity China's buyers leave and a
+share of what they take (9.4), learning that acts on the rate of China's progress (9.4),
+revenue summed from sales (9.9), and growth that slows (9.14).
 
 Plain Python 3, standard library only (`math`, `json`).  Python floats throughout;
 powers are written x**k, logs math.log, the yield curve 2.0**(-k/h), exactly as in the
@@ -67,6 +70,7 @@ V2_PARAMETERS = {
     "cn_domestic_share_2024": 0.0, "smuggling_capacity_2025": None,
     "smuggling_capacity_growth": 1.0, "us_power_2025": None, "us_power_growth": 1.0,
     "kw_per_h100e_2025": None, "energy_efficiency_growth": 1.0,
+    "us_units_growth_halflife": INF, "cn_output_growth_halflife": INF,
 }
 V2_LEVERS = {
     "trusted_share": 0.0, "trusted_cap": INF, "uveu_share": 0.0, "cn_import_accept": 1.0,
@@ -223,6 +227,15 @@ def evaluate(params, levers_by_year, start, end, intermediates=None):
     # NOT SPECIFIED: us_power_2025 sampled without kw_per_h100e_2025; read as "no bound"
     # (Cap_US needs the power per H100e w(k)).
     has_power_bound = "us_power_2025" not in absent and has_power_draw
+    # Section 9.14: a growth rate whose logarithm halves every h years.  Not sampled (h = inf):
+    # tau(k) = k, and version 1's g**k is evaluated.
+    units_slowing = "us_units_growth_halflife" not in absent
+    cn_slowing = "cn_output_growth_halflife" not in absent
+
+    def years_of_growth(halflife, k):
+        """tau_h(k) = 1 + d + ... + d**(k-1), d = 2**(-1/h); tau_h(0) = 0."""
+        d = 2.0**(-1.0 / halflife)
+        return math.fsum(d**j for j in range(k))
 
     out = {name: [] for name in PER_YEAR_OUTPUTS}
     inter = {} if intermediates is None else intermediates
@@ -241,6 +254,7 @@ def evaluate(params, levers_by_year, start, end, intermediates=None):
     H_prev = q["cn_hbm_stockpile"]
     # Section 9 state
     Lam = 0.0                                   # Λ(k), years of R&D-funded progress
+    ell_sum = 0.0                               # ℓ(1) + … + ℓ(k), years of China's progress
     rho_rev_prev = 1.0                          # ρ_rev(−1) = 1
     Y_prev = q["cn_chips_2025"]                 # chips China made, Y(k−1); Y(−1) = a year's output
     Yhat_prev = q["cn_chips_2025"]              # chips China could have made, Ŷ(k−1)
@@ -283,15 +297,19 @@ def evaluate(params, levers_by_year, start, end, intermediates=None):
         # ---- 1. US supply, with last year's R&D funding (9.2)
         if k >= 1:
             Lam += rho_rev_prev**q["rd_elasticity"]      # λ(k) = ρ_rev(k−1)^rd_elasticity
+        # (9.14) years of unit growth at 2025's rate
+        tau_U = years_of_growth(q["us_units_growth_halflife"], k) if units_slowing else k
         if q["rd_elasticity"] == 0:
             # neutral: Λ(k) = k, version 1's expressions (2.1)
-            P = q["us_supply_2025"] * g_P**k
             e_US = q["us_chip_perf_2025"] * q["us_chip_perf_growth"]**k
             p = q["us_price_2025"] / q["price_performance_growth"]**k
         else:
-            P = q["us_supply_2025"] * q["us_units_growth"]**k * q["us_chip_perf_growth"]**Lam
             e_US = q["us_chip_perf_2025"] * q["us_chip_perf_growth"]**Lam
             p = q["us_price_2025"] / q["price_performance_growth"]**Lam
+        if q["rd_elasticity"] == 0 and not units_slowing:
+            P = q["us_supply_2025"] * g_P**k
+        else:
+            P = q["us_supply_2025"] * q["us_units_growth"]**tau_U * q["us_chip_perf_growth"]**Lam
 
         # ---- 2. Demands, legal sales to China (2.1, 9.3)
         D_CN = q["china_demand_share"] * P
@@ -304,11 +322,12 @@ def evaluate(params, levers_by_year, start, end, intermediates=None):
             L = min(L, china_legal_share * D_US)
         cL_L = c_L * L
 
-        # ---- 3. China's domestic capacity, with learning (2.4, 9.4)
+        # ---- 3. China's domestic capacity, with learning (2.4, 9.4) and growth that slows (9.14)
+        tau_C = years_of_growth(q["cn_output_growth_halflife"], k) if cn_slowing else k
         stringency_boost = (1.0 + q["induced_substitution"] * stringency)**k
         y = q["cn_yield_max"] - (q["cn_yield_max"] - q["cn_yield_2025"]) * 2.0**(-k / q["cn_yield_halflife"])
-        logic = q["cn_chips_2025"] * q["cn_chips_growth"]**k * stringency_boost * y / q["cn_yield_2025"]
-        hbm_in = q["cn_hbm_domestic_2025"] * q["cn_hbm_growth"]**k
+        logic = q["cn_chips_2025"] * q["cn_chips_growth"]**tau_C * stringency_boost * y / q["cn_yield_2025"]
+        hbm_in = q["cn_hbm_domestic_2025"] * q["cn_hbm_growth"]**tau_C
         avail = H_prev + hbm_in
         hbm_bound = avail / q["cn_hbm_per_chip"]
         N_CN = min(logic, hbm_bound)
@@ -316,14 +335,21 @@ def evaluate(params, levers_by_year, start, end, intermediates=None):
             ell = 1.0  # NOT SPECIFIED: Ŷ(k−1) = 0 (cn_chips_2025 = 0): no learning effect
         else:
             ell = (Y_prev / Yhat_prev)**q["cn_learning"]
-        e_CN = q["cn_chip_perf_2025"] * q["cn_chip_perf_growth"]**k * ell
+        # learning acts on the rate of progress: e_CN(k) = e_CN(2025)·g^(ℓ(1) + … + ℓ(k))
+        if k >= 1:
+            ell_sum += ell
+        if q["cn_learning"] == 0:
+            e_CN = q["cn_chip_perf_2025"] * q["cn_chip_perf_growth"]**k   # version 1 (2.4)
+        else:
+            e_CN = q["cn_chip_perf_2025"] * q["cn_chip_perf_growth"]**ell_sum
         Dom_cap = N_CN * e_CN
 
         # ---- 4. China's own buyers, exports to aligned Tier-2 demand (9.4)
         Dem_home = max(q["cn_mandate_share"] * Dom_cap, Dom_cap - q["cn_crowd_out"] * L)
         Slack = Dom_cap - Dem_home
         D_T2cn = sigma_prev * (1.0 - trusted_share) * D_T2
-        Exp = min(D_T2cn, q["cn_export_share_max"] * Dom_cap + Slack)
+        # exports from the capacity China's buyers leave and a share of what they take
+        Exp = min(D_T2cn, Slack + q["cn_export_share_max"] * Dem_home)
         Dom_home = min(Dem_home, Dom_cap - Exp)
         idle = Dom_cap - Dom_home - Exp
         # chips made: capacity less the idle part.  NOT SPECIFIED: e_CN = 0 (only with
@@ -418,7 +444,8 @@ def evaluate(params, levers_by_year, start, end, intermediates=None):
         if c_L == 1.0 and legal_price_mult == 1.0:
             revenue = p * (P - F) - china_fee * p * L           # version 1
         else:
-            revenue = p * (P - F - cL_L) + legal_price_mult * p * L * (1.0 - china_fee)
+            # summed from sales (9.9): no sales give exactly 0
+            revenue = p * (G_US + S_T2) + legal_price_mult * p * L * (1.0 - china_fee)
         revenue_forgone = p * P - revenue
         revenue_us = p * G_US
         revenue_tier2 = p * S_T2
@@ -500,7 +527,8 @@ def evaluate(params, levers_by_year, start, end, intermediates=None):
         ):
             rec(name, value)
         for name, value in (
-            ("Lambda", Lam), ("ell", ell), ("Dem_home", Dem_home), ("Slack", Slack),
+            ("Lambda", Lam), ("ell", ell), ("ell_sum", ell_sum), ("tau_U", tau_U),
+            ("tau_C", tau_C), ("Dem_home", Dem_home), ("Slack", Slack),
             ("D_T2cn", D_T2cn), ("Exp", Exp), ("Dom_home", Dom_home),
             ("N_made", N_made), ("D_tr", D_tr), ("D_rt", D_rt), ("S_tr", S_tr),
             ("S_rt", S_rt), ("b", b), ("Cap_US", Cap_US), ("X_tr", X_tr),
@@ -573,6 +601,7 @@ ALL_ON_PARAMS = {
     "cn_domestic_share_2024": 0.25, "smuggling_capacity_2025": 0.15,
     "smuggling_capacity_growth": 1.3, "us_power_2025": 14.0, "us_power_growth": 1.25,
     "kw_per_h100e_2025": 1.4, "energy_efficiency_growth": 1.3,
+    "us_units_growth_halflife": 2.0, "cn_output_growth_halflife": 3.0,
 }
 ALL_ON_LEVERS = {
     "china_legal_cap": 0.8, "trusted_share": 0.35, "trusted_cap": 0.25, "uveu_share": 0.02,
@@ -624,6 +653,19 @@ CASES = (
      {"us_power_2025": 12.0, "us_power_growth": 1.2, "kw_per_h100e_2025": 1.4,
       "energy_efficiency_growth": 1.3}, {},
      "9.7: the US power bound binds; us_power"),
+    ("v2_growth_slows", "diffusion_rule",
+     {"us_units_growth_halflife": 1.5, "cn_output_growth_halflife": 2.5}, {},
+     "9.14: the log growth rates of US units and of China's logic and HBM output halve "
+     "every 1.5 and 2.5 years (R&D funding off: supply with g^k for performance)"),
+    ("v2_no_sales", "anthropic",
+     {"china_demand_share": 0.13, "tier2_demand_share": 0.16, "rd_elasticity": 0.1,
+      "us_power_2025": 1e-3, "us_power_growth": 1.2, "kw_per_h100e_2025": 1.4,
+      "energy_efficiency_growth": 1.3},
+     {"tier2_country_cap": 0.0, "tier2_exempt_capacity": 0.0, "lpp_threshold": 0.0,
+      "legal_capacity_mult": 1.6, "legal_price_mult": 1.3},
+     "9.9, 9.2: nothing sold (no legal sales, Tier 2 closed, a power bound near zero): revenue "
+     "summed from sales is exactly 0, so no rounding residue of p·(P − F − c_L·L) (3e-14 in "
+     "2025 with these parameters) funds R&D"),
     ("v2_all_at_once", "nvidia", ALL_ON_PARAMS, ALL_ON_LEVERS,
      "every version-2 mechanism at once"),
 )

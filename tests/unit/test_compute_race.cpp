@@ -67,7 +67,7 @@ TEST_CASE("compute_race matches the independent reference to 1e-12, every output
         CHECK(compared == per_year.size() * years + scalars.size());
         ++cases;
     }
-    CHECK(cases >= 13); // the five of version 1 and the eight of version 2
+    CHECK(cases >= 15); // the five of version 1 and the ten of version 2
 }
 
 TEST_CASE("chips are conserved: P = I_US + I_T2 + I_CNimp + F for every sample and year") {

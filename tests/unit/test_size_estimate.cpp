@@ -40,8 +40,11 @@ double term(const RunSizeEstimate& e, const std::string& prefix) {
 TEST_CASE("the run size estimate counts every sketch at its ceiling") {
     const Flagship f({"output.store=summary"});
     const auto e = estimate_run_size(f.plan, 1, 2);
-    // 6 policies and 5 contrasts, 211 real-valued columns and one integer column (a year) each.
-    const double expected = 11.0 * (211.0 * static_cast<double>(LogHistogram::memory_ceiling(8)) +
+    // 6 policies and 5 contrasts, each with compute_race version 2's 35 series over the
+    // flagship's 11 years (2025-2035) and its 3 scalars: 35 * 11 + 3 = 388 columns, of which one
+    // (first_year_gap_below_1, a year) is integer-valued: 387 real-valued columns and one
+    // integer column per group.
+    const double expected = 11.0 * (387.0 * static_cast<double>(LogHistogram::memory_ceiling(8)) +
                                     static_cast<double>(LogHistogram::memory_ceiling(0)));
     CHECK(term(e, "quantile sketches") == expected);
     CHECK(e.dominant().what.rfind("quantile sketches", 0) == 0);
@@ -54,11 +57,13 @@ TEST_CASE("the run size estimate counts every sketch at its ceiling") {
     const double ratio = term(estimate_run_size(finer.plan, 1, 2), "quantile sketches") / expected;
     CHECK(ratio > 1.98);
     CHECK(ratio < 2.0);
-    // A summary file is small; raw rows add 8 bytes per sample and column.
+    // A summary file is small; raw rows add 8 bytes per sample and column: the flagship's
+    // inputs, every one of the 62 parameters (experiments/priors/default.toml defines all 62,
+    // the flagship adds none), and the 6 policies' 388 output columns each.
     CHECK(e.output_bytes < 64.0 * 1024 * 1024);
     const Flagship raw({"output.store=raw", "experiment.samples=100000"});
     const auto r = estimate_run_size(raw.plan, 1, 2);
-    const double rows = 100000.0 * (41 + 6 * 212) * 8;
+    const double rows = 100000.0 * (62 + 6 * 388) * 8;
     CHECK(r.output_bytes > rows);
     CHECK(r.output_bytes < rows + 64.0 * 1024 * 1024);
     CHECK(term(r, "raw row buffers") > 0);
