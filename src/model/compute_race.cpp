@@ -930,7 +930,9 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
         // ℓ = 1 and g^1 = g exactly: without learning, version 1's bits.
         if (learning)
             for (std::size_t i = 0; i < n; ++i) {
-                const double l = std::pow(made[i] / could[i], learning_el[i]);
+                // Nothing makeable yet (cn_chips_2025 = 0): nothing idle, full progress.
+                const double l =
+                    could[i] > 0.0 ? std::pow(made[i] / could[i], learning_el[i]) : 1.0;
                 pw_cn_perf[i] *= l == 1.0 ? cn_perf_g[i] : std::pow(cn_perf_g[i], l);
             }
         else
