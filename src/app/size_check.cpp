@@ -1,5 +1,6 @@
 #include "chiprace/app/size_check.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 namespace chiprace::app {
@@ -16,7 +17,24 @@ SizeCheck check_run_size(const parallel::RunPlan& plan, int ranks, int threads, 
                   ? std::optional<MemoryLimit>(MemoryLimit{*max_memory_bytes, "--max-memory"})
                   : rank_memory_limit(ranks_on_node);
     const double need = c.estimate.memory_bytes();
-    if (c.limit && need > c.limit->bytes) {
+    // Ranks that share a node's memory share it unevenly: rank 0 holds what it gathers, the
+    // others do not. The node's ranks fit when rank 0 and the rest fit together.
+    const int sharing = c.limit ? std::max(1, c.limit->shared_by) : 1;
+    const double others = c.estimate.other_rank_bytes();
+    const double node_need = need + (sharing - 1) * others;
+    if (c.limit && sharing > 1 && node_need > c.limit->bytes * sharing) {
+        const auto& big = c.estimate.dominant();
+        c.memory_problem =
+            "the run needs up to " + format_bytes(need) + " of memory on rank 0 and " +
+            format_bytes(others) + " on each other rank (" + std::to_string(ranks) + " rank(s) x " +
+            std::to_string(threads) + " thread(s), worst case), " + format_bytes(node_need) +
+            " for the " + std::to_string(sharing) + " ranks on this node, but they may use " +
+            format_bytes(c.limit->bytes * sharing) + " together (" + c.limit->source +
+            "). Most of it is " + big.what + ": " + format_bytes(big.bytes) +
+            (big.setting.empty() ? "" : "; it grows with " + big.setting) +
+            ". Change that, or pass --ignore-size-check to run anyway (it may then run out of "
+            "memory); see docs/running.md, \"Memory and disk\"";
+    } else if (c.limit && sharing == 1 && need > c.limit->bytes) {
         const auto& big = c.estimate.dominant();
         c.memory_problem =
             "the run needs up to " + format_bytes(need) + " of memory per rank (" +
@@ -45,9 +63,14 @@ SizeCheck check_run_size(const parallel::RunPlan& plan, int ranks, int threads, 
 
 std::string SizeCheck::report() const {
     std::ostringstream s;
-    s << "memory per rank: up to " << format_bytes(estimate.memory_bytes()) << " (" << ranks
-      << " rank(s) x " << threads << " thread(s), worst case";
-    if (limit)
+    s << "memory per rank: up to " << format_bytes(estimate.memory_bytes());
+    if (ranks > 1)
+        s << " on rank 0, " << format_bytes(estimate.other_rank_bytes()) << " on each other";
+    s << " (" << ranks << " rank(s) x " << threads << " thread(s), worst case";
+    if (limit && limit->shared_by > 1)
+        s << "; the " << limit->shared_by << " ranks on this node may use "
+          << format_bytes(limit->bytes * limit->shared_by) << " together: " << limit->source;
+    else if (limit)
         s << "; a rank may use " << format_bytes(limit->bytes) << ": " << limit->source;
     s << ")\n";
     for (const auto& t : estimate.memory)

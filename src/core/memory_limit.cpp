@@ -102,23 +102,25 @@ std::optional<MemoryLimit> rank_memory_limit(int ranks_on_node) {
         ranks_on_node > 1 ? " shared by " + std::to_string(ranks_on_node) + " ranks on this node"
                           : "";
     std::optional<MemoryLimit> best;
-    auto take = [&](double bytes, std::string source) {
+    auto take = [&](double bytes, std::string source, int shared_by) {
         if (!best || bytes < best->bytes)
-            best = MemoryLimit{bytes, std::move(source)};
+            best = MemoryLimit{bytes, std::move(source), shared_by};
     };
+    const int node = std::max(1, ranks_on_node);
     if (const auto x = cgroup_limit())
-        take(*x / n, "the control group's memory limit (" + human(*x) + ")" + shared);
+        take(*x / n, "the control group's memory limit (" + human(*x) + ")" + shared, node);
     if (const auto mb = env_number("SLURM_MEM_PER_CPU")) {
         const double cpus = env_number("SLURM_CPUS_PER_TASK").value_or(1.0);
         take(*mb * cpus * 1024 * 1024,
-             "Slurm's allocation (SLURM_MEM_PER_CPU x SLURM_CPUS_PER_TASK)");
+             "Slurm's allocation (SLURM_MEM_PER_CPU x SLURM_CPUS_PER_TASK)", 1);
     }
     if (const auto mb = env_number("SLURM_MEM_PER_NODE"))
         take(*mb * 1024 * 1024 / n,
-             "Slurm's allocation (SLURM_MEM_PER_NODE, " + human(*mb * 1024 * 1024) + ")" + shared);
+             "Slurm's allocation (SLURM_MEM_PER_NODE, " + human(*mb * 1024 * 1024) + ")" + shared,
+             node);
     if (const auto x = mem_available())
-        take(*x / n,
-             "the memory available on this node (MemAvailable, " + human(*x) + ")" + shared);
+        take(*x / n, "the memory available on this node (MemAvailable, " + human(*x) + ")" + shared,
+             node);
     return best;
 }
 

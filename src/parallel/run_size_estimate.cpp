@@ -28,6 +28,13 @@ double RunSizeEstimate::memory_bytes() const {
     return total;
 }
 
+double RunSizeEstimate::other_rank_bytes() const {
+    double total = 0.0;
+    for (const auto& t : memory)
+        total += t.other();
+    return total;
+}
+
 const RunSizeEstimate::Term& RunSizeEstimate::dominant() const {
     if (memory.empty())
         throw std::logic_error("RunSizeEstimate: no terms");
@@ -87,13 +94,14 @@ RunSizeEstimate estimate_run_size(const RunPlan& plan, int ranks, int threads) {
     const double sets = (r > 1 || plan.resume) ? 2.0 : 1.0;
     e.memory.push_back({"quantile sketches (" + std::to_string(static_cast<int>(sets)) +
                             " set(s) of " + std::to_string(static_cast<long long>(all_columns)) +
-                            " columns, each at most " +
+                            " columns on rank 0, 1 on the others; each sketch at most " +
                             format_bytes(static_cast<double>(
                                 stats::LogHistogram::memory_ceiling(plan.sketch_mantissa_bits))) +
                             ")",
                         sets * sketch_set,
                         "output.quantile_relative_error (each halving doubles it) and the number "
-                        "of policies, years and outputs"});
+                        "of policies, years and outputs",
+                        sketch_set});
     // A ledger gathers every rank's sketches in their flat form on rank 0. A flat sketch has at
     // most one used bucket per value; each used bucket costs its count's varint (at most
     // 3 bytes below 2^21 values) and a run of empty buckets before it (at most 4 bytes).
@@ -105,7 +113,7 @@ RunSizeEstimate estimate_run_size(const RunPlan& plan, int ranks, int threads) {
     // Counted even with --checkpoint-every 0: a signal still asks for a ledger.
     e.memory.push_back({"checkpoint ledger (" + std::to_string(static_cast<long long>(r)) +
                             " rank(s)' sketches, flat)",
-                        std::min(r * flat_set, (r + 1) * sketch_set), "mpiexec -n"});
+                        std::min(r * flat_set, (r + 1) * sketch_set), "mpiexec -n", 0.0});
     e.memory.push_back({"block sums (a round's leaves and the pieces rank 0 keeps)",
                         leaf * (per_round + 3.0 * r * (std::log2(std::max(1.0, blocks)) + 2.0)),
                         "sensitivity.outputs, sensitivity.years, sensitivity.bootstrap"});

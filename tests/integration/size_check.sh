@@ -34,9 +34,10 @@ chiprace_mpi 2 1 run "$WORK/sweep.toml" -o "$WORK/sweep.h5" >"$WORK/out" 2>"$WOR
 rc=$?
 set -e
 [ "$rc" = 2 ] || { cat "$WORK/err"; fail "run of 1000 policies exited $rc, not 2"; }
-grep -q "error: the run needs up to .* of memory per rank (2 rank(s)" "$WORK/err" ||
+grep -q "error: the run needs up to .* of memory on rank 0 and .* on each other rank (2 rank(s)" "$WORK/err" ||
     { cat "$WORK/err"; fail "run's refusal lacks the estimate"; }
-grep -q "but a rank may use" "$WORK/err" || fail "run's refusal lacks the limit"
+grep -q "for the 2 ranks on this node, but they may use .* together" "$WORK/err" ||
+    fail "run's refusal lacks the node's limit"
 grep -q "Most of it is quantile sketches" "$WORK/err" || fail "run's refusal lacks what dominates"
 [ "$(grep -c "error: the run needs" "$WORK/err")" = 1 ] || fail "more than one rank printed"
 ls "$WORK"/sweep.h5* >/dev/null 2>&1 && { ls "$WORK"; fail "the refused run left files"; }

@@ -51,7 +51,12 @@ TEST_CASE("the run size estimate counts every sketch at its ceiling") {
     CHECK(e.memory_bytes() > expected);
     // Threads share a rank's set; rank 0 of several ranks also holds a received one.
     CHECK(term(estimate_run_size(f.plan, 1, 16), "quantile sketches") == expected);
-    CHECK(term(estimate_run_size(f.plan, 4, 2), "quantile sketches") == 2 * expected);
+    const auto four = estimate_run_size(f.plan, 4, 2);
+    CHECK(term(four, "quantile sketches") == 2 * expected);
+    // Rank 0 alone holds the second set and the ledger; the other ranks hold neither.
+    CHECK(four.other_rank_bytes() ==
+          doctest::Approx(four.memory_bytes() - expected - term(four, "checkpoint")));
+    CHECK(four.other_rank_bytes() > expected);
     // Each halving of the relative error doubles the real-valued columns' ceiling.
     const Flagship finer({"output.store=summary", "output.quantile_relative_error=0.001"});
     const double ratio = term(estimate_run_size(finer.plan, 1, 2), "quantile sketches") / expected;

@@ -13,6 +13,9 @@ namespace chiprace {
 struct MemoryLimit {
     double bytes = 0.0;
     std::string source; // "MemAvailable (21.9 GiB) shared by 2 ranks on this node"
+    /// Ranks that share the limit (a node's or a job step's memory): bytes × shared_by is what
+    /// they may use together. 1 for a limit of each rank's own (SLURM_MEM_PER_CPU).
+    int shared_by = 1;
 };
 
 /// The smallest of the limits found, per rank, or nothing when none is known.

@@ -18,12 +18,19 @@ struct RunSizeEstimate {
         std::string what;
         double bytes = 0.0;
         std::string setting;
+        /// What each other rank holds of it (rank 0 alone gathers and receives); negative:
+        /// the same as rank 0.
+        double other_bytes = -1.0;
+        [[nodiscard]] double other() const { return other_bytes < 0.0 ? bytes : other_bytes; }
     };
     std::vector<Term> memory; // rank 0's terms (the largest rank: it gathers the others')
     double output_bytes = 0.0;
     std::string output_what; // "summaries", or "raw rows and summaries"
 
+    /// Rank 0's memory, every term.
     [[nodiscard]] double memory_bytes() const;
+    /// Any other rank's memory.
+    [[nodiscard]] double other_rank_bytes() const;
     /// The largest term.
     [[nodiscard]] const Term& dominant() const;
 };
