@@ -78,16 +78,9 @@ reference = "anthropic"
 second_order = true
 
 [policies.anthropic_late]
+based_on = "anthropic"
 description = "anthropic's levers, with H20-class sales allowed from 2031"
 china_legal_cap = { 2025 = 0, 2031 = 0.5 }
-tier2_country_cap = 0.0333
-tier2_exempt_capacity = 0.5
-lpp_threshold = 500
-enforcement = 1.6
-leakage_multiplier = 1.0
-cloud_kyc = 0.5
-stringency = 1.0
-china_fee = 0
 
 [sensitivity]
 outputs = ["compute_ratio"]
