@@ -6,7 +6,8 @@
 source "$(dirname "$0")/lib.sh"
 
 # The flagship with two policies (a contrast anthropic - diffusion_rule), per-year and scalar
-# events on outputs and on contrasts, a NaN-prone output (frontier_gap_years) among them.
+# events on outputs and on contrasts, a NaN-prone output (frontier_gap_years) among them, after
+# the events the model declares for it.
 cat >"$WORK/events.toml" <<TOML
 [experiment]
 include = ["$SOURCE_DIR/experiments/policy_comparison.toml"]
@@ -15,7 +16,7 @@ policies = ["diffusion_rule", "anthropic"]
 [output]
 events = [
   { output = "frontier_gap_years", below = 0, name = "china_ahead" },
-  { output = "frontier_gap_years", below = 1 },
+  { output = "frontier_gap_years", below = 2 },
   { output = "frontier_gap_years", at_most = 0.5 },
   { output = "compute_ratio", above = 0, on = "contrasts" },
   { output = "compute_ratio", at_least = 10, on = "both" },
@@ -35,8 +36,11 @@ N = f.attrs["n_samples_run"]
 z = 1.959963984540054
 ops = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal}
 resolved = json.loads(f["config_resolved"][()])["output"]["events"]
-assert [e["name"] for e in resolved] == ["china_ahead", "below_1", "at_most_0.5", "above_0",
-                                         "at_least_10", "above_0"], resolved
+# The model's own events (compute_race declares the frontier gap's) come first.
+MODEL = ["below_0", "below_0.25", "below_0.5", "below_1"]
+assert [e["name"] for e in resolved] == MODEL + ["china_ahead", "below_2", "at_most_0.5",
+                                                 "above_0", "at_least_10", "above_0"], resolved
+assert [e["source"] for e in resolved[:4]] == ["model"] * 4, resolved
 policy = lambda p, o: f[f"policies/{p}/outputs/{o}"][()]
 groups = {"policies/anthropic": lambda o: policy("anthropic", o),
           "policies/diffusion_rule": lambda o: policy("diffusion_rule", o),
@@ -81,7 +85,7 @@ for group, values_of in groups.items():
             checked += 1
 # The test is worth something only if the events are neither always nor never met.
 gap = f["policies/anthropic/summary/frontier_gap_years/events/probability"][()]
-assert 0 < gap[:, 1].max() and gap[:, 1].min() < 1, gap[:, 1]
+assert 0 < gap[:, 3].max() and gap[:, 3].min() < 1, gap[:, 3]  # below_1
 contrast = f["contrasts/anthropic_vs_diffusion_rule/summary/compute_ratio/events/probability"][()]
 assert 0 < contrast[:, 0].max(), contrast[:, 0]
 print(f"events: {checked} event datasets equal the raw rows ({N} samples, {nan_seen} NaN values)")
@@ -104,7 +108,8 @@ path = sys.argv[1]
 ev = xr.open_dataset(path, group="policies/anthropic/summary/frontier_gap_years/events",
                      engine="netcdf4")
 assert ev["probability"].dims == ("time", "event"), ev["probability"].dims
-assert list(ev["event"].values) == ["china_ahead", "below_1", "at_most_0.5"], ev["event"].values
+assert list(ev["event"].values) == ["below_0", "below_0.25", "below_0.5", "below_1", "china_ahead",
+                                    "below_2", "at_most_0.5"], ev["event"].values
 assert ev["threshold"].dims == ("event",) and ev.attrs["n_samples"] == 3001
 time = xr.open_dataset(path, engine="netcdf4")["time"].values
 p = ev.assign_coords(time=time)["probability"].sel(time=2030, event="below_1")
