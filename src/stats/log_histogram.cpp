@@ -557,6 +557,18 @@ LogHistogram::serialize_sum(std::span<const LogHistogram* const> held,
             put_varint(out, 0);
             continue;
         }
+        if (sides.size() == 1 && parts.empty()) {
+            // One sketch held, nothing received (a rank's own ledger on one rank, every ledger
+            // of a one-rank run): its buckets as they are, within the bound by construction.
+            const Side& s = *sides.front();
+            put_varint(out, lo);
+            put_varint(out, hi - lo + 1);
+            SideWriter writer(out);
+            for (std::size_t i = 0; i < s.size; ++i)
+                writer.count(s.at(i));
+            writer.flush();
+            continue;
+        }
         // As Side::add bounds it: buckets below the largest key's floor collapse into the
         // floor's bucket. Each part's keys below it are read on their own (a part spans at most
         // a bound's worth of keys, while the gap between parts can be any size).
