@@ -183,6 +183,15 @@ std::uint16_t* pick(std::uint64_t mask, std::uint16_t* p, std::uint16_t* q) {
                                             (reinterpret_cast<std::uintptr_t>(q) & ~mask));
 }
 
+/// ++*slot for each slot. The lines are fetched first: a prefetch holds no store buffer entry,
+/// so many more misses are in flight than when each increment (a load and a store) waits.
+void increment(std::span<std::uint16_t* const> slots) {
+    for (std::uint16_t* const slot : slots)
+        __builtin_prefetch(slot, 1);
+    for (std::uint16_t* const slot : slots)
+        ++*slot;
+}
+
 /// Values not counted in a bucket (zeros, non-finite) go to eight scratch slots in turn: a
 /// column of zeros (two policies that agree) would otherwise chain every increment on the one
 /// before.
@@ -226,8 +235,7 @@ void LogHistogram::add_positive(std::span<const double> values, double lo, doubl
                 const std::uint64_t index = ((k > first ? k : first) - first) & finite;
                 slots[i] = pick(finite, counts + index, scratch.at(i));
             }
-            for (std::size_t i = 0; i < n; ++i)
-                ++*slots[i];
+            increment(std::span(slots, n));
         }
     }
 }
@@ -300,8 +308,7 @@ void LogHistogram::add_mixed(std::span<const double> values) {
                 slots[i] =
                     pick(pos, pos_base + pos_index, pick(neg, neg_base + neg_index, scratch.at(i)));
             }
-            for (std::size_t i = 0; i < n; ++i)
-                ++*slots[i];
+            increment(std::span(slots, n));
         }
     }
     zeros_ += zeros;
