@@ -331,42 +331,48 @@ std::uint64_t LogHistogram::count() const {
 }
 
 double LogHistogram::quantile(double q, double lo, double hi) const {
-    return quantile_of(q, count(), lo, hi);
+    return quantiles(std::span(&q, 1), lo, hi).front();
 }
 
 std::vector<double> LogHistogram::quantiles(std::span<const double> levels, double lo,
                                             double hi) const {
     const std::uint64_t n = count();
-    std::vector<double> out;
-    out.reserve(levels.size());
-    for (const double q : levels)
-        out.push_back(quantile_of(q, n, lo, hi));
-    return out;
-}
-
-double LogHistogram::quantile_of(double q, std::uint64_t n, double lo, double hi) const {
+    std::vector<double> out(levels.size(), std::numeric_limits<double>::quiet_NaN());
     if (n == 0)
-        return std::numeric_limits<double>::quiet_NaN();
-    const double clamped_q = std::clamp(q, 0.0, 1.0);
-    const auto rank =
-        static_cast<std::uint64_t>(std::floor(clamped_q * static_cast<double>(n - 1)));
-    auto clamp = [&](double x) { return std::clamp(x, lo, hi); };
+        return out;
+    // One walk for all levels, in the order of their ranks: a summary asks for several, and
+    // each walk crosses most of the buckets.
+    std::vector<std::pair<std::uint64_t, std::size_t>> wanted; // rank, level
+    for (std::size_t j = 0; j < levels.size(); ++j) {
+        const double clamped_q = std::clamp(levels[j], 0.0, 1.0);
+        wanted.emplace_back(
+            static_cast<std::uint64_t>(std::floor(clamped_q * static_cast<double>(n - 1))), j);
+    }
+    std::sort(wanted.begin(), wanted.end());
+    std::size_t next = 0;
     std::uint64_t seen = 0;
+    // The value of the bucket where the count first exceeds a rank is that rank's quantile.
+    auto reached = [&] { return next < wanted.size() && seen > wanted[next].first; };
+    auto take = [&](double x) {
+        for (; reached(); ++next)
+            out[wanted[next].second] = std::clamp(x, lo, hi);
+    };
     // Ascending order of value: negatives from the largest magnitude down, zeros, positives.
-    for (std::size_t i = negative_.size; i-- > 0;) {
+    for (std::size_t i = negative_.size; i-- > 0 && next < wanted.size();) {
         seen += negative_.at(i);
-        if (seen > rank)
-            return clamp(-bucket_midpoint(negative_.first_key + i));
+        if (reached())
+            take(-bucket_midpoint(negative_.first_key + i));
     }
     seen += zeros_;
-    if (seen > rank)
-        return clamp(0.0);
-    for (std::size_t i = 0; i < positive_.size; ++i) {
+    take(0.0);
+    for (std::size_t i = 0; i < positive_.size && next < wanted.size(); ++i) {
         seen += positive_.at(i);
-        if (seen > rank)
-            return clamp(bucket_midpoint(positive_.first_key + i));
+        if (reached())
+            take(bucket_midpoint(positive_.first_key + i));
     }
-    return clamp(hi); // unreachable: the counts sum to n
+    seen = n + 1; // unreachable: the counts sum to n
+    take(hi);
+    return out;
 }
 
 namespace {

@@ -126,7 +126,6 @@ private:
 
     [[nodiscard]] std::uint64_t key(double magnitude) const;
     [[nodiscard]] double bucket_midpoint(std::uint64_t key) const;
-    [[nodiscard]] double quantile_of(double q, std::uint64_t n, double lo, double hi) const;
 
     unsigned bits_;
     std::uint64_t zeros_ = 0;
