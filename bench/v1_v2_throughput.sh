@@ -115,13 +115,18 @@ done
 log "load after: $(cat /proc/loadavg 2>/dev/null || uptime)"
 
 median() { tr ' ' '\n' | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+fastest() { tr ' ' '\n' | sort -g | head -n 1; }
 first_median="$(median <<<"${USER[0]}")"
+first_fastest="$(fastest <<<"${USER[0]}")"
+# The fastest run is the least disturbed one: other processes only ever add time.
 printf '%s samples, 1 thread, %s interleaved runs each (user CPU seconds)\n\n' "$SAMPLES" "$REPEATS"
-printf '| binary | experiment | user s per run | median | samples/s per core | vs %s |\n' "${LABELS[0]}"
-printf '|---|---|---|---|---|---|\n'
+printf '| binary | experiment | user s per run | median | samples/s per core | vs %s | fastest | vs %s |\n' \
+    "${LABELS[0]}" "${LABELS[0]}"
+printf '|---|---|---|---|---|---|---|---|\n'
 for ((n = 0; n < ${#LABELS[@]}; n++)); do
     m="$(median <<<"${USER[$n]}")"
+    f="$(fastest <<<"${USER[$n]}")"
     awk -v l="${LABELS[$n]}" -v b="${BINARIES[$n]}" -v e="${EXPERIMENTS[$n]}" -v runs="${USER[$n]}" \
-        -v m="$m" -v f="$first_median" -v s="$SAMPLES" \
-        'BEGIN {gsub(/ /, ", ", runs); printf "| %s (`%s`) | `%s` | %s | %.2f | %.0f | %.2f |\n", l, b, e, runs, m, s / m, m / f}'
+        -v m="$m" -v fm="$first_median" -v f="$f" -v ff="$first_fastest" -v s="$SAMPLES" \
+        'BEGIN {gsub(/ /, ", ", runs); printf "| %s (`%s`) | `%s` | %s | %.2f | %.0f | %.2f | %.2f | %.2f |\n", l, b, e, runs, m, s / m, m / fm, f, f / ff}'
 done
