@@ -128,8 +128,7 @@ ColumnSummary summarize(const RunningMoments& moments, const LogHistogram& sketc
     s.std_dev = moments.std_dev();
     s.min = any ? moments.min : nan;
     s.max = any ? moments.max : nan;
-    for (const double q : levels)
-        s.quantiles.push_back(sketch.quantile(q, moments.min, moments.max));
+    s.quantiles = sketch.quantiles(levels, moments.min, moments.max);
     return s;
 }
 

@@ -45,54 +45,81 @@ double LogHistogram::relative_error_bound() const {
 }
 
 void LogHistogram::Side::grow_to(std::uint64_t lo_key, std::uint64_t hi_key) {
-    if (counts.empty()) {
-        first_key = std::max(lo_key, floor_of(hi_key));
-        counts.assign(hi_key - first_key + 1, 0);
-        recent.assign(hi_key - first_key + 1, 0);
+    if (size == 0) {
+        first_key = base_key = std::max(lo_key, floor_of(hi_key));
+        size = hi_key - first_key + 1;
+        recent.assign(size, 0);
+        counts.clear();
         return;
     }
-    const std::uint64_t last = first_key + counts.size() - 1;
+    const std::uint64_t last = last_key();
     const std::uint64_t new_last = std::max(last, hi_key);
     const std::uint64_t new_first = std::max(std::min(first_key, lo_key), floor_of(new_last));
     if (new_first > first_key) {
         rebuild(new_first, new_last);
         return;
     }
-    if (new_first < first_key) {
-        counts.insert(counts.begin(), first_key - new_first, 0);
-        recent.insert(recent.begin(), first_key - new_first, 0);
-        first_key = new_first;
+    const std::uint64_t end = base_key + recent.size();
+    if (new_first < base_key || new_last >= end) {
+        // A column's extremes creep outwards over its first blocks: a quarter of the span as
+        // slack on the side that grew bounds the copies to a few per side, and costs at most a
+        // quarter more of the 16-bit storage. Storage stays within the cap, whose floor only
+        // rises: what lies below it is zero.
+        const std::uint64_t slack = std::max<std::uint64_t>((new_last - new_first + 1) / 4, 64);
+        const std::uint64_t lowest = floor_of(new_last);
+        const std::uint64_t new_base = std::max(
+            lowest, new_first < base_key ? (new_first > slack ? new_first - slack : 0) : base_key);
+        const std::uint64_t new_end =
+            std::min(new_last >= end ? new_last + 1 + slack : end, new_base + cap);
+        const std::size_t from = first_key - base_key, to = first_key - new_base;
+        std::vector<std::uint16_t> wider(new_end - new_base, 0);
+        std::copy_n(recent.begin() + static_cast<std::ptrdiff_t>(from), size,
+                    wider.begin() + static_cast<std::ptrdiff_t>(to));
+        recent = std::move(wider);
+        if (!counts.empty()) {
+            std::vector<std::uint64_t> wider_counts(new_end - new_base, 0);
+            std::copy_n(counts.begin() + static_cast<std::ptrdiff_t>(from), size,
+                        wider_counts.begin() + static_cast<std::ptrdiff_t>(to));
+            counts = std::move(wider_counts);
+        }
+        base_key = new_base;
     }
-    if (new_last > last) {
-        counts.resize(new_last - first_key + 1, 0);
-        recent.resize(new_last - first_key + 1, 0);
-    }
+    first_key = new_first;
+    size = new_last - new_first + 1;
 }
 
 void LogHistogram::Side::rebuild(std::uint64_t first, std::uint64_t last) {
     std::vector<std::uint64_t> collapsed(last - first + 1, 0);
-    for (std::size_t i = 0; i < counts.size(); ++i) {
+    for (std::size_t i = 0; i < size; ++i) {
         const std::uint64_t k = first_key + i;
         if (k <= last)
             collapsed[std::max(k, first) - first] += at(i);
     }
     counts = std::move(collapsed);
     recent.assign(counts.size(), 0); // staged counts are folded into the totals above
-    first_key = first;
+    first_key = base_key = first;
+    size = counts.size();
 }
 
 void LogHistogram::Side::add(const Side& other) {
-    if (other.counts.empty())
+    if (other.size == 0)
         return;
-    grow_to(other.first_key, other.first_key + other.counts.size() - 1);
+    grow_to(other.first_key, other.last_key());
+    if (counts.empty())
+        counts.assign(recent.size(), 0);
     // Keys below this side's first bucket were collapsed away by its (larger) largest key.
-    for (std::size_t i = 0; i < other.counts.size(); ++i)
-        counts[std::max(other.first_key + i, first_key) - first_key] += other.at(i);
+    for (std::size_t i = 0; i < other.size; ++i)
+        counts[std::max(other.first_key + i, first_key) - base_key] += other.at(i);
 }
 
 void LogHistogram::Side::fold() {
-    for (std::size_t i = 0; i < counts.size(); ++i)
-        counts[i] += recent[i];
+    if (size == 0)
+        return;
+    if (counts.empty())
+        counts.assign(recent.size(), 0);
+    // Outside the span both are zero.
+    for (std::size_t j = first_key - base_key, end = j + size; j < end; ++j)
+        counts[j] += recent[j];
     std::fill(recent.begin(), recent.end(), std::uint16_t{0});
 }
 
@@ -122,79 +149,166 @@ void LogHistogram::add(std::span<const double> values) {
 }
 
 void LogHistogram::add(std::span<const double> values, double lo, double hi) {
-    constexpr double tiny = std::numeric_limits<double>::min();
     if (lo > hi)
         return; // nothing finite
-    if (lo >= tiny && bits_ != exact_integers) {
-        positive_.grow_to(key(lo), key(hi));
-        const std::uint64_t first = positive_.first_key;
-        std::uint16_t* counts = positive_.recent.data();
-        const unsigned shift = 52u - bits_;
-        // Keys below the first bucket exist only past the range bound: the common case keeps
-        // its loop free of the clamp.
-        const bool collapsing = key(lo) < first;
-        for (std::size_t done = 0; done < values.size(); done += max_recent) {
-            const auto part =
-                values.subspan(done, std::min<std::size_t>(max_recent, values.size() - done));
-            reserve_recent(part.size());
-            if (collapsing) {
-                for (const double v : part)
-                    if (std::isfinite(v))
-                        ++counts[std::max(std::bit_cast<std::uint64_t>(v) >> shift, first) - first];
-            } else {
-                for (const double v : part)
-                    if (std::isfinite(v))
-                        ++counts[(std::bit_cast<std::uint64_t>(v) >> shift) - first];
-            }
-        }
-        return;
-    }
-    // Mixed signs (contrasts between policies, revenue changes) or integer columns. The sign of
-    // each value is a coin flip, so both passes use selects instead of branches: a mispredicted
-    // branch per value cost more than everything else here.
+    if (lo >= std::numeric_limits<double>::min() && bits_ != exact_integers)
+        add_positive(values, lo, hi);
+    else if (bits_ == exact_integers)
+        add_mixed<true>(values);
+    else
+        add_mixed<false>(values);
+}
+
+namespace {
+
+// The increments of a column's values land on cache lines of a sketch that the other columns'
+// adds have evicted since the last block: the add waits on memory. Addresses are therefore
+// computed first, a batch at a time, vectorised and without branches, and the increments follow
+// in a loop of their own, whose misses the processor overlaps.
+constexpr std::size_t batch = 256;
+
+// In the vectorised loops ("omp simd": -O2's cost model leaves them scalar, at several times
+// the cost) flags are integer masks combined with & and |, selects are conditionals on
+// values: && and std::min's references keep GCC from vectorising, and conditionals on the
+// sign became branches, mispredicted on every other value of a mixed column.
+
+/// All ones when the flag is set, else zero.
+std::uint64_t mask_of(bool flag) {
+    return 0 - std::uint64_t{flag};
+}
+
+/// p where mask is all ones, q where it is zero.
+std::uint16_t* pick(std::uint64_t mask, std::uint16_t* p, std::uint16_t* q) {
+    return reinterpret_cast<std::uint16_t*>((reinterpret_cast<std::uintptr_t>(p) & mask) |
+                                            (reinterpret_cast<std::uintptr_t>(q) & ~mask));
+}
+
+/// ++*slot for each slot. The lines are fetched first: a prefetch holds no store buffer entry,
+/// so many more misses are in flight than when each increment (a load and a store) waits.
+void increment(std::span<std::uint16_t* const> slots) {
+    for (std::uint16_t* const slot : slots)
+        __builtin_prefetch(slot, 1);
+    for (std::uint16_t* const slot : slots)
+        ++*slot;
+}
+
+/// Values not counted in a bucket (zeros, non-finite) go to eight scratch slots in turn: a
+/// column of zeros (two policies that agree) would otherwise chain every increment on the one
+/// before.
+struct Scratch {
+    std::uint16_t slots[8] = {};
+    std::uint16_t* at(std::size_t i) { return slots + (i & 7u); }
+};
+
+} // namespace
+
+void LogHistogram::add_positive(std::span<const double> values, double lo, double hi) {
     constexpr double largest = std::numeric_limits<double>::max();
-    if (bits_ == exact_integers)
-        for (const double v : values)
-            if (std::fabs(v) <= largest && (v != std::trunc(v) || std::fabs(v) > 0x1.0p53))
-                throw std::invalid_argument(
-                    "LogHistogram: a non-integer value in an integer column");
-    std::uint64_t pos_lo = ~0ull, pos_hi = 0, neg_lo = ~0ull, neg_hi = 0;
-    for (const double v : values) {
-        const double a = std::fabs(v);
-        const bool counted = a >= tiny && a <= largest; // finite, not zero
-        const auto k = key(counted ? a : 1.0);
-        const bool pos = counted && v > 0, neg = counted && v < 0;
-        pos_lo = std::min<std::uint64_t>(pos_lo, pos ? k : ~0ull);
-        pos_hi = std::max<std::uint64_t>(pos_hi, pos ? k : 0ull);
-        neg_lo = std::min<std::uint64_t>(neg_lo, neg ? k : ~0ull);
-        neg_hi = std::max<std::uint64_t>(neg_hi, neg ? k : 0ull);
-    }
-    if (pos_lo <= pos_hi)
-        positive_.grow_to(pos_lo, pos_hi);
-    if (neg_lo <= neg_hi)
-        negative_.grow_to(neg_lo, neg_hi);
-    // Values that are not counted in a bucket (zeros, non-finite) increment a scratch slot.
-    std::uint16_t scratch = 0;
-    std::uint16_t* const pos_base = positive_.recent.empty() ? &scratch : positive_.recent.data();
-    std::uint16_t* const neg_base = negative_.recent.empty() ? &scratch : negative_.recent.data();
-    const std::uint64_t pos_first = positive_.first_key, neg_first = negative_.first_key;
-    std::uint64_t zeros = 0;
+    positive_.grow_to(key(lo), key(hi));
+    const std::uint64_t first = positive_.first_key;
+    std::uint16_t* const counts = positive_.first_recent();
+    const unsigned shift = 52u - bits_;
+    Scratch scratch;
+    std::uint16_t* slots[batch];
     for (std::size_t done = 0; done < values.size(); done += max_recent) {
         const auto part =
             values.subspan(done, std::min<std::size_t>(max_recent, values.size() - done));
         reserve_recent(part.size());
-        for (const double v : part) {
+        if (lo == hi) {
+            // A constant column (a lever's value, a cap reached in every future): one bucket,
+            // whose increments would otherwise wait on each other, one per value.
+            std::uint64_t finite = 0;
+#pragma omp simd reduction(+ : finite)
+            for (std::size_t i = 0; i < part.size(); ++i)
+                finite += std::uint64_t{std::fabs(part[i]) <= largest};
+            counts[std::max(key(lo), first) - first] += static_cast<std::uint16_t>(finite);
+            continue;
+        }
+        for (std::size_t b = 0; b < part.size(); b += batch) {
+            const std::size_t n = std::min(batch, part.size() - b);
+#pragma omp simd
+            for (std::size_t i = 0; i < n; ++i) {
+                const double v = part[b + i];
+                const std::uint64_t finite = mask_of(std::fabs(v) <= largest);
+                // Keys below the first bucket (past the range bound) go to that bucket.
+                const std::uint64_t k = std::bit_cast<std::uint64_t>(v) >> shift;
+                const std::uint64_t index = ((k > first ? k : first) - first) & finite;
+                slots[i] = pick(finite, counts + index, scratch.at(i));
+            }
+            increment(std::span(slots, n));
+        }
+    }
+}
+
+template <bool integers>
+void LogHistogram::add_mixed(std::span<const double> values) {
+    // Mixed signs (contrasts between policies, revenue changes) or integer columns.
+    constexpr double tiny = std::numeric_limits<double>::min();
+    constexpr double largest = std::numeric_limits<double>::max();
+    const unsigned shift = 52u - bits_;
+    // Zeros and non-finite values get the key of 1.0, their masks drop it.
+    auto key_of = [shift](double magnitude) {
+        if constexpr (integers)
+            return static_cast<std::uint64_t>(magnitude);
+        else
+            return std::bit_cast<std::uint64_t>(magnitude) >> shift;
+    };
+    std::uint64_t pos_lo = ~0ull, pos_hi = 0, neg_lo = ~0ull, neg_hi = 0;
+    std::uint64_t fractional = 0; // integer columns: counted rather than thrown at
+    for (std::size_t b = 0; b < values.size(); b += batch) {
+        const std::size_t n = std::min(batch, values.size() - b);
+#pragma omp simd reduction(min : pos_lo, neg_lo) reduction(max : pos_hi, neg_hi)                  \
+    reduction(+ : fractional)
+        for (std::size_t i = 0; i < n; ++i) {
+            const double v = values[b + i];
             const double a = std::fabs(v);
-            const bool counted = a >= tiny && a <= largest;
-            zeros += a < tiny ? 1 : 0; // NaN compares false
-            const auto k = key(counted ? a : 1.0);
-            const bool pos = counted && v > 0, neg = counted && v < 0;
-            // Keys below a side's first bucket (past its range bound) go to that bucket.
-            const std::uint64_t pos_index = pos ? std::max(k, pos_first) - pos_first : 0;
-            const std::uint64_t neg_index = neg ? std::max(k, neg_first) - neg_first : 0;
-            std::uint16_t* const slot =
-                pos ? pos_base + pos_index : (neg ? neg_base + neg_index : &scratch);
-            ++*slot;
+            const std::uint64_t counted = mask_of(a >= tiny) & mask_of(a <= largest);
+            if constexpr (integers)
+                fractional +=
+                    counted & (std::uint64_t{v != std::trunc(v)} | std::uint64_t{a > 0x1.0p53});
+            const std::uint64_t k = key_of(counted != 0 ? a : 1.0);
+            const std::uint64_t pos = counted & mask_of(v > 0);
+            const std::uint64_t neg = counted & mask_of(v < 0);
+            pos_lo = (k | ~pos) < pos_lo ? (k | ~pos) : pos_lo;
+            pos_hi = (k & pos) > pos_hi ? (k & pos) : pos_hi;
+            neg_lo = (k | ~neg) < neg_lo ? (k | ~neg) : neg_lo;
+            neg_hi = (k & neg) > neg_hi ? (k & neg) : neg_hi;
+        }
+    }
+    if (fractional > 0)
+        throw std::invalid_argument("LogHistogram: a non-integer value in an integer column");
+    if (pos_lo <= pos_hi)
+        positive_.grow_to(pos_lo, pos_hi);
+    if (neg_lo <= neg_hi)
+        negative_.grow_to(neg_lo, neg_hi);
+    Scratch scratch;
+    std::uint16_t* const pos_base = positive_.size == 0 ? scratch.at(0) : positive_.first_recent();
+    std::uint16_t* const neg_base = negative_.size == 0 ? scratch.at(0) : negative_.first_recent();
+    const std::uint64_t pos_first = positive_.first_key, neg_first = negative_.first_key;
+    std::uint64_t zeros = 0;
+    std::uint16_t* slots[batch];
+    for (std::size_t done = 0; done < values.size(); done += max_recent) {
+        const auto part =
+            values.subspan(done, std::min<std::size_t>(max_recent, values.size() - done));
+        reserve_recent(part.size());
+        for (std::size_t b = 0; b < part.size(); b += batch) {
+            const std::size_t n = std::min(batch, part.size() - b);
+#pragma omp simd reduction(+ : zeros)
+            for (std::size_t i = 0; i < n; ++i) {
+                const double v = part[b + i];
+                const double a = std::fabs(v);
+                const std::uint64_t counted = mask_of(a >= tiny) & mask_of(a <= largest);
+                zeros += std::uint64_t{a < tiny}; // NaN compares false
+                const std::uint64_t k = key_of(counted != 0 ? a : 1.0);
+                const std::uint64_t pos = counted & mask_of(v > 0);
+                const std::uint64_t neg = counted & mask_of(v < 0);
+                // Keys below a side's first bucket (past its range bound) go to that bucket.
+                const std::uint64_t pos_index = ((k > pos_first ? k : pos_first) - pos_first) & pos;
+                const std::uint64_t neg_index = ((k > neg_first ? k : neg_first) - neg_first) & neg;
+                slots[i] =
+                    pick(pos, pos_base + pos_index, pick(neg, neg_base + neg_index, scratch.at(i)));
+            }
+            increment(std::span(slots, n));
         }
     }
     zeros_ += zeros;
@@ -211,35 +325,54 @@ void LogHistogram::merge(const LogHistogram& other) {
 std::uint64_t LogHistogram::count() const {
     std::uint64_t n = zeros_;
     for (const Side* s : {&positive_, &negative_})
-        for (std::size_t i = 0; i < s->counts.size(); ++i)
+        for (std::size_t i = 0; i < s->size; ++i)
             n += s->at(i);
     return n;
 }
 
 double LogHistogram::quantile(double q, double lo, double hi) const {
+    return quantiles(std::span(&q, 1), lo, hi).front();
+}
+
+std::vector<double> LogHistogram::quantiles(std::span<const double> levels, double lo,
+                                            double hi) const {
     const std::uint64_t n = count();
+    std::vector<double> out(levels.size(), std::numeric_limits<double>::quiet_NaN());
     if (n == 0)
-        return std::numeric_limits<double>::quiet_NaN();
-    const double clamped_q = std::clamp(q, 0.0, 1.0);
-    const auto rank =
-        static_cast<std::uint64_t>(std::floor(clamped_q * static_cast<double>(n - 1)));
-    auto clamp = [&](double x) { return std::clamp(x, lo, hi); };
+        return out;
+    // One walk for all levels, in the order of their ranks: a summary asks for several, and
+    // each walk crosses most of the buckets.
+    std::vector<std::pair<std::uint64_t, std::size_t>> wanted; // rank, level
+    for (std::size_t j = 0; j < levels.size(); ++j) {
+        const double clamped_q = std::clamp(levels[j], 0.0, 1.0);
+        wanted.emplace_back(
+            static_cast<std::uint64_t>(std::floor(clamped_q * static_cast<double>(n - 1))), j);
+    }
+    std::sort(wanted.begin(), wanted.end());
+    std::size_t next = 0;
     std::uint64_t seen = 0;
+    // The value of the bucket where the count first exceeds a rank is that rank's quantile.
+    auto reached = [&] { return next < wanted.size() && seen > wanted[next].first; };
+    auto take = [&](double x) {
+        for (; reached(); ++next)
+            out[wanted[next].second] = std::clamp(x, lo, hi);
+    };
     // Ascending order of value: negatives from the largest magnitude down, zeros, positives.
-    for (std::size_t i = negative_.counts.size(); i-- > 0;) {
+    for (std::size_t i = negative_.size; i-- > 0 && next < wanted.size();) {
         seen += negative_.at(i);
-        if (seen > rank)
-            return clamp(-bucket_midpoint(negative_.first_key + i));
+        if (reached())
+            take(-bucket_midpoint(negative_.first_key + i));
     }
     seen += zeros_;
-    if (seen > rank)
-        return clamp(0.0);
-    for (std::size_t i = 0; i < positive_.counts.size(); ++i) {
+    take(0.0);
+    for (std::size_t i = 0; i < positive_.size && next < wanted.size(); ++i) {
         seen += positive_.at(i);
-        if (seen > rank)
-            return clamp(bucket_midpoint(positive_.first_key + i));
+        if (reached())
+            take(bucket_midpoint(positive_.first_key + i));
     }
-    return clamp(hi); // unreachable: the counts sum to n
+    seen = n + 1; // unreachable: the counts sum to n
+    take(hi);
+    return out;
 }
 
 namespace {
@@ -415,7 +548,7 @@ LogHistogram::serialize_sum(std::span<const LogHistogram* const> held,
     for (const bool negative : {false, true}) {
         std::vector<const Side*> sides;
         for (const LogHistogram* h : held)
-            if (const Side* s = negative ? &h->negative_ : &h->positive_; !s->counts.empty())
+            if (const Side* s = negative ? &h->negative_ : &h->positive_; s->size > 0)
                 sides.push_back(s);
         std::vector<SerializedSide> parts;
         parts.reserve(readers.size());
@@ -425,7 +558,7 @@ LogHistogram::serialize_sum(std::span<const LogHistogram* const> held,
         std::uint64_t lo = ~0ull, hi = 0;
         for (const Side* s : sides) {
             lo = std::min(lo, s->first_key);
-            hi = std::max<std::uint64_t>(hi, s->first_key + s->counts.size() - 1);
+            hi = std::max<std::uint64_t>(hi, s->last_key());
         }
         for (const auto& p : parts)
             if (p.size() > 0) {
@@ -437,6 +570,18 @@ LogHistogram::serialize_sum(std::span<const LogHistogram* const> held,
             put_varint(out, 0);
             continue;
         }
+        if (sides.size() == 1 && parts.empty()) {
+            // One sketch held, nothing received (a rank's own ledger on one rank, every ledger
+            // of a one-rank run): its buckets as they are, within the bound by construction.
+            const Side& s = *sides.front();
+            put_varint(out, lo);
+            put_varint(out, hi - lo + 1);
+            SideWriter writer(out);
+            for (std::size_t i = 0; i < s.size; ++i)
+                writer.count(s.at(i));
+            writer.flush();
+            continue;
+        }
         // As Side::add bounds it: buckets below the largest key's floor collapse into the
         // floor's bucket. Each part's keys below it are read on their own (a part spans at most
         // a bound's worth of keys, while the gap between parts can be any size).
@@ -444,7 +589,7 @@ LogHistogram::serialize_sum(std::span<const LogHistogram* const> held,
         std::uint64_t below = 0;
         if (lo < lowest) {
             for (const Side* s : sides)
-                for (std::size_t i = 0; i < s->counts.size() && s->first_key + i < lowest; ++i)
+                for (std::size_t i = 0; i < s->size && s->first_key + i < lowest; ++i)
                     below += s->at(i);
             for (auto& p : parts)
                 for (std::uint64_t key = p.first();
@@ -458,7 +603,7 @@ LogHistogram::serialize_sum(std::span<const LogHistogram* const> held,
         for (std::uint64_t key = lo;; ++key) {
             std::uint64_t n = key == lo ? below : 0;
             for (const Side* s : sides)
-                if (key >= s->first_key && key - s->first_key < s->counts.size())
+                if (key >= s->first_key && key - s->first_key < s->size)
                     n += s->at(key - s->first_key);
             for (auto& p : parts)
                 if (key >= p.first() && key - p.first() < p.size())
@@ -488,14 +633,15 @@ LogHistogram LogHistogram::deserialize(std::span<const std::uint64_t> data) {
     h.zeros_ = in.next();
     for (Side* s : {&h.positive_, &h.negative_}) {
         SerializedSide part(in);
-        s->first_key = part.first();
+        s->first_key = s->base_key = part.first();
+        s->size = part.size();
         s->counts.resize(part.size());
         for (auto& n : s->counts)
             n = part.next();
         s->recent.assign(s->counts.size(), 0);
         // A sketch written before sketches were bounded (an old ledger) is bounded as read.
-        if (s->counts.size() > s->cap) {
-            const std::uint64_t last = s->first_key + s->counts.size() - 1;
+        if (s->size > s->cap) {
+            const std::uint64_t last = s->last_key();
             s->rebuild(s->floor_of(last), last);
         }
     }

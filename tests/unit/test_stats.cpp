@@ -419,3 +419,42 @@ TEST_CASE("a serialized sketch wider than the bound is bounded as it is read") {
     CHECK(h.buckets().first == LogHistogram::max_buckets(8));
     CHECK(h.count() == 2);
 }
+
+TEST_CASE("a sketch fed block by block counts as one fed value by value") {
+    // The add's batches, its storage with slack around the counted span, its shortcut for
+    // constant columns and its scratch slots for zeros are invisible: every value is counted
+    // once, in its bucket, whatever the blocks. The reference adds one value at a time.
+    std::vector<double> x;
+    for (int block = 0; block < 40; ++block) {
+        for (int i = 0; i < 700; ++i) {
+            chiprace::random::CounterStream s(7, static_cast<std::uint64_t>(block * 700 + i),
+                                              chiprace::random::StreamPurpose::sample_inputs);
+            const double u = s.uniform_open01();
+            // Extremes creeping outwards block by block, both signs, some zeros and NaN.
+            const double spread = std::ldexp(1.0, block / 2);
+            x.push_back(i % 11 == 0 ? 0.0 : (u - 0.3) * spread);
+        }
+        x[x.size() - 5] = NAN;
+    }
+    std::vector<double> constant(3000, 3.5);
+    constant[17] = NAN;
+    constant[2000] = INFINITY;
+    for (const auto& values : {x, constant}) {
+        LogHistogram by_block(8), by_value(8);
+        for (std::size_t i = 0; i < values.size(); i += 700)
+            by_block.add(
+                std::span(values).subspan(i, std::min<std::size_t>(700, values.size() - i)));
+        for (const double v : values)
+            by_value.add(std::span(&v, 1));
+        CHECK(by_block.serialize() == by_value.serialize());
+        CHECK(by_block.count() == by_value.count());
+        const double levels[] = {0.95, 0.0, 1.0, 0.5, 0.05}; // any order
+        const auto q = by_block.quantiles(levels, -1e300, 1e300);
+        for (std::size_t i = 0; i < 5; ++i)
+            CHECK(q[i] == by_value.quantile(levels[i], -1e300, 1e300));
+    }
+    LogHistogram c(8);
+    c.add(constant);
+    CHECK(c.count() == constant.size() - 2);
+    CHECK(c.quantile(0.5, 3.5, 3.5) == 3.5);
+}

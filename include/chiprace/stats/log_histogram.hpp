@@ -53,15 +53,18 @@ public:
     void merge(const LogHistogram& other);
 
     [[nodiscard]] std::uint64_t count() const;
-    /// Buckets held per side (positive, negative): what the sketch's memory is made of.
+    /// Buckets held per side (positive, negative): the span of keys each side counts.
     [[nodiscard]] std::pair<std::size_t, std::size_t> buckets() const {
-        return {positive_.counts.size(), negative_.counts.size()};
+        return {positive_.size, negative_.size};
     }
     [[nodiscard]] unsigned mantissa_bits() const { return bits_; }
     [[nodiscard]] double relative_error_bound() const;
     /// The lower q-quantile of the values added, within the relative bound; NaN when empty.
     /// The result is clamped to [lo, hi] (pass the exact min and max when known).
     [[nodiscard]] double quantile(double q, double lo, double hi) const;
+    /// quantile() at each level, counting the values once.
+    [[nodiscard]] std::vector<double> quantiles(std::span<const double> levels, double lo,
+                                                double hi) const;
 
     /// Flat form for sending between ranks and for checkpoints: compact (varint counts, runs
     /// of empty buckets as one entry) and exact.
@@ -77,17 +80,29 @@ public:
 private:
     // Each value's increment lands on a random-looking bucket of a wide array, so the add is
     // bound by cache misses. New counts therefore go to 16-bit buckets, four times denser than
-    // the 64-bit totals, folded into the totals before any of them could overflow.
-    // A side's buckets end at the largest key seen; keys below last − cap + 1 are counted in
-    // the first bucket (floor_of): the bound on memory.
+    // the 64-bit totals, folded into the totals before any of them could overflow; the totals
+    // are allocated at the first fold only (a run of fewer than 65,536 samples never needs
+    // them), so growing a side moves 2 bytes per bucket, not 10.
+    // A side counts the keys [first_key, first_key + size): the span of the keys seen, keys
+    // below last − cap + 1 counted in the first bucket (floor_of), the bound on memory. That
+    // span alone decides the sketch's quantiles and flat form. The storage around it may be
+    // wider (slack, zeros outside the span) so that a side widened block after block by new
+    // extremes is copied a few times rather than at every block.
     struct Side {
         std::uint64_t cap = 0;             // most buckets held (max_buckets)
-        std::uint64_t first_key = 0;       // key of counts[0] and recent[0]
-        std::vector<std::uint64_t> counts; // dense from first_key
-        std::vector<std::uint16_t> recent; // not yet folded into counts
+        std::uint64_t first_key = 0;       // key of the first bucket counted
+        std::uint64_t size = 0;            // buckets counted; 0: nothing yet
+        std::uint64_t base_key = 0;        // key of recent[0] (and counts[0])
+        std::vector<std::uint16_t> recent; // storage; zero outside the counted span
+        std::vector<std::uint64_t> counts; // empty until the first fold, then as recent
         /// The lowest key kept when the largest is `last`.
         [[nodiscard]] std::uint64_t floor_of(std::uint64_t last) const {
             return last >= cap ? last - cap + 1 : 0;
+        }
+        [[nodiscard]] std::uint64_t last_key() const { return first_key + size - 1; }
+        /// The 16-bit bucket of the first key counted.
+        [[nodiscard]] std::uint16_t* first_recent() {
+            return recent.data() + (first_key - base_key);
         }
         void grow_to(std::uint64_t lo_key, std::uint64_t hi_key);
         /// Makes the buckets span [first, last] exactly, the counts below first collapsed
@@ -95,12 +110,19 @@ private:
         void rebuild(std::uint64_t first, std::uint64_t last);
         void add(const Side& other);
         void fold();
-        [[nodiscard]] std::uint64_t at(std::size_t i) const { return counts[i] + recent[i]; }
+        /// Count of the i-th bucket of the span.
+        [[nodiscard]] std::uint64_t at(std::size_t i) const {
+            const std::size_t j = first_key - base_key + i;
+            return recent[j] + (counts.empty() ? 0 : counts[j]);
+        }
     };
     static constexpr std::uint64_t max_recent = 0xffff;
 
     /// Makes room for n more values in the 16-bit buckets.
     void reserve_recent(std::size_t n);
+    void add_positive(std::span<const double> values, double lo, double hi);
+    template <bool integers>
+    void add_mixed(std::span<const double> values);
 
     [[nodiscard]] std::uint64_t key(double magnitude) const;
     [[nodiscard]] double bucket_midpoint(std::uint64_t key) const;

@@ -40,8 +40,11 @@ struct RunningMoments {
             const bool ok = std::fabs(v) <= largest; // false for NaN and ±inf
             finite[j] += ok ? 1 : 0;
             sum[j] += ok ? v : 0.0;
-            lo[j] = std::min(lo[j], ok ? v : inf);
-            hi[j] = std::max(hi[j], ok ? v : -inf);
+            // std::min and std::max spelled out: their references kept lo and hi in memory,
+            // updated by masked stores and branches on every vector of values.
+            const double low = ok ? v : inf, high = ok ? v : -inf;
+            lo[j] = low < lo[j] ? low : lo[j];
+            hi[j] = hi[j] < high ? high : hi[j];
         };
         for (std::size_t i = 0; i < whole; i += lanes)
             for (std::size_t j = 0; j < lanes; ++j)
