@@ -447,6 +447,9 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
         c_ln_units_g,
         c_ln_chips_g,
         c_ln_hbm_g,
+        c_ln_perf_g,
+        c_ln_pp_g,
+        c_ln_cn_perf_g,
         carried_count
     };
     std::vector<double> carried(carried_count * n);
@@ -494,6 +497,9 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
     double* const ln_units_g = state(c_ln_units_g);
     double* const ln_chips_g = state(c_ln_chips_g);
     double* const ln_hbm_g = state(c_ln_hbm_g);
+    double* const ln_perf_g = state(c_ln_perf_g);
+    double* const ln_pp_g = state(c_ln_pp_g);
+    double* const ln_cn_perf_g = state(c_ln_cn_perf_g);
     // Stocks: K(−1), H(−1) and σ(−1) from the parameters; x^k for the yearly growth factors,
     // carried by multiplication from 1 (pow() was a third of the model's time, and k rounding
     // steps differ from pow by a few ulp at most).
@@ -522,6 +528,9 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
         ln_units_g[i] = numeric::log(col(us_units_growth)[i]);
         ln_chips_g[i] = numeric::log(col(cn_chips_growth)[i]);
         ln_hbm_g[i] = numeric::log(col(cn_hbm_growth)[i]);
+        ln_perf_g[i] = numeric::log(col(us_chip_perf_growth)[i]);
+        ln_pp_g[i] = numeric::log(col(price_performance_growth)[i]);
+        ln_cn_perf_g[i] = numeric::log(col(cn_chip_perf_growth)[i]);
     }
     // (1 + s·stringency)^k can be carried the same way while stringency stays put.
     bool stringency_constant = true;
@@ -913,13 +922,20 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
                 pw_chips[i] *= chips_g[i];
                 pw_hbm[i] *= hbm_g[i];
             }
-        // Next year's R&D-funded progress and China's learning need pow, outside the loop
-        // above. λ = ρ_rev^0 = 1 and g^1 = g exactly: without R&D funding, version 1's bits.
+        // Next year's R&D-funded progress and China's learning: g^λ as exp(λ · ln g), which
+        // vectorises (std::pow does not). λ = 1 exactly (no R&D funding, full revenue; no
+        // learning, nothing idle) multiplies by g: version 1's bits.
         if (rd_funded)
+#pragma omp simd
             for (std::size_t i = 0; i < n; ++i) {
-                const double lambda = std::pow(rho_rev[i], rd_el[i]);
-                pw_perf[i] *= lambda == 1.0 ? perf_g[i] : std::pow(perf_g[i], lambda);
-                pw_price[i] *= lambda == 1.0 ? pp_g[i] : std::pow(pp_g[i], lambda);
+                const double funded = numeric::exp(rd_el[i] * numeric::log(rho_rev[i]));
+                const double lambda = (rd_el[i] == 0.0) | (rho_rev[i] == 1.0) ? 1.0 : funded;
+                const double perf_slowed = numeric::exp(lambda * ln_perf_g[i]);
+                const double price_slowed = numeric::exp(lambda * ln_pp_g[i]);
+                const double perf_step = lambda == 1.0 ? perf_g[i] : perf_slowed;
+                const double price_step = lambda == 1.0 ? pp_g[i] : price_slowed;
+                pw_perf[i] *= perf_step;
+                pw_price[i] *= price_step;
             }
         else
 #pragma omp simd
@@ -927,13 +943,16 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
                 pw_perf[i] *= perf_g[i];
                 pw_price[i] *= pp_g[i];
             }
-        // ℓ = 1 and g^1 = g exactly: without learning, version 1's bits.
         if (learning)
+#pragma omp simd
             for (std::size_t i = 0; i < n; ++i) {
                 // Nothing makeable yet (cn_chips_2025 = 0): nothing idle, full progress.
+                const double share = made[i] / could[i];
+                const double partial = numeric::exp(learning_el[i] * numeric::log(share));
                 const double l =
-                    could[i] > 0.0 ? std::pow(made[i] / could[i], learning_el[i]) : 1.0;
-                pw_cn_perf[i] *= l == 1.0 ? cn_perf_g[i] : std::pow(cn_perf_g[i], l);
+                    (could[i] > 0.0) & (share != 1.0) & (learning_el[i] != 0.0) ? partial : 1.0;
+                const double slowed = numeric::exp(l * ln_cn_perf_g[i]);
+                pw_cn_perf[i] *= l == 1.0 ? cn_perf_g[i] : slowed;
             }
         else
 #pragma omp simd
