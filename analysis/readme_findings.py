@@ -29,23 +29,24 @@ def cell(result, group, output, year, fmt):
     return f"{median} [{low}, {high}]"
 
 
+def table(result, header, columns):
+    """A Markdown table: the header, then a row per policy of the columns' cells."""
+    print(header)
+    print("|---" * (len(columns) + 1) + "|")
+    for policy in ORDER:
+        group = result.policy(policy)
+        print(f"| {policy} | " + " | ".join(cell(result, group, o, y, f) for o, y, f in columns)
+              + " |")
+
+
 def main(path):
     with Result(path) as result:
-        print("| policy | US ÷ China compute, 2027 | 2030 | frontier gap 2027 (years) | 2030 "
-              "| smuggled 2027 (M H100e) |")
-        print("|---|---|---|---|---|---|")
-        for policy in ORDER:
-            group = result.policy(policy)
-            cells = [cell(result, group, o, y, f) for o, y, f in COLUMNS]
-            print(f"| {policy} | " + " | ".join(cells) + " |")
+        table(result, "| policy | US ÷ China compute, 2027 | 2030 | frontier gap 2027 (years) "
+                      "| 2030 | smuggled 2027 (M H100e) |", COLUMNS)
         print()
-        print("| policy | US-controlled ÷ China compute, 2030 | US-stack share 2030 "
-              "| China's self-sufficiency 2030 | US designers' revenue 2030 (B$) |")
-        print("|---|---|---|---|---|")
-        for policy in ORDER:
-            group = result.policy(policy)
-            cells = [cell(result, group, o, y, f) for o, y, f in COLUMNS_V2]
-            print(f"| {policy} | " + " | ".join(cells) + " |")
+        table(result, "| policy | US-controlled ÷ China compute, 2030 | US-stack share 2030 "
+                      "| China's self-sufficiency 2030 | US designers' revenue 2030 (B$) |",
+              COLUMNS_V2)
         for policy in ("anthropic", "nvidia"):
             group = result.contrast(policy)
             print(f"{policy} vs {result.reference}: compute ratio 2027 "

@@ -22,29 +22,25 @@ SizeCheck check_run_size(const parallel::RunPlan& plan, int ranks, int threads, 
     const int sharing = c.limit ? std::max(1, c.limit->shared_by) : 1;
     const double others = c.estimate.other_rank_bytes();
     const double node_need = need + (sharing - 1) * others;
-    if (c.limit && sharing > 1 && node_need > c.limit->bytes * sharing) {
-        const auto& big = c.estimate.dominant();
+    const auto& big = c.estimate.dominant();
+    const std::string remedy =
+        "Most of it is " + big.what + ": " + format_bytes(big.bytes) +
+        (big.setting.empty() ? "" : "; it grows with " + big.setting) +
+        ". Change that, or pass --ignore-size-check to run anyway (it may then run out of "
+        "memory); see docs/running.md, \"Memory and disk\"";
+    const std::string cut =
+        std::to_string(ranks) + " rank(s) x " + std::to_string(threads) + " thread(s), worst case";
+    if (c.limit && sharing > 1 && node_need > c.limit->bytes * sharing)
         c.memory_problem =
             "the run needs up to " + format_bytes(need) + " of memory on rank 0 and " +
-            format_bytes(others) + " on each other rank (" + std::to_string(ranks) + " rank(s) x " +
-            std::to_string(threads) + " thread(s), worst case), " + format_bytes(node_need) +
+            format_bytes(others) + " on each other rank (" + cut + "), " + format_bytes(node_need) +
             " for the " + std::to_string(sharing) + " ranks on this node, but they may use " +
-            format_bytes(c.limit->bytes * sharing) + " together (" + c.limit->source +
-            "). Most of it is " + big.what + ": " + format_bytes(big.bytes) +
-            (big.setting.empty() ? "" : "; it grows with " + big.setting) +
-            ". Change that, or pass --ignore-size-check to run anyway (it may then run out of "
-            "memory); see docs/running.md, \"Memory and disk\"";
-    } else if (c.limit && sharing == 1 && need > c.limit->bytes) {
-        const auto& big = c.estimate.dominant();
-        c.memory_problem =
-            "the run needs up to " + format_bytes(need) + " of memory per rank (" +
-            std::to_string(ranks) + " rank(s) x " + std::to_string(threads) +
-            " thread(s), worst case) but a rank may use " + format_bytes(c.limit->bytes) + " (" +
-            c.limit->source + "). Most of it is " + big.what + ": " + format_bytes(big.bytes) +
-            (big.setting.empty() ? "" : "; it grows with " + big.setting) +
-            ". Change that, or pass --ignore-size-check to run anyway (it may then run out of "
-            "memory); see docs/running.md, \"Memory and disk\"";
-    }
+            format_bytes(c.limit->bytes * sharing) + " together (" + c.limit->source + "). " +
+            remedy;
+    else if (c.limit && sharing == 1 && need > c.limit->bytes)
+        c.memory_problem = "the run needs up to " + format_bytes(need) + " of memory per rank (" +
+                           cut + ") but a rank may use " + format_bytes(c.limit->bytes) + " (" +
+                           c.limit->source + "). " + remedy;
     c.free_bytes = free_bytes_at(plan.output_path);
     const double file = std::max(0.0, c.estimate.output_bytes - existing_bytes);
     if (c.free_bytes && file > *c.free_bytes)
