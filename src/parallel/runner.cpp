@@ -709,8 +709,13 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
 
 #pragma omp parallel num_threads(threads)
             {
-                auto& [unit, values, outputs, difference, weights, weight, f_ab, f_ba, steps,
-                       moved] = workspaces[static_cast<std::size_t>(omp_get_thread_num())];
+                // Named references, not a structured binding: clang before 16 cannot capture a
+                // binding in the lambda below (the fuzz build uses Debian's clang 14).
+                auto& ws = workspaces[static_cast<std::size_t>(omp_get_thread_num())];
+                auto &unit = ws.unit, &values = ws.values, &outputs = ws.outputs;
+                auto &difference = ws.difference, &weights = ws.weights, &weight = ws.weight;
+                auto &f_ab = ws.f_ab, &f_ba = ws.f_ba, &steps = ws.steps;
+                auto& moved = ws.moved;
 #pragma omp for schedule(static)
                 for (std::uint64_t k = 0; k < n_blocks; ++k) {
                     try {
