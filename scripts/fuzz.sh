@@ -7,6 +7,9 @@
 #
 #   scripts/fuzz.sh [SECONDS]        SECONDS: total fuzzing time, default 60 (what CI runs):
 #                                    a third for config_fuzzer, two thirds for run_fuzzer
+#   scripts/fuzz.sh --build-only     configure and build the harnesses, run nothing (CI does
+#                                    this first: clang compiles every source, and what only
+#                                    clang refuses should fail CI in minutes, not after the suite)
 #
 # Steps: configure build/fuzz with clang (-DCHIPRACE_FUZZ=ON) unless done; build the targets;
 # replay every saved input in tests/fuzz/findings/ through each harness (each one that still
@@ -23,9 +26,14 @@
 # collect every finding of the run (still exits 1 if there is one); CHIPRACE_FUZZ_HARNESSES
 # the harnesses to run (default "config_fuzzer run_fuzzer").
 set -euo pipefail
+build_only=0
+if [ "${1:-}" = --build-only ]; then
+    build_only=1
+    shift
+fi
 seconds=${1:-60}
 if ! [[ $seconds =~ ^[0-9]+$ ]] || [ "$seconds" -lt 1 ]; then
-    echo "usage: scripts/fuzz.sh [SECONDS]   (a positive number of seconds, default 60)" >&2
+    echo "usage: scripts/fuzz.sh [--build-only] [SECONDS]   (a positive number of seconds, default 60)" >&2
     exit 2
 fi
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -97,6 +105,10 @@ for h in "${harnesses[@]}"; do
     esac
 done
 cmake --build "$build" --target "${harnesses[@]}" -j "${CHIPRACE_FUZZ_JOBS:-$(nproc)}"
+if [ "$build_only" = 1 ]; then
+    echo "fuzz: built ${harnesses[*]} in $build (--build-only: not run)"
+    exit 0
+fi
 
 # ---- run --------------------------------------------------------------------------------------
 rm -rf "$run"
