@@ -565,6 +565,69 @@ void print_events(const io::ResultOverview& o, std::ostream& out) {
     }
 }
 
+/// Robustness: per objective, the policies in the order of their mean regret, with the
+/// minimax-regret rank, the share of futures in which each is the best, and each threshold's
+/// satisficing share; with few policies the pairwise dominance matrix.
+void print_robustness(const io::ResultOverview& o, std::ostream& out) {
+    if (o.robustness.empty())
+        return;
+    const auto& names = o.robustness_policies;
+    const std::size_t p = names.size();
+    std::size_t width = 8;
+    for (const auto& n : names)
+        width = std::max(width, n.size() + 2);
+    out << "\nrobustness (regret = the best policy's value in the same future minus this one's;"
+           " docs/robustness.md)\n";
+    auto share = [](double x) {
+        std::ostringstream cell;
+        cell << std::fixed << std::setprecision(3) << x;
+        return cell.str();
+    };
+    for (const auto& r : o.robustness) {
+        out << "  " << r.name << "  (" << r.output;
+        if (r.year)
+            out << " in " << *r.year;
+        out << (r.units.empty() ? "" : ", " + r.units) << "; " << r.better << " is better; "
+            << r.samples << " futures)\n";
+        out << "    " << std::left << std::setw(static_cast<int>(width)) << "policy"
+            << std::setw(13) << "mean regret" << std::setw(6) << "rank" << std::setw(13)
+            << "max regret" << std::setw(6) << "rank" << std::setw(9) << "P(best)";
+        for (const double t : r.thresholds)
+            out << std::setw(12)
+                << (std::string(r.better == "higher" ? "P(>= " : "P(<= ") + number(t) + ")");
+        out << std::right << "\n";
+        std::vector<std::size_t> order(p);
+        for (std::size_t i = 0; i < p; ++i)
+            order[i] = i;
+        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+            return r.mean_rank[a] < r.mean_rank[b];
+        });
+        for (const std::size_t i : order) {
+            out << "    " << std::left << std::setw(static_cast<int>(width)) << names[i]
+                << std::setw(13) << number(r.regret_mean[i]) << std::setw(6) << r.mean_rank[i]
+                << std::setw(13) << number(r.regret_max[i]) << std::setw(6) << r.minimax_rank[i]
+                << std::setw(9) << share(r.best_share[i]);
+            for (std::size_t t = 0; t < r.thresholds.size(); ++t)
+                out << std::setw(12) << share(r.satisficing_share[t * p + i]);
+            out << std::right << "\n";
+        }
+        if (p <= 8) {
+            out << "    P(row better than column):\n    " << std::left
+                << std::setw(static_cast<int>(width)) << "";
+            for (std::size_t j = 0; j < p; ++j)
+                out << std::setw(9) << names[j].substr(0, 8);
+            out << "\n";
+            for (const std::size_t i : order) {
+                out << "    " << std::setw(static_cast<int>(width)) << names[i];
+                for (std::size_t j = 0; j < p; ++j)
+                    out << std::setw(9) << (i == j ? "-" : share(r.dominance_share[i * p + j]));
+                out << "\n";
+            }
+            out << std::right;
+        }
+    }
+}
+
 void print_overview(const io::ResultOverview& o, bool all, std::ostream& out) {
     auto attr = [&](const char* name) { return o.attribute(name); };
     out << "experiment   " << attr("experiment") << " (model " << attr("model") << ")\n"
@@ -603,6 +666,7 @@ void print_overview(const io::ResultOverview& o, bool all, std::ostream& out) {
                     [](const auto& s) { return s.group.rfind("policies/", 0) == 0; });
     print_sensitivity(o, out);
     print_events(o, out);
+    print_robustness(o, out);
     if (has_policies && median < nq && lo < nq && hi < nq) {
         print_key_results(o, median, lo, hi, out);
         if (!all) {

@@ -87,6 +87,9 @@ io::ResultLayout make_layout(const config::Experiment& ex, std::uint64_t runs) {
         const auto name = ex.model->variant_name(v);
         layout.variant_groups.push_back(name.empty() ? std::string{} : "policies/" + name);
     }
+    for (const auto& o : ex.robustness)
+        layout.robustness.push_back({o.name, o.output, o.year_index,
+                                     o.direction == stats::Direction::higher, o.thresholds});
     if (ex.sensitivity.enabled) {
         io::SensitivityLayout s;
         s.method = ex.design == "morris" ? io::SensitivityLayout::Method::morris

@@ -5,6 +5,7 @@
 #include "chiprace/config/event_options.hpp"
 #include "chiprace/config/model_factory.hpp"
 #include "chiprace/config/overrides.hpp"
+#include "chiprace/config/robustness_options.hpp"
 #include "chiprace/config/sensitivity_options.hpp"
 #include "chiprace/config/toml_diagnostics.hpp"
 
@@ -45,9 +46,9 @@ struct Document {
     toml::table table;
 };
 
-constexpr std::array<std::string_view, 8> top_level_keys{"experiment", "model",      "parameters",
-                                                         "policies",   "design",     "correlations",
-                                                         "output",     "sensitivity"};
+constexpr std::array<std::string_view, 9> top_level_keys{
+    "experiment",   "model",  "parameters",  "policies",  "design",
+    "correlations", "output", "sensitivity", "robustness"};
 constexpr std::array<std::string_view, 10> experiment_keys{
     "name",    "model",      "samples",     "seed",     "design",
     "include", "block_size", "description", "policies", "reference"};
@@ -788,6 +789,7 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
     }
     read_sensitivity_options(root, ex, errors);
     read_events(root, ex, errors);
+    read_robustness(root, ex, errors);
     if (exp != nullptr)
         check_run_count(*exp, root, ex, errors);
     errors.throw_if_any();
@@ -826,6 +828,9 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
     if (!ex.events.empty())
         j["output"]["events"] = events_json(ex);
     j["sensitivity"] = sensitivity_json(ex);
+    // Only when asked for: the resolved text of experiments without it stays as it was.
+    if (!ex.robustness.empty())
+        j["robustness"] = robustness_json(ex);
     j["correlations"] = nlohmann::json::array();
     for (const auto& c : ex.correlations)
         j["correlations"].push_back(

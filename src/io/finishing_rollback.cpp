@@ -55,6 +55,9 @@ void roll_back_finishing(const std::string& path, const ResultLayout& layout) {
             check_h5(H5Ldelete(file, where.c_str(), H5P_DEFAULT), "deleting " + where);
         }
     scales.clear();
+    // /robustness holds its own scale (/robustness/policy): the group goes whole.
+    if (link_exists(file, "robustness"))
+        check_h5(H5Ldelete(file, "robustness", H5P_DEFAULT), "deleting /robustness");
     for (const char* name : {"parameter", "sensitivity_year"})
         if (link_exists(file, name))
             check_h5(H5Ldelete(file, name, H5P_DEFAULT), std::string("deleting /") + name);

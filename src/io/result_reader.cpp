@@ -125,6 +125,39 @@ std::string ResultOverview::attribute(const std::string& name) const {
     return {};
 }
 
+namespace {
+
+void read_robustness(hid_t file, ResultOverview& out) {
+    auto root = h5_group(H5Gopen2(file, "robustness", H5P_DEFAULT), "opening /robustness");
+    out.robustness_policies = read_string_array(root, "policy");
+    for (const auto& name : list_links(root)) {
+        if (name == "policy")
+            continue;
+        auto g = h5_group(H5Gopen2(root, name.c_str(), H5P_DEFAULT), "opening /robustness/" + name);
+        RobustnessView v;
+        v.name = name;
+        v.output = read_string_attribute(g, "output");
+        v.better = read_string_attribute(g, "better");
+        v.units = read_string_attribute(g, "units");
+        if (has_attribute(g, "year"))
+            v.year = static_cast<int>(read_int_attribute(g, "year"));
+        v.samples = read_int_attribute(g, "n_samples");
+        v.regret_mean = read_double_dataset(g, "regret_mean");
+        v.regret_max = read_double_dataset(g, "regret_max");
+        v.best_share = read_double_dataset(g, "best_share");
+        v.mean_rank = read_int_dataset(g, "mean_regret_rank");
+        v.minimax_rank = read_int_dataset(g, "minimax_regret_rank");
+        v.dominance_share = read_double_dataset(g, "dominance_share");
+        if (link_exists(g, "threshold")) {
+            v.thresholds = read_double_dataset(g, "threshold");
+            v.satisficing_share = read_double_dataset(g, "satisficing_share");
+        }
+        out.robustness.push_back(std::move(v));
+    }
+}
+
+} // namespace
+
 ResultOverview read_result_overview(const std::string& path) {
     std::error_code ec;
     if (!std::filesystem::exists(path, ec))
@@ -175,6 +208,8 @@ ResultOverview read_result_overview(const std::string& path) {
         read_summary_group(file, group, out);
         read_sensitivity_group(file, group, out);
     }
+    if (link_exists(file, "robustness"))
+        read_robustness(file, out);
     return out;
 }
 

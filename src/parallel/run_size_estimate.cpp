@@ -48,7 +48,9 @@ RunSizeEstimate estimate_run_size(const RunPlan& plan, int ranks, int threads) {
     const double variants = static_cast<double>(plan.model->variant_count());
     const double columns = static_cast<double>(plan.model->column_count());
     const double groups = variants + static_cast<double>(plan.contrasts.size());
-    const double all_columns = groups * columns;
+    const double regret_columns =
+        static_cast<double>(layout.robustness.size()) * variants; // [robustness]
+    const double all_columns = groups * columns + regret_columns;
     const double bs = static_cast<double>(plan.block_size);
     const double samples = static_cast<double>(plan.samples);
     const double blocks = std::ceil(samples / bs);
@@ -62,7 +64,10 @@ RunSizeEstimate estimate_run_size(const RunPlan& plan, int ranks, int threads) {
                           static_cast<double>(stats::LogHistogram::memory_ceiling(
                               o.integer_valued ? stats::LogHistogram::exact_integers
                                                : plan.sketch_mantissa_bits));
-    const double sketch_set = groups * group_sketches;
+    const double sketch_set =
+        groups * group_sketches +
+        regret_columns *
+            static_cast<double>(stats::LogHistogram::memory_ceiling(plan.sketch_mantissa_bits));
 
     // One block's sums (moments of every column, sensitivity sums of the analysed ones): the
     // leaf of the reduction, and the size of each piece rank 0 keeps.

@@ -10,6 +10,7 @@
 #include "chiprace/io/finishing_rollback.hpp"
 #include "chiprace/io/raw_row_writer.hpp"
 #include "chiprace/io/result_file.hpp"
+#include "chiprace/io/robustness_writer.hpp"
 #include "chiprace/io/row_copy.hpp"
 #include "chiprace/io/sensitivity_writer.hpp"
 #include "chiprace/io/space_reservation.hpp"
@@ -23,6 +24,7 @@
 #include "chiprace/stats/dyadic_reduction.hpp"
 #include "chiprace/stats/event_count.hpp"
 #include "chiprace/stats/interval.hpp"
+#include "chiprace/stats/regret.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -179,9 +181,16 @@ std::uint64_t finishing_bytes(const io::ResultLayout& layout, std::size_t inputs
         columns += o.per_year ? layout.years.size() : 1;
     const std::uint64_t targets = analysed_columns(layout).size();
     const std::uint64_t per_target = (inputs + 1) * (inputs + 1) * 12; // up to second order
+    const std::uint64_t variants = layout.variant_groups.size();
+    std::uint64_t robustness_values = 0;
+    for (const auto& o : layout.robustness)
+        robustness_values += variants * (layout.quantile_levels.size() + 16) +
+                             4 * variants * (variants + o.thresholds.size() + 1);
     const std::uint64_t values =
-        groups * (columns * (layout.quantile_levels.size() + 16) + targets * per_target);
-    const std::uint64_t objects = groups * (layout.outputs.size() * 16 + targets * 12 + 8) + 64;
+        groups * (columns * (layout.quantile_levels.size() + 16) + targets * per_target) +
+        robustness_values;
+    const std::uint64_t objects = groups * (layout.outputs.size() * 16 + targets * 12 + 8) + 64 +
+                                  layout.robustness.size() * 32;
     return std::max<std::uint64_t>(std::uint64_t{1} << 20, 2 * (8 * values + 1024 * objects));
 }
 
@@ -266,6 +275,7 @@ constexpr int tag_sketches = 102;
 struct BlockWorkspace {
     std::vector<double> unit, values, outputs, difference, weights, weight, f_ab, f_ba, steps;
     std::vector<std::size_t> moved;
+    std::vector<double> objective, regret; // one robustness objective's column of every variant
 };
 
 } // namespace
@@ -288,7 +298,10 @@ void finish_results(const RunPlan& plan, std::vector<Reduction::Node> held,
     if (!merged)
         throw RuntimeFailure("no block was computed");
     const auto slots = event_slots(plan.layout, variants, contrasts);
-    if (merged->events.size() != slots.size())
+    std::size_t counted = slots.size();
+    for (const auto& o : plan.layout.robustness)
+        counted += stats::robustness_count_size(variants, o.thresholds.size());
+    if (merged->events.size() != counted)
         throw RuntimeFailure("the event counts do not match the experiment's events");
     // Each group's event counts: its contiguous share of the slots.
     std::size_t next_slot = 0;
@@ -319,6 +332,22 @@ void finish_results(const RunPlan& plan, std::vector<Reduction::Node> held,
                                                  plan.layout.quantile_levels));
         }
         groups.push_back(std::move(g));
+    }
+    // Robustness: each objective's regret columns and its counts after the event counts.
+    std::vector<io::RobustnessResult> robustness;
+    for (std::size_t o = 0, at = slots.size(); o < plan.layout.robustness.size(); ++o) {
+        io::RobustnessResult r;
+        for (std::size_t v = 0; v < variants; ++v) {
+            const std::size_t col = (variants + contrasts) * columns + o * variants + v;
+            r.regret.push_back(stats::summarize(merged->moments.columns[col], sketch.columns[col],
+                                                plan.layout.quantile_levels));
+        }
+        const std::size_t size =
+            stats::robustness_count_size(variants, plan.layout.robustness[o].thresholds.size());
+        r.counts.assign(merged->events.begin() + static_cast<std::ptrdiff_t>(at),
+                        merged->events.begin() + static_cast<std::ptrdiff_t>(at + size));
+        at += size;
+        robustness.push_back(std::move(r));
     }
     std::vector<io::Attribute> closing{
         {"completed_utc", utc_now_iso8601()},
@@ -375,6 +404,7 @@ void finish_results(const RunPlan& plan, std::vector<Reduction::Node> held,
     fault_point("contrasts", 0, plan.output_path);
     io::reserve_space(partial, room, "writing the contrasts");
     io::write_summaries(partial, plan.layout, {contrast_start, groups.end()}, closing);
+    io::write_robustness(partial, plan.layout, robustness, samples_run);
     fault_point("sensitivity", 0, plan.output_path);
     if (sens) {
         io::reserve_space(partial, room, "writing the sensitivity indices");
@@ -418,8 +448,11 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
     const std::size_t variants = model.variant_count();
     const std::size_t columns = model.column_count();
     const std::size_t contrasts = plan.contrasts.size();
-    // Summary columns: each variant's outputs, then each contrast's paired differences.
-    const std::size_t all_columns = (variants + contrasts) * columns;
+    // Summary columns: each variant's outputs, then each contrast's paired differences, then
+    // each robustness objective's regret per variant.
+    const std::size_t all_columns = plan.layout.summary_columns();
+    const std::size_t regret_base = (variants + contrasts) * columns;
+    const auto& objectives = plan.layout.robustness;
     const std::uint64_t bs = plan.block_size;
     const std::uint64_t blocks = (plan.samples + bs - 1) / bs;
     const bool raw = plan.layout.store_raw;
@@ -449,6 +482,7 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
             precision.insert(precision.end(), o.per_year ? plan.layout.years.size() : 1,
                              o.integer_valued ? stats::LogHistogram::exact_integers
                                               : plan.sketch_mantissa_bits);
+    precision.insert(precision.end(), objectives.size() * variants, plan.sketch_mantissa_bits);
     // One set per rank, shared by its threads under a lock per column: a set per thread
     // multiplied the sketches' memory, which dominates a run's, by the thread count. Counts
     // add exactly, so the order in which threads take a column changes nothing.
@@ -497,6 +531,13 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
     const std::size_t analysed = targets.size() * (variants + contrasts);
     // Events: which slots each summary column feeds.
     const auto slots = event_slots(plan.layout, variants, contrasts);
+    // Robustness counts follow the event counts in each block's integer vector.
+    std::vector<std::size_t> count_offsets; // per objective, into BlockSums::events
+    std::size_t counted = slots.size();
+    for (const auto& o : objectives) {
+        count_offsets.push_back(counted);
+        counted += stats::robustness_count_size(variants, o.thresholds.size());
+    }
     std::vector<std::vector<std::size_t>> slots_of_column(all_columns);
     for (std::size_t i = 0; i < slots.size(); ++i)
         slots_of_column[slots[i].column].push_back(i);
@@ -511,7 +552,9 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
                               std::vector<double>(replicates * (bs / group_runs)),
                               std::vector<double>(replicates), std::vector<double>(d),
                               std::vector<double>(d), std::vector<double>(d * (bs / group_runs)),
-                              std::vector<std::size_t>(d * (bs / group_runs))});
+                              std::vector<std::size_t>(d * (bs / group_runs)),
+                              std::vector<double>(objectives.empty() ? 0 : variants * bs),
+                              std::vector<double>(objectives.empty() ? 0 : variants * bs)});
 
     // Rank 0 lays out the file, or with --resume reads the ledger of the interrupted run; the
     // others wait for its verdict rather than hang.
@@ -716,6 +759,7 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
                 auto &difference = ws.difference, &weights = ws.weights, &weight = ws.weight;
                 auto &f_ab = ws.f_ab, &f_ba = ws.f_ba, &steps = ws.steps;
                 auto& moved = ws.moved;
+                auto &objective = ws.objective, &regret = ws.regret;
 #pragma omp for schedule(static)
                 for (std::uint64_t k = 0; k < n_blocks; ++k) {
                     try {
@@ -736,7 +780,7 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
                         }
                         auto& leaf = leaves[k];
                         leaf.moments.columns.resize(all_columns);
-                        leaf.events.assign(slots.size(), 0);
+                        leaf.events.assign(counted, 0);
                         const model::InputBlock in(std::span<const double>(values).first(d * n), n);
                         auto accumulate = [&](std::size_t c, std::span<const double> col) {
                             auto& m = leaf.moments.columns[c];
@@ -762,6 +806,29 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
                                               round_outputs[v].begin() +
                                                   static_cast<std::ptrdiff_t>(c * rows + offset));
                             }
+                        }
+                        // Robustness: every policy's value of an objective in the same futures.
+                        for (std::size_t o = 0; o < objectives.size(); ++o) {
+                            const auto& ob = objectives[o];
+                            const std::size_t c = plan.layout.column_of(ob.output, ob.year_index);
+                            for (std::size_t v = 0; v < variants; ++v)
+                                std::copy_n(outs[v].column(c).begin(), n,
+                                            objective.begin() + static_cast<std::ptrdiff_t>(v * n));
+                            const auto values_here =
+                                std::span<const double>(objective).first(variants * n);
+                            const auto direction = ob.higher_is_better ? stats::Direction::higher
+                                                                       : stats::Direction::lower;
+                            stats::regret_of(values_here, variants, direction,
+                                             std::span(regret).first(variants * n));
+                            for (std::size_t v = 0; v < variants; ++v)
+                                accumulate(regret_base + o * variants + v,
+                                           std::span<const double>(regret).subspan(v * n, n));
+                            stats::robustness_counts(
+                                values_here, variants, direction, ob.thresholds,
+                                std::span(leaf.events)
+                                    .subspan(count_offsets[o],
+                                             stats::robustness_count_size(variants,
+                                                                          ob.thresholds.size())));
                         }
                         for (std::size_t p = 0; p < contrasts; ++p) {
                             const auto [v, ref] = plan.contrasts[p];

@@ -4,6 +4,7 @@
 #include "chiprace/model/model.hpp"
 #include "chiprace/random/gaussian_copula.hpp"
 #include "chiprace/random/parameter_space.hpp"
+#include "chiprace/stats/regret.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -60,6 +61,17 @@ struct EventSettings {
     bool from_model = false;   // declared by the model, not by [output] events
 };
 
+/// A [robustness] objective: one output in one year (or a scalar output), and which way is
+/// better; regret, satisficing at each threshold and dominance are computed on it.
+struct RobustnessObjective {
+    std::string name;           // "<output>_<year>" unless named; an HDF5 group name
+    std::size_t output = 0;     // index into model->outputs()
+    std::size_t year_index = 0; // into model->years(); 0 for a scalar output
+    std::optional<int> year;    // none for a scalar output
+    stats::Direction direction = stats::Direction::higher;
+    std::vector<double> thresholds; // satisficing: value >= (higher) or <= (lower) threshold
+};
+
 struct Experiment {
     std::string name;
     std::string description;
@@ -82,6 +94,7 @@ struct Experiment {
     OutputSettings output;
     SensitivitySettings sensitivity;
     std::vector<EventSettings> events;
+    std::vector<RobustnessObjective> robustness;
     std::shared_ptr<const model::Model> model;
     /// Variant index of [experiment] reference: every other policy is contrasted with it.
     std::optional<std::size_t> reference;

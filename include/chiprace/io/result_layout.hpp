@@ -64,6 +64,16 @@ struct SensitivityLayout {
     }
 };
 
+/// A robustness objective ([robustness]): the summary column it reads in every policy, which
+/// way is better, and its satisficing thresholds. Written under /robustness/<name>.
+struct RobustnessLayout {
+    std::string name;
+    std::size_t output = 0;     // index into ResultLayout::outputs
+    std::size_t year_index = 0; // into ResultLayout::years; 0 for a scalar output
+    bool higher_is_better = true;
+    std::vector<double> thresholds;
+};
+
 struct ResultLayout {
     std::uint64_t n_samples = 0;
     bool store_raw = true;
@@ -81,6 +91,9 @@ struct ResultLayout {
     std::vector<std::string> contrast_groups;
     /// Sensitivity indices per group (variants, then contrasts), when the design allows them.
     std::optional<SensitivityLayout> sensitivity;
+    /// Robustness objectives over the variants (policies); their regret columns are summarised
+    /// after every group's columns, one per (objective, variant).
+    std::vector<RobustnessLayout> robustness;
 
     [[nodiscard]] std::size_t columns_per_variant() const {
         std::size_t c = 0;
@@ -94,6 +107,12 @@ struct ResultLayout {
         for (std::size_t i = 0; i < k; ++i)
             c += outputs[i].per_year ? years.size() : 1;
         return outputs[k].per_year ? c + t : c;
+    }
+    /// Summary columns of the run: each group's (variants, then contrasts), then the regret
+    /// of every (robustness objective, variant).
+    [[nodiscard]] std::size_t summary_columns() const {
+        return (variant_groups.size() + contrast_groups.size()) * columns_per_variant() +
+               robustness.size() * variant_groups.size();
     }
     /// "/outputs/y" or "/policies/p/outputs/y"
     [[nodiscard]] static std::string join(const std::string& group, const std::string& rest) {

@@ -2,6 +2,7 @@
 // Reading a result file back: provenance and summaries, for `chiprace info` and tests.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -37,6 +38,19 @@ struct SensitivityView {
     std::vector<std::string> undefined_reason;
 };
 
+/// /robustness/<objective>: each policy's regret summary, ranks and shares (policy order of
+/// /robustness/policy).
+struct RobustnessView {
+    std::string name, output, better, units;
+    std::optional<int> year;
+    std::int64_t samples = 0;
+    std::vector<double> regret_mean, regret_max, best_share;
+    std::vector<std::int64_t> mean_rank, minimax_rank;
+    std::vector<double> thresholds;
+    std::vector<double> satisficing_share; // (thresholds × policies), row-major
+    std::vector<double> dominance_share;   // (policies × policies): P(row better than column)
+};
+
 struct ResultOverview {
     std::vector<std::pair<std::string, std::string>> attributes; // root, as text
     std::vector<int> years;
@@ -47,6 +61,8 @@ struct ResultOverview {
     std::vector<std::string> parameters; // /parameter: the sensitivity axis
     std::vector<int> sensitivity_years;  // /sensitivity_year
     std::vector<SensitivityView> sensitivity;
+    std::vector<std::string> robustness_policies; // /robustness/policy
+    std::vector<RobustnessView> robustness;
 
     [[nodiscard]] std::string attribute(const std::string& name) const;
 };
