@@ -54,10 +54,14 @@ void roll_back_finishing(const std::string& path, const ResultLayout& layout) {
                 detach(file, ds, scales);
             check_h5(H5Ldelete(file, where.c_str(), H5P_DEFAULT), "deleting " + where);
         }
-    scales.clear();
-    // /robustness holds its own scale (/robustness/policy): the group goes whole.
-    if (link_exists(file, "robustness"))
+    // /robustness: its own scales (policy, versus, threshold) go with it; /quantile_level must
+    // first forget the regret quantiles.
+    if (link_exists(file, "robustness")) {
+        for (const auto& ds : datasets_under(file, "/robustness"))
+            detach(file, ds, scales);
         check_h5(H5Ldelete(file, "robustness", H5P_DEFAULT), "deleting /robustness");
+    }
+    scales.clear();
     for (const char* name : {"parameter", "sensitivity_year"})
         if (link_exists(file, name))
             check_h5(H5Ldelete(file, name, H5P_DEFAULT), std::string("deleting /") + name);

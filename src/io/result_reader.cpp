@@ -131,7 +131,7 @@ void read_robustness(hid_t file, ResultOverview& out) {
     auto root = h5_group(H5Gopen2(file, "robustness", H5P_DEFAULT), "opening /robustness");
     out.robustness_policies = read_string_array(root, "policy");
     for (const auto& name : list_links(root)) {
-        if (name == "policy")
+        if (name == "policy" || name == "versus") // the scales
             continue;
         auto g = h5_group(H5Gopen2(root, name.c_str(), H5P_DEFAULT), "opening /robustness/" + name);
         RobustnessView v;

@@ -49,11 +49,21 @@ void write_robustness(const std::string& path, const ResultLayout& layout,
                                 "(best policy's value in the future minus this policy's), "
                                 "satisficing shares, pairwise dominance (docs/robustness.md)"));
     write_attribute(root, "confidence_level", event_confidence_level);
+    // Two scales of the same names: netCDF and xarray refuse a dimension used twice, so the
+    // dominance matrix is (policy, versus).
     write_string_array(root, "policy", policies, dimension_scale_creation_list());
+    write_string_array(root, "versus", policies, dimension_scale_creation_list());
     auto policy = h5_dataset(H5Dopen2(root, "policy", H5P_DEFAULT), "opening /robustness/policy");
     check_h5(H5DSset_scale(policy, "policy"), "making policy a dimension scale");
+    auto versus = h5_dataset(H5Dopen2(root, "versus", H5P_DEFAULT), "opening /robustness/versus");
+    check_h5(H5DSset_scale(versus, "versus"), "making versus a dimension scale");
+    write_attribute(versus, "long_name",
+                    std::string("the policy compared with: dominance_*[policy, versus] is about "
+                                "policy being better than versus"));
+    auto qlevel =
+        h5_dataset(H5Dopen2(file, "quantile_level", H5P_DEFAULT), "opening /quantile_level");
     DimensionScaleAttacher scales;
-    std::vector<Hdf5Handle> open_scales; // open until scales.finish()
+    std::vector<Hdf5Handle> thresholds; // each objective's scale, open until scales.finish()
     auto dataset = [&](hid_t g, const char* name) {
         return h5_dataset(H5Dopen2(g, name, H5P_DEFAULT), std::string("opening ") + name);
     };
@@ -115,7 +125,10 @@ void write_robustness(const std::string& path, const ResultLayout& layout,
         const std::span<const std::uint64_t> counts(r.counts);
         if (nt > 0) {
             write_dataset(g, "threshold", std::span<const double>(ob.thresholds),
-                          std::vector<hsize_t>{nt});
+                          std::vector<hsize_t>{nt}, dimension_scale_creation_list());
+            thresholds.push_back(dataset(g, "threshold"));
+            check_h5(H5DSset_scale(thresholds.back(), "threshold"),
+                     "making threshold a dimension scale");
             write_shares("satisficing", counts.first(nt * p), tp);
         }
         write_shares("dominance", counts.subspan(nt * p, p * p), pp);
@@ -131,20 +144,23 @@ void write_robustness(const std::string& path, const ResultLayout& layout,
         for (const char* name :
              {"dominance_count", "dominance_share", "dominance_low", "dominance_high"}) {
             auto ds = dataset(g, name);
-            scales.attach(ds, {policy, policy});
+            scales.attach(ds, {policy, versus});
         }
         if (nt > 0)
             for (const char* name : {"satisficing_count", "satisficing_share", "satisficing_low",
                                      "satisficing_high"}) {
                 auto ds = dataset(g, name);
-                scales.attach(ds, {H5I_INVALID_HID, policy});
+                scales.attach(ds, {thresholds.back(), policy});
             }
         {
             auto ds = dataset(g, "regret_quantiles");
-            scales.attach(ds, {policy, H5I_INVALID_HID});
+            scales.attach(ds, {policy, qlevel});
         }
     }
     scales.finish();
+    thresholds.clear();
+    qlevel.close("/quantile_level");
+    versus.close("/robustness/versus");
     policy.close("/robustness/policy");
     root.close("/robustness");
     file.close(path);

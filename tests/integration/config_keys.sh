@@ -80,6 +80,10 @@ code["experiment"] = keys_of("experiment", ishigami, f"experiment.{PROBE}=1")
 code["output"] = keys_of("output", ishigami, f"output.{PROBE}=1")
 code["output.events"] = keys_of("output.events", ishigami,
                                 f'output.events=[{{ output = "y", above = 1, {PROBE} = 1 }}]')
+code["robustness"] = keys_of("robustness", race, f"robustness.{PROBE}=1")
+code["robustness.objectives"] = keys_of(
+    "robustness.objectives", race,
+    f'robustness.objectives=[{{ output = "revenue", year = 2030, better = "higher", {PROBE} = 1 }}]')
 code["design"] = keys_of("design", ishigami, f"design.{PROBE}=1")
 code["sensitivity"] = keys_of("sensitivity", ishigami, "experiment.design=saltelli",
                               f"sensitivity.{PROBE}=1")

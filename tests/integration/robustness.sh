@@ -141,11 +141,33 @@ done
 import sys, h5py, numpy as np
 a, b = h5py.File(sys.argv[1], "r"), h5py.File(sys.argv[2], "r")
 for name in a["robustness"]:
-    if name == "policy":
+    if not isinstance(a["robustness"][name], h5py.Group):  # the scales policy, versus
         continue
     for ds in a["robustness"][name]:
         assert np.array_equal(a["robustness"][name][ds][()], b["robustness"][name][ds][()],
                               equal_nan=True), (name, ds)
+PY
+
+# A run killed after /robustness was written (phase "sensitivity") is resumed: the finishing
+# phases start over, /robustness is rolled back and written again, and the file is the same.
+if CHIPRACE_FAULT=sensitivity:kill:0 chiprace_mpi 1 1 run "$WORK/robust.toml" --samples 3001 \
+    --set experiment.block_size=256 --set output.store=summary -o "$WORK/killed.h5" \
+    2>"$WORK/log"; then
+    fail "a run killed in its sensitivity phase succeeded (is CHIPRACE_FAULT_INJECTION off?)"
+fi
+"$PYTHON" -c "import h5py,sys; assert 'robustness' in h5py.File(sys.argv[1], 'r')" \
+    "$WORK/killed.h5.partial" || fail "the killed run left no /robustness to roll back"
+chiprace_mpi 2 1 run "$WORK/robust.toml" --samples 3001 --set experiment.block_size=256 \
+    --set output.store=summary -o "$WORK/killed.h5" --resume 2>"$WORK/log" \
+    || { cat "$WORK/log"; fail "resume after the kill"; }
+"$PYTHON" "$SOURCE_DIR/tests/integration/compare_results.py" "$WORK/cut-1x1.h5" "$WORK/killed.h5"
+"$PYTHON" - "$WORK/killed.h5" <<'PY'
+import sys, h5py
+f = h5py.File(sys.argv[1], "r")
+# No dangling back-reference of the rolled-back regret quantiles on /quantile_level.
+refs = f["quantile_level"].attrs["REFERENCE_LIST"]
+paths = [f[r[0]].name for r in refs]
+assert sum(p.startswith("/robustness/") for p in paths) == 4, paths
 PY
 
 # (c) SIGTERM, then --resume on another rank count: the file of an uninterrupted run.
