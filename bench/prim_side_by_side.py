@@ -18,6 +18,8 @@ Cases:
   bench/prim_side_by_side.py synthetic --rows 100000 --mass-min 0.005
   bench/prim_side_by_side.py h5 FILE.h5 --policy anthropic --output frontier_gap_years \\
       --year 2030 --op '<' --threshold 1 [--discovery NAME] [--save-npz case.npz]
+  --write-discovery OUT.h5 [--name N] writes the reference's trajectory in discover's
+  /discovery/<name> layout (analysis/fig_prim.py draws it);
   --no-ema skips EMA (timing of the reference alone); --repeat-rows K tiles the rows K times
   with a tiny seeded perturbation of each copy (bench/README.md, timing at 10^6 rows).
 Exit status 1 when EMA and the reference disagree (box limits not identical, or coverage,
@@ -154,6 +156,46 @@ def read_discovery(path, name):
         return steps
 
 
+def write_discovery(out, name, steps, qp, names, source, attributes):
+    """The reference's trajectory in chiprace discover's /discovery/<name> layout, in a small
+    file of its own whose root attributes are copied from the source result file (so that
+    analysis/chiprace_results.py opens it): analysis/fig_prim.py can then draw it."""
+    import h5py
+
+    d = len(names)
+    with h5py.File(out, "w") as f:
+        if source:
+            with h5py.File(source, "r") as s:
+                for key, value in s.attrs.items():
+                    f.attrs[key] = value
+        g = f.create_group(f"discovery/{name}")
+        g.attrs["inputs"] = np.array(names, dtype=h5py.string_dtype())
+        g.attrs["chosen"] = len(steps) - 1
+        g.attrs["peels"] = sum(1 for s in steps if s.get("phase") == "peel")
+        g.attrs["pastes"] = sum(1 for s in steps if s.get("phase") == "paste")
+        g.attrs["description"] = "NumPy reference PRIM (tests/reference/prim_reference.py)"
+        for key, value in attributes.items():
+            g.attrs[key] = value
+        for key in ("coverage", "density", "mass", "mean"):
+            g[key] = np.array([s[key] for s in steps])
+        g["res_dim"] = np.array([s["res_dim"] for s in steps], dtype=np.uint64)
+        g["lower"] = np.array([s["lower"] for s in steps])
+        g["upper"] = np.array([s["upper"] for s in steps])
+        box = g.create_group("box")
+        box.attrs["step"] = len(steps) - 1
+        box["lower"] = np.array([steps[-1]["lower"]])
+        box["upper"] = np.array([steps[-1]["upper"]])
+        box["initial_lower"] = np.array([steps[0]["lower"]])
+        box["initial_upper"] = np.array([steps[0]["upper"]])
+        qlo = np.full((1, d), np.nan)
+        qhi = np.full((1, d), np.nan)
+        for j, (a, b) in qp.items():
+            qlo[0, j] = a if a >= 0 else np.nan
+            qhi[0, j] = b if b >= 0 else np.nan
+        box["quasi_p_lower"] = qlo
+        box["quasi_p_upper"] = qhi
+
+
 def move(steps, i, names):
     """The limit that changed between step i-1 and step i, as 'name side value'."""
     if i == 0:
@@ -253,6 +295,9 @@ def main(argv=None):
     parser.add_argument("--repeat-rows", type=int, default=1)
     parser.add_argument("--no-ema", action="store_true")
     parser.add_argument("--save-npz", help="write the case's x and y (for prim_reference --npz)")
+    parser.add_argument("--write-discovery", metavar="OUT.h5",
+                        help="write the reference's trajectory in discover's /discovery layout")
+    parser.add_argument("--name", default="reference", help="group name for --write-discovery")
     args = parser.parse_args(argv)
 
     if args.case == "synthetic":
@@ -276,6 +321,17 @@ def main(argv=None):
 
     ref_steps, ref_qp, ref_seconds = run_reference(x, y, args.peel_alpha, args.paste_alpha,
                                                    args.mass_min)
+    if args.write_discovery:
+        if args.case == "h5":
+            case_text = f"{args.output}[{args.year}] {args.op} {args.threshold:g}"
+        else:
+            case_text = "the synthetic failure box"
+        attributes = {"case": case_text, "peel_alpha": args.peel_alpha,
+                      "paste_alpha": args.paste_alpha, "mass_min": args.mass_min}
+        if args.case == "h5":
+            attributes["policy"] = args.policy
+        write_discovery(args.write_discovery, args.name, ref_steps, ref_qp, names,
+                        args.file if args.case == "h5" else None, attributes)
     columns = []
     ok = True
     if not args.no_ema:
