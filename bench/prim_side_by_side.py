@@ -17,7 +17,8 @@ Cases:
 
   bench/prim_side_by_side.py synthetic --rows 100000 --mass-min 0.005
   bench/prim_side_by_side.py h5 FILE.h5 --policy anthropic --output frontier_gap_years \\
-      --year 2030 --op '<' --threshold 1 [--discovery NAME] [--save-npz case.npz]
+      --year 2030 --op '<' --threshold 1 [--discovery NAME [--discovery-file F]]
+      [--save-npz case.npz]
   --write-discovery OUT.h5 [--name N] writes the reference's trajectory in discover's
   /discovery/<name> layout (analysis/fig_prim.py draws it);
   --no-ema skips EMA (timing of the reference alone); --repeat-rows K tiles the rows K times
@@ -133,16 +134,29 @@ def run_reference(x, y, peel_alpha, paste_alpha, mass_min):
     return steps, qp, seconds
 
 
-def read_discovery(path, name):
-    """chiprace discover's trajectory from /discovery/<name> (None when absent)."""
+def read_discovery(path, name, names):
+    """chiprace discover's trajectory from /discovery/<name> (None when absent), its limits in
+    the order of `names` (by its attribute "inputs" when it has one; an input it did not
+    analyse gets NaN limits, so the comparison says DIFFERENT; inputs it analysed beyond
+    `names`, such as constant ones, are left out and listed)."""
     import h5py
 
     with h5py.File(path, "r") as f:
         group = f.get(f"discovery/{name}")
         if group is None:
             return None
-        lower = group["lower"][...]
-        upper = group["upper"][...]
+        lower = np.atleast_2d(group["lower"][...])
+        upper = np.atleast_2d(group["upper"][...])
+        theirs = group.attrs.get("inputs")
+        if theirs is not None:
+            theirs = [v.decode() if isinstance(v, bytes) else str(v) for v in theirs]
+            extra = [u for u in theirs if u not in names]
+            if extra:
+                print(f"(/discovery/{name} also analysed {', '.join(extra)}: left out here)")
+            index = [theirs.index(u) if u in theirs else -1 for u in names]
+            pad = np.full((lower.shape[0], 1), np.nan)
+            lower = np.hstack([lower, pad])[:, index]
+            upper = np.hstack([upper, pad])[:, index]
         steps = []
         for i in range(lower.shape[0]):
             steps.append({
@@ -289,11 +303,14 @@ def main(argv=None):
     parser.add_argument("--op", default="<", choices=["<", "<=", ">", ">="])
     parser.add_argument("--threshold", type=float, default=1.0)
     parser.add_argument("--discovery", help="name of a /discovery/<name> group to add")
+    parser.add_argument("--discovery-file", help="file holding it (default: FILE)")
     parser.add_argument("--peel-alpha", type=float, default=0.05)
     parser.add_argument("--paste-alpha", type=float, default=0.05)
     parser.add_argument("--mass-min", type=float, default=0.05)
     parser.add_argument("--repeat-rows", type=int, default=1)
-    parser.add_argument("--no-ema", action="store_true")
+    parser.add_argument("--no-ema", action="store_true", help="skip EMA")
+    parser.add_argument("--no-reference", action="store_true",
+                        help="skip the reference (EMA's time and memory alone)")
     parser.add_argument("--save-npz", help="write the case's x and y (for prim_reference --npz)")
     parser.add_argument("--write-discovery", metavar="OUT.h5",
                         help="write the reference's trajectory in discover's /discovery layout")
@@ -319,63 +336,69 @@ def main(argv=None):
     print(f"settings: peel_alpha {args.peel_alpha}, paste_alpha {args.paste_alpha}, "
           f"mass_min {args.mass_min}")
 
-    ref_steps, ref_qp, ref_seconds = run_reference(x, y, args.peel_alpha, args.paste_alpha,
-                                                   args.mass_min)
-    if args.write_discovery:
-        if args.case == "h5":
-            case_text = f"{args.output}[{args.year}] {args.op} {args.threshold:g}"
-        else:
-            case_text = "the synthetic failure box"
-        attributes = {"case": case_text, "peel_alpha": args.peel_alpha,
-                      "paste_alpha": args.paste_alpha, "mass_min": args.mass_min}
-        if args.case == "h5":
-            attributes["policy"] = args.policy
-        write_discovery(args.write_discovery, args.name, ref_steps, ref_qp, names,
-                        args.file if args.case == "h5" else None, attributes)
-    columns = []
-    ok = True
+    if args.no_reference and args.no_ema:
+        parser.error("--no-ema and --no-reference leave nothing to run")
+    columns = []  # (label, steps, quasi-p of the last box, seconds)
+    if not args.no_reference:
+        ref_steps, ref_qp, ref_seconds = run_reference(x, y, args.peel_alpha, args.paste_alpha,
+                                                       args.mass_min)
+        if args.write_discovery:
+            if args.case == "h5":
+                case_text = f"{args.output}[{args.year}] {args.op} {args.threshold:g}"
+            else:
+                case_text = "the synthetic failure box"
+            attributes = {"case": case_text, "peel_alpha": args.peel_alpha,
+                          "paste_alpha": args.paste_alpha, "mass_min": args.mass_min}
+            if args.case == "h5":
+                attributes["policy"] = args.policy
+            write_discovery(args.write_discovery, args.name, ref_steps, ref_qp, names,
+                            args.file if args.case == "h5" else None, attributes)
     if not args.no_ema:
         ema_steps, ema_qp, ema_seconds, root = run_ema(x, y, names, args.peel_alpha,
                                                        args.paste_alpha, args.mass_min)
         print(f"EMA Workbench 2.5.3 extracted to {root}")
-        columns.append(("EMA", ema_steps))
-    columns.append(("reference", ref_steps))
-    if args.discovery and args.file:
-        discovered = read_discovery(args.file, args.discovery)
+        columns.append(("EMA", ema_steps, ema_qp, ema_seconds))
+    if not args.no_reference:
+        columns.append(("reference", ref_steps, ref_qp, ref_seconds))
+    discovery_file = args.discovery_file or args.file
+    if args.discovery and discovery_file:
+        discovered = read_discovery(discovery_file, args.discovery, names)
         if discovered is None:
-            print(f"(no /discovery/{args.discovery} in {args.file})")
+            print(f"(no /discovery/{args.discovery} in {discovery_file})")
         else:
-            columns.append(("discover", discovered))
+            columns.append(("discover", discovered, None, None))
     print()
-    print_table(columns, names)
+    print_table([(label, steps) for label, steps, _, _ in columns], names)
     print()
-    if not args.no_ema:
-        same, stat, lims = compare(ema_steps, ref_steps)
-        # Relative: the reference sums the binomial tail itself (no scipy), to about 1e-12
-        # relative at 10^5 rows and 1e-9 at 10^6 (prim_reference.binomial_upper_tail).
-        qp_diff = max((abs(a - b) / max(abs(a), 1e-300) for j in set(ema_qp) | set(ref_qp)
-                       for a, b in zip(ema_qp.get(j, [9, 9]), ref_qp.get(j, [-9, -9]))),
-                      default=0.0)
-        ok = same and stat <= TOLERANCE and qp_diff <= 1e-8
-        print(f"EMA vs reference: {len(ema_steps)} vs {len(ref_steps)} steps, limits "
-              f"{'identical' if same else 'DIFFERENT'} (max |d| {lims:.3g}), max |d| "
-              f"coverage/density/mass {stat:.3g}, max relative |d| quasi-p of the final box {qp_diff:.3g}"
-              f" -> {'AGREE' if ok else 'DISAGREE'}")
-    for label, steps in columns[1:] if not args.no_ema else []:
-        if label == "discover":
-            same, stat, lims = compare(ema_steps, steps)
-            print(f"EMA vs discover: {len(ema_steps)} vs {len(steps)} steps, limits "
-                  f"{'identical' if same else 'DIFFERENT'} (max |d| {lims:.3g}), max |d| "
-                  f"stat {stat:.3g}")
+    ok = True
+    base_label, base_steps, base_qp, _ = columns[0]
+    for label, steps, qp, _ in columns[1:]:
+        same, stat, lims = compare(base_steps, steps)
+        agree = same and stat <= TOLERANCE
+        text = (f"{base_label} vs {label}: {len(base_steps)} vs {len(steps)} steps, limits "
+                f"{'identical' if same else 'DIFFERENT'} (max |d| {lims:.3g}), max |d| "
+                f"coverage/density/mass {stat:.3g}")
+        if qp is not None and base_qp is not None:
+            # Relative: the reference sums the binomial tail itself (no scipy), to about 1e-12
+            # relative at 10^5 rows and 1e-9 at 10^6 (prim_reference.binomial_upper_tail).
+            qp_diff = max((abs(a - b) / max(abs(a), 1e-300) for j in set(base_qp) | set(qp)
+                           for a, b in zip(base_qp.get(j, [9, 9]), qp.get(j, [-9, -9]))),
+                          default=0.0)
+            agree = agree and qp_diff <= 1e-8
+            text += f", max relative |d| quasi-p of the final box {qp_diff:.3g}"
+        print(f"{text} -> {'AGREE' if agree else 'DISAGREE'}")
+        if label == "reference" or base_label == "reference":
+            ok = ok and agree
     print()
     print("time (s, one thread, PRIM only; EMA's includes its quasi-p at every step, as it "
           "always computes them):")
-    if not args.no_ema:
-        print(f"  EMA Workbench 2.5.3 Prim(...).find_box(): {ema_seconds:.2f}")
-    print(f"  NumPy reference prim():                  {ref_seconds:.2f}")
-    if not args.no_ema:
-        print_box(ema_steps, ema_qp, names, "EMA")
-    print_box(ref_steps, ref_qp, names, "reference")
+    for label, steps, qp, seconds in columns:
+        if seconds is not None:
+            what = {"EMA": "EMA Workbench 2.5.3 Prim(...).find_box()",
+                    "reference": "NumPy reference prim()"}[label]
+            print(f"  {what + ':':<42} {seconds:.2f}")
+    for label, steps, qp, _ in columns:
+        print_box(steps, qp, names, label)
     return 0 if ok else 1
 
 
