@@ -103,13 +103,14 @@ def run_ema(x, y, names, peel_alpha, paste_alpha, mass_min):
     prim_module, root = ema_extract.import_prim()
     frame = pd.DataFrame(x, columns=names)
     start = time.perf_counter()
+    cpu = time.process_time()
     # threshold only decides which y count as cases of interest (y >= threshold) and whether
     # find_box returns the box or a "dump box" (mean below it): any value in (0, 1] gives the
     # same cases for a 0/1 y, a tiny one keeps the box whatever its final density.
     algorithm = prim_module.Prim(frame, y, threshold=1e-9, peel_alpha=peel_alpha,
                                  paste_alpha=paste_alpha, mass_min=mass_min)
     box = algorithm.find_box()
-    seconds = time.perf_counter() - start
+    seconds = (time.perf_counter() - start, time.process_time() - cpu)
     trajectory = box.peeling_trajectory
     steps = []
     for i in range(len(trajectory)):
@@ -128,8 +129,9 @@ def run_ema(x, y, names, peel_alpha, paste_alpha, mass_min):
 
 def run_reference(x, y, peel_alpha, paste_alpha, mass_min):
     start = time.perf_counter()
+    cpu = time.process_time()
     steps = prim_reference.prim(x, y, peel_alpha, paste_alpha, mass_min)
-    seconds = time.perf_counter() - start
+    seconds = (time.perf_counter() - start, time.process_time() - cpu)
     qp = prim_reference.quasi_p(x, y, steps[-1]["lower"], steps[-1]["upper"])
     return steps, qp, seconds
 
@@ -274,6 +276,36 @@ def print_table(columns, names):
         print(line)
 
 
+def markdown_table(columns, names):
+    """The step-by-step comparison as a Markdown table: each step once when all columns
+    agree on it exactly, with the largest difference from the first column."""
+    base_label, base = columns[0]
+    labels = " = ".join(label for label, _ in columns)
+    lines = [f"| step | coverage | density | mass | res_dim | limit moved ({labels}) | "
+             f"max \\|Δ\\| coverage, density, mass | max \\|Δ\\| limits |",
+             "|---:|---:|---:|---:|---:|---|---:|---:|"]
+    length = max(len(steps) for _, steps in columns)
+    for i in range(length):
+        if i >= len(base):
+            lines.append(f"| {i} | – | – | – | – | only in another column | – | – |")
+            continue
+        s = base[i]
+        stat = 0.0
+        lim = 0.0
+        moves = {move(steps, i, names) for _, steps in columns}
+        for _, steps in columns[1:]:
+            if i >= len(steps):
+                stat = lim = float("inf")
+                continue
+            stat = max(stat, max(abs(steps[i][k] - s[k]) for k in ("coverage", "density", "mass")))
+            lim = max(lim, max(abs(u - v) for side in ("lower", "upper")
+                               for u, v in zip(steps[i][side], s[side])))
+        moved = " / ".join(sorted(moves)).replace("<", "&lt;")
+        lines.append(f"| {i} | {s['coverage']:.12f} | {s['density']:.12f} | {s['mass']:.6f} | "
+                     f"{s['res_dim']} | {moved} | {stat:.1e} | {lim:.1e} |")
+    return "\n".join(lines) + "\n"
+
+
 def print_box(steps, qp, names, label):
     last = steps[-1]
     first = steps[0]
@@ -308,6 +340,7 @@ def main(argv=None):
     parser.add_argument("--paste-alpha", type=float, default=0.05)
     parser.add_argument("--mass-min", type=float, default=0.05)
     parser.add_argument("--repeat-rows", type=int, default=1)
+    parser.add_argument("--markdown", metavar="FILE", help="write the step table as Markdown")
     parser.add_argument("--no-ema", action="store_true", help="skip EMA")
     parser.add_argument("--no-reference", action="store_true",
                         help="skip the reference (EMA's time and memory alone)")
@@ -369,6 +402,9 @@ def main(argv=None):
             columns.append(("discover", discovered, None, None))
     print()
     print_table([(label, steps) for label, steps, _, _ in columns], names)
+    if args.markdown:
+        with open(args.markdown, "w") as out:
+            out.write(markdown_table([(label, steps) for label, steps, _, _ in columns], names))
     print()
     ok = True
     base_label, base_steps, base_qp, _ = columns[0]
@@ -391,12 +427,13 @@ def main(argv=None):
             ok = ok and agree
     print()
     print("time (s, one thread, PRIM only; EMA's includes its quasi-p at every step, as it "
-          "always computes them):")
+          "always computes them; wall clock and this process's CPU time, which is the one to "
+          "compare on a busy machine):")
     for label, steps, qp, seconds in columns:
         if seconds is not None:
             what = {"EMA": "EMA Workbench 2.5.3 Prim(...).find_box()",
                     "reference": "NumPy reference prim()"}[label]
-            print(f"  {what + ':':<42} {seconds:.2f}")
+            print(f"  {what + ':':<42} wall {seconds[0]:.2f}  cpu {seconds[1]:.2f}")
     for label, steps, qp, _ in columns:
         print_box(steps, qp, names, label)
     return 0 if ok else 1
