@@ -136,6 +136,17 @@ def run_reference(x, y, peel_alpha, paste_alpha, mass_min):
     return steps, qp, seconds
 
 
+def discovery_inputs(path, name):
+    """The inputs a /discovery/<name> group analysed, in its order (None when absent)."""
+    import h5py
+
+    with h5py.File(path, "r") as f:
+        group = f.get(f"discovery/{name}")
+        if group is None or "inputs" not in group.attrs:
+            return None
+        return [v.decode() if isinstance(v, bytes) else str(v) for v in group.attrs["inputs"]]
+
+
 def read_discovery(path, name, names):
     """chiprace discover's trajectory from /discovery/<name> (None when absent), its limits in
     the order of `names` (by its attribute "inputs" when it has one; an input it did not
@@ -360,6 +371,17 @@ def main(argv=None):
                               args.threshold)
         what = (f"{args.file}: /policies/{args.policy}/outputs/{args.output}[{args.year}] "
                 f"{args.op} {args.threshold}, {x.shape[0]} rows x {x.shape[1]} non-constant inputs")
+    discovery_file = args.discovery_file or args.file
+    if args.discovery and discovery_file:
+        # EMA breaks exact ties between candidate peels by column order: give every engine
+        # the columns in the order discover analysed them, or a tie may go another way.
+        theirs = discovery_inputs(discovery_file, args.discovery)
+        if theirs:
+            order = [names.index(u) for u in theirs if u in names]
+            order += [j for j in range(len(names)) if j not in order]
+            x = x[:, order]
+            names = [names[j] for j in order]
+            what += ", inputs in /discovery's order"
     x, y = tile(x, y, args.repeat_rows, args.seed)
     if args.repeat_rows > 1:
         what += f", tiled x{args.repeat_rows} -> {x.shape[0]} rows"
@@ -393,7 +415,6 @@ def main(argv=None):
         columns.append(("EMA", ema_steps, ema_qp, ema_seconds))
     if not args.no_reference:
         columns.append(("reference", ref_steps, ref_qp, ref_seconds))
-    discovery_file = args.discovery_file or args.file
     if args.discovery and discovery_file:
         discovered = read_discovery(discovery_file, args.discovery, names)
         if discovered is None:

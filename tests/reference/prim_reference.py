@@ -36,7 +36,9 @@ candidate, restricted or not. Each candidate is scored with LENIENT1:
   obj = (mean_new - mean_old) / |n_old - n_new|   if mean_new != mean_old, else 0
 (mean_new = 0 for an empty candidate), and the best is the largest (obj, d - res_dim of the
 candidate): ties in obj go to the candidate leaving more dimensions unrestricted, remaining
-ties to the first in candidate order (EMA sorts a list stably). Only the best candidate is
+ties to the first in candidate order (EMA sorts a list stably). So the column order of x
+matters when two candidates tie exactly (it happens: two peels can remove the same numbers of
+rows and cases); give the inputs in the order the compared implementation uses. Only the best candidate is
 tested: it is accepted when n_new / n >= mass_min, n_new / n < n_old / n and obj > 0; then
 peeling repeats, otherwise it stops.
 
