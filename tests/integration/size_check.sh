@@ -7,8 +7,9 @@ source "$(dirname "$0")/lib.sh"
 
 # 1000 policies (and the 6 of the flagship) at the default quantile accuracy: 2011 groups (1006
 # policies, 1005 contrasts with the reference) x 388 columns (compute_race version 2: 35 series x
-# 11 years + 3 scalars) = 780268 sketches, up to 640 KiB each in the worst case (478 GiB): no node
-# here holds that.
+# 11 years + 3 scalars) = 780268 sketches, and the regret of the flagship's 3 robustness
+# objectives for each of the 1006 policies, 3018 more: 783286, up to 640 KiB each in the worst
+# case (479 GiB): no node here holds that.
 {
     echo '[experiment]'
     echo 'include = ["'"$SOURCE_DIR"'/experiments/policy_comparison.toml"]'
@@ -24,7 +25,7 @@ rc=$?
 set -e
 [ "$rc" = 2 ] || { cat "$WORK/out" "$WORK/err"; fail "validate of 1000 policies exited $rc, not 2"; }
 grep -q "memory per rank: up to" "$WORK/out" || fail "validate printed no estimate"
-grep -q "quantile sketches (1 set(s) of 780268 columns" "$WORK/out" ||
+grep -q "quantile sketches (1 set(s) of 783286 columns" "$WORK/out" ||
     { cat "$WORK/out"; fail "validate's estimate lacks the sketches' term"; }
 grep -q "output.quantile_relative_error" "$WORK/err" || { cat "$WORK/err"; fail "no setting named"; }
 
@@ -70,7 +71,8 @@ grep -q "error: the result file .*huge.h5 needs about .* free" "$WORK/err" ||
 # The fuzz finding run-oom-end-year-2670: a 646-year horizon whose values overflow to inf and
 # whose sketches spread over the whole double range. Refused up front when a rank may use
 # 2 GiB (the fuzzer's limit); completes in bounded memory with coarse quantiles. Its sketches:
-# 3 groups (2 policies, 1 contrast) x (35 series x 646 years + 3 scalars) = 67839 columns.
+# 3 groups (2 policies, 1 contrast) x (35 series x 646 years + 3 scalars) = 67839 columns, and
+# the flagship's 3 robustness objectives' regret for each of the 2 policies: 67845.
 cp "$SOURCE_DIR/experiments/policy_comparison.toml" "$WORK/"
 cp -r "$SOURCE_DIR/experiments/priors" "$WORK/"
 printf '[experiment]\ninclude = ["policy_comparison.toml"]\nname = "pc-overrides"\n' \
@@ -83,7 +85,7 @@ set +e
 rc=$?
 set -e
 [ "$rc" = 2 ] || { cat "$WORK/err"; fail "end_year 2670 was not refused ($rc)"; }
-grep -q "quantile sketches (1 set(s) of 67839 columns" "$WORK/err" || { cat "$WORK/err"; fail "2670"; }
+grep -q "quantile sketches (1 set(s) of 67845 columns" "$WORK/err" || { cat "$WORK/err"; fail "2670"; }
 OMP_NUM_THREADS=2 /usr/bin/time -f "%M" -o "$WORK/rss" "$CHIPRACE" run "$WORK/long.toml" \
     "${long[@]}" --set output.quantile_relative_error=0.25 --set output.store=summary \
     --max-memory 2048 -q -o "$WORK/long.h5" 2>"$WORK/err" || { cat "$WORK/err"; fail "2670 coarse"; }

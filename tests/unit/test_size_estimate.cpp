@@ -43,9 +43,11 @@ TEST_CASE("the run size estimate counts every sketch at its ceiling") {
     // 6 policies and 5 contrasts, each with compute_race version 2's 35 series over the
     // flagship's 11 years (2025-2035) and its 3 scalars: 35 * 11 + 3 = 388 columns, of which one
     // (first_year_gap_below_1, a year) is integer-valued: 387 real-valued columns and one
-    // integer column per group.
+    // integer column per group; and the regret of the flagship's 3 robustness objectives for
+    // each of the 6 policies: 18 real-valued columns.
     const double expected = 11.0 * (387.0 * static_cast<double>(LogHistogram::memory_ceiling(8)) +
-                                    static_cast<double>(LogHistogram::memory_ceiling(0)));
+                                    static_cast<double>(LogHistogram::memory_ceiling(0))) +
+                            18.0 * static_cast<double>(LogHistogram::memory_ceiling(8));
     CHECK(term(e, "quantile sketches") == expected);
     CHECK(e.dominant().what.rfind("quantile sketches", 0) == 0);
     CHECK(e.memory_bytes() > expected);
