@@ -43,9 +43,9 @@ expect_refusal unknown-input "no input 'taiwan_shok'" "$P" --case "$C" --policy 
 expect_refusal existing-name "already has /discovery/taken: choose another --name, or replace it with --overwrite" \
     "$P" --case "$C" --policy anthropic --name taken
 expect_refusal no-cases "no row meets the case" "$P" --case 'frontier_gap_years[2030] < -1000' \
-    --policy anthropic
+    --policy anthropic -q
 expect_refusal box-index "--box 999: the trajectory has steps" "$P" --case "$C" \
-    --policy anthropic --box 999
+    --policy anthropic --box 999 -q
 cmp -s "$P" "$WORK/before.h5" || fail "a refused discover changed the file"
 
 # Under mpiexec every rank refuses together: one message, exit 2, no hang.
@@ -63,6 +63,8 @@ import sys
 import h5py
 g = h5py.File(sys.argv[1], "r")["discovery"]
 assert list(g) == ["taken"], list(g)
-assert g["taken"].attrs["case"] == "frontier_gap_years[2030] < 2", g["taken"].attrs["case"]
+case = g["taken"].attrs["case"]
+case = case.decode() if isinstance(case, bytes) else case
+assert case == "frontier_gap_years[2030] < 2", case
 PY
 echo "discover_bad_input: OK"

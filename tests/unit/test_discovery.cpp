@@ -340,11 +340,11 @@ TEST_CASE("prim refuses data without cases, and choose_step picks by density the
     Data d;
     d.x = {{1, 2, 3}};
     d.y = {0, 0, 0};
-    CHECK_THROWS_AS(on_ranks(d, 1,
-                             [](const PrimRows& rows, Reduction& red) {
-                                 return prim(rows, PrimSettings{}, red).rows;
-                             }),
-                    std::invalid_argument);
+    PrimRows rows;
+    rows.columns.emplace_back(d.x[0]);
+    rows.is_case = d.y;
+    SerialReduction serial;
+    CHECK_THROWS_AS((void)prim(rows, PrimSettings{}, serial), std::invalid_argument);
     PrimTrajectory t;
     for (const auto& [c, den] : std::vector<std::pair<double, double>>{
              {1.0, 0.2}, {0.9, 0.7}, {0.8, 0.85}, {0.6, 0.95}, {0.8, 0.9}})
