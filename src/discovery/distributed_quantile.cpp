@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <numeric>
 #include <stdexcept>
 
 namespace chiprace::discovery {
@@ -60,11 +59,21 @@ std::vector<double> neighbours(std::span<const SortedRows> sets, std::span<const
 std::vector<std::uint32_t> sorted_rows(std::span<const double> column) {
     if (column.size() > std::numeric_limits<std::uint32_t>::max())
         throw std::length_error("sorted_rows: more than 2^32 - 1 rows on one rank");
-    std::vector<std::uint32_t> rows(column.size());
-    std::iota(rows.begin(), rows.end(), std::uint32_t{0});
-    std::sort(rows.begin(), rows.end(), [&](std::uint32_t a, std::uint32_t b) {
-        return column[a] < column[b] || (column[a] == column[b] && a < b);
+    // Sorting (key, row) pairs in place is several times faster than sorting row indices with
+    // a comparison that looks the values up (a cache miss per comparison on large columns).
+    struct Entry {
+        std::uint64_t key;
+        std::uint32_t row;
+    };
+    std::vector<Entry> entries(column.size());
+    for (std::size_t r = 0; r < column.size(); ++r)
+        entries[r] = Entry{order_key(column[r]), static_cast<std::uint32_t>(r)};
+    std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+        return a.key < b.key || (a.key == b.key && a.row < b.row);
     });
+    std::vector<std::uint32_t> rows(column.size());
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        rows[i] = entries[i].row;
     return rows;
 }
 
