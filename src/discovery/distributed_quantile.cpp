@@ -3,6 +3,7 @@
 #include "chiprace/discovery/order_key.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -59,21 +60,33 @@ std::vector<double> neighbours(std::span<const SortedRows> sets, std::span<const
 std::vector<std::uint32_t> sorted_rows(std::span<const double> column) {
     if (column.size() > std::numeric_limits<std::uint32_t>::max())
         throw std::length_error("sorted_rows: more than 2^32 - 1 rows on one rank");
-    // Sorting (key, row) pairs in place is several times faster than sorting row indices with
-    // a comparison that looks the values up (a cache miss per comparison on large columns).
+    // A least-significant-digit radix sort of (key, row) pairs, a byte per pass: linear in the
+    // rows and sequential in memory, where a comparison sort that looks values up by row misses
+    // the cache at every comparison. Passes are stable and start in row order, so ties stay in
+    // row order; a byte that all keys share (the exponent of values in one range) is skipped.
     struct Entry {
         std::uint64_t key;
         std::uint32_t row;
     };
-    std::vector<Entry> entries(column.size());
-    for (std::size_t r = 0; r < column.size(); ++r)
-        entries[r] = Entry{order_key(column[r]), static_cast<std::uint32_t>(r)};
-    std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-        return a.key < b.key || (a.key == b.key && a.row < b.row);
-    });
-    std::vector<std::uint32_t> rows(column.size());
-    for (std::size_t i = 0; i < rows.size(); ++i)
-        rows[i] = entries[i].row;
+    const std::size_t n = column.size();
+    std::vector<Entry> a(n), b(n);
+    for (std::size_t r = 0; r < n; ++r)
+        a[r] = Entry{order_key(column[r]), static_cast<std::uint32_t>(r)};
+    for (unsigned shift = 0; shift < 64; shift += 8) {
+        std::array<std::size_t, 257> start{};
+        for (const auto& e : a)
+            ++start[((e.key >> shift) & 0xff) + 1];
+        if (std::find(start.begin() + 1, start.end(), n) != start.end())
+            continue;
+        for (std::size_t i = 1; i < start.size(); ++i)
+            start[i] += start[i - 1];
+        for (const auto& e : a)
+            b[start[(e.key >> shift) & 0xff]++] = e;
+        a.swap(b);
+    }
+    std::vector<std::uint32_t> rows(n);
+    for (std::size_t i = 0; i < n; ++i)
+        rows[i] = a[i].row;
     return rows;
 }
 
