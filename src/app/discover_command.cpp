@@ -173,6 +173,9 @@ Plan make_plan(const io::RawRowReader& reader, const DiscoverArguments& args) {
     if (args.inputs.empty())
         for (std::size_t k = 0; k < names.size(); ++k)
             p.inputs.push_back(k);
+    // Parameter order, whatever the order of --inputs: the columns of every (steps, inputs)
+    // dataset, and the order in which EMA's rules try the candidates.
+    std::sort(p.inputs.begin(), p.inputs.end());
 
     p.name = args.name.empty() ? first_free_name(args.file) : args.name;
     if (p.name.find('/') != std::string::npos || p.name == "." || p.name == "..")

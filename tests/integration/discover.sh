@@ -64,6 +64,11 @@ assert set(b.keys()) - set(a.keys()) == {"discovery"}, set(b.keys()) - set(a.key
 print("the other", len(names), "datasets are unchanged")
 PY
 "$CHIPRACE" info "$WORK/fb1.h5" | grep -q "^scenario discovery  fb" || fail "info does not list it"
+# Other settings and a subset of the inputs, on 2 ranks: still the reference's trajectory.
+chiprace_mpi 2 1 discover "$WORK/fb1.h5" --case 'failure >= 1' --inputs x6,x1,x2 \
+    --peel-alpha 0.1 --paste-alpha 0.08 --mass-min 0.02 --name subset --box 3 -q ||
+    fail "discover with --inputs failed"
+"$PYTHON" "$CHECK" "$WORK/fb1.h5" subset "$SOURCE_DIR" || fail "--inputs run differs"
 
 # --- the flagship question: when does China get within a year under anthropic's proposal? ----
 "$CHIPRACE" run "$SOURCE_DIR/experiments/policy_comparison.toml" --samples 1500 \
