@@ -36,7 +36,9 @@ candidate, restricted or not. Each candidate is scored with LENIENT1:
   obj = (mean_new - mean_old) / |n_old - n_new|   if mean_new != mean_old, else 0
 (mean_new = 0 for an empty candidate), and the best is the largest (obj, d - res_dim of the
 candidate): ties in obj go to the candidate leaving more dimensions unrestricted, remaining
-ties to the first in candidate order (EMA sorts a list stably). Only the best candidate is
+ties to the first in candidate order (EMA sorts a list stably). So the column order of x
+matters when two candidates tie exactly (it happens: two peels can remove the same numbers of
+rows and cases); give the inputs in the order the compared implementation uses. Only the best candidate is
 tested: it is accepted when n_new / n >= mass_min, n_new / n < n_old / n and obj > 0; then
 peeling repeats, otherwise it stops.
 
@@ -51,7 +53,9 @@ The candidate's rows are those inside its limits on R. Scoring as for peeling (o
 gained rows); the best is accepted when n_new / n >= mass_min, n_new / n > n_old / n,
 obj > 0 and mean_new > mean_old; then pasting repeats.
 
-Trajectory. The initial box, each accepted peel, each accepted paste, in that order.
+Trajectory. The initial box, each accepted peel, each accepted paste, in that order. Each step
+is a dict: coverage, density, mass, mean, res_dim, lower (list, one per input), upper, and
+phase ("initial", "peel" or "paste").
 
 Quasi-p (Bryant & Lempert 2010, as EMA computes it). For each restricted dimension u of a box
 and each of its sides whose limit differs from the initial one: drop that one limit (set it to
@@ -239,8 +243,9 @@ def prim(x, y, peel_alpha=0.05, paste_alpha=0.05, mass_min=0.05, with_qp=False):
     init_upper = xt.max(axis=1)
     t_coi = int(np.count_nonzero(y))
 
-    def record(lower, upper, k, n_box):
+    def record(lower, upper, k, n_box, phase):
         step = _step(lower, upper, k, n_box, t_coi, n, init_lower, init_upper)
+        step["phase"] = phase
         if with_qp:
             step["qp"] = quasi_p(x, y, lower, upper, init_lower, init_upper)
         steps.append(step)
@@ -251,7 +256,7 @@ def prim(x, y, peel_alpha=0.05, paste_alpha=0.05, mass_min=0.05, with_qp=False):
     rows = np.arange(n)
     box_xt = xt
     box_y = y
-    record(lower, upper, t_coi, n)
+    record(lower, upper, t_coi, n, "initial")
     while True:
         peeled = _peel(box_xt, box_y, lower, upper, n, mass_min, peel_alpha, init_lower, init_upper)
         if peeled is None:
@@ -260,7 +265,7 @@ def prim(x, y, peel_alpha=0.05, paste_alpha=0.05, mass_min=0.05, with_qp=False):
         box_xt = box_xt[:, keep]
         box_y = box_y[keep]
         rows = rows[keep]
-        record(lower, upper, int(np.count_nonzero(box_y)), box_y.shape[0])
+        record(lower, upper, int(np.count_nonzero(box_y)), box_y.shape[0], "peel")
 
     inside = np.zeros(n, dtype=bool)
     inside[rows] = True
@@ -269,7 +274,8 @@ def prim(x, y, peel_alpha=0.05, paste_alpha=0.05, mass_min=0.05, with_qp=False):
         if pasted is None:
             break
         lower, upper, inside = pasted
-        record(lower, upper, int(np.count_nonzero(y & inside)), int(np.count_nonzero(inside)))
+        record(lower, upper, int(np.count_nonzero(y & inside)), int(np.count_nonzero(inside)),
+               "paste")
     return steps
 
 
