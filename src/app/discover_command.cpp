@@ -23,6 +23,7 @@
 #include <cstdio>
 #include <iostream>
 #include <limits>
+#include <optional>
 
 namespace chiprace::app {
 
