@@ -1,6 +1,7 @@
 #include "chiprace/app/analyze_command.hpp"
 
 #include "chiprace/app/build_info.hpp"
+#include "chiprace/app/temporary_copy.hpp"
 #include "chiprace/config/toml_diagnostics.hpp"
 #include "chiprace/core/exit_code.hpp"
 #include "chiprace/core/utc_time.hpp"
@@ -15,7 +16,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
 #include <iomanip>
 #include <iostream>
 #include <set>
@@ -23,8 +23,6 @@
 namespace chiprace::app {
 
 namespace {
-
-namespace fs = std::filesystem;
 
 /// What the user asked for cannot be done with this file: exit code 2, like a bad config.
 class BadRequest : public std::runtime_error {
@@ -107,43 +105,6 @@ Selection select(const io::RawRowReader& reader, const AnalyzeArguments& args) {
         s.years.push_back(years[t]);
     return s;
 }
-
-/// The temporary copy the results go into, deleted unless it replaced the original.
-class TemporaryCopy {
-public:
-    TemporaryCopy(const std::string& original, std::string path) : path_(std::move(path)) {
-        std::error_code ec;
-        fs::copy_file(original, path_, fs::copy_options::overwrite_existing, ec);
-        if (ec) {
-            std::string msg = "cannot copy ";
-            msg += original;
-            msg += " to ";
-            msg += path_;
-            msg += ": ";
-            msg += ec.message();
-            discard();
-            throw RuntimeFailure(msg);
-        }
-    }
-    TemporaryCopy(const TemporaryCopy&) = delete;
-    TemporaryCopy& operator=(const TemporaryCopy&) = delete;
-    ~TemporaryCopy() {
-        if (!published_)
-            discard();
-    }
-    [[nodiscard]] const std::string& path() const { return path_; }
-    void published() { published_ = true; }
-
-private:
-    void discard() {
-        // Only a file we may have written: never, say, a directory that happens to have the name.
-        std::error_code ec;
-        if (fs::is_regular_file(fs::symlink_status(path_, ec)))
-            fs::remove(path_, ec);
-    }
-    std::string path_;
-    bool published_ = false;
-};
 
 std::string column_label(const std::string& group, const std::string& output, bool per_year,
                          int year) {

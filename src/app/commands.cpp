@@ -2,6 +2,7 @@
 
 #include "chiprace/app/analyze_command.hpp"
 #include "chiprace/app/build_info.hpp"
+#include "chiprace/app/discover_command.hpp"
 #include "chiprace/app/progress_reporter.hpp"
 #include "chiprace/app/run_plan_builder.hpp"
 #include "chiprace/app/size_check.hpp"
@@ -761,6 +762,7 @@ int command_info(const std::string& path, bool all, bool debug, const parallel::
     try {
         print_overview(io::read_result_overview(path), all, std::cout);
         print_rank_correlation_note(path, std::cout);
+        print_discovery_note(path, std::cout);
         return exit_code::success;
     } catch (const RuntimeFailure& e) {
         std::cerr << "chiprace: error: " << e.what() << '\n';
@@ -913,6 +915,8 @@ int main_with_mpi(int argc, char** argv, const parallel::MpiSession& mpi) {
 
     AnalyzeArguments analyze_args;
     auto* analyze = add_analyze_command(app, analyze_args);
+    DiscoverArguments discover_args;
+    auto* discover = add_discover_command(app, discover_args);
 
     try {
         app.parse(argc, argv);
@@ -943,6 +947,8 @@ int main_with_mpi(int argc, char** argv, const parallel::MpiSession& mpi) {
         return command_info(info_path, info_all, info_debug, mpi);
     if (analyze->parsed())
         return command_analyze(analyze_args, joined_command_line(argc, argv), mpi);
+    if (discover->parsed())
+        return command_discover(discover_args, joined_command_line(argc, argv), mpi);
     if (root)
         std::cout << app.help();
     return exit_code::bad_input;

@@ -3,6 +3,7 @@
 #include "chiprace/config/policy_loader.hpp"
 #include "chiprace/config/toml_diagnostics.hpp"
 #include "chiprace/model/compute_race.hpp"
+#include "chiprace/model/failure_box.hpp"
 #include "chiprace/model/ishigami.hpp"
 #include "chiprace/model/sobol_g.hpp"
 
@@ -17,7 +18,8 @@ namespace chiprace::config {
 
 namespace {
 
-constexpr std::array<std::string_view, 3> model_names{"compute_race", "ishigami", "sobol_g"};
+constexpr std::array<std::string_view, 4> model_names{"compute_race", "failure_box", "ishigami",
+                                                      "sobol_g"};
 
 /// A number setting (integer or float) with a default; reports a wrong type.
 double number_setting(const toml::table* settings, std::string_view key, double fallback,
@@ -94,6 +96,65 @@ std::shared_ptr<const model::Model> make_ishigami(const toml::node& name_node,
     if (!complete)
         return nullptr;
     return std::make_shared<model::Ishigami>(a, b, index[0], index[1], index[2]);
+}
+
+/// [model] lower = [...], upper = [...] (one per parameter, in order), flip = 0.
+std::shared_ptr<const model::Model>
+make_failure_box(const toml::node& name_node, const toml::table* settings,
+                 const random::ParameterSpace& space, DiagnosticList& errors,
+                 std::vector<double>& lower, std::vector<double>& upper, double& flip) {
+    constexpr std::array<std::string_view, 3> known{"lower", "upper", "flip"};
+    reject_unknown_settings(settings, known, "failure_box", errors);
+    bool ok = true;
+    auto limits = [&](const char* key, std::vector<double>& out) {
+        const toml::node* node = settings ? settings->get(key) : nullptr;
+        const toml::array* arr = node ? node->as_array() : nullptr;
+        if (arr == nullptr) {
+            errors.add(diagnostic_at(node ? *node : name_node,
+                                     "model 'failure_box' needs [model] " + std::string(key) +
+                                         " = [...], one number per parameter"));
+            ok = false;
+            return;
+        }
+        for (const auto& el : *arr) {
+            const auto v = el.value<double>();
+            if (!v || !(el.is_integer() || el.is_floating_point()) || !std::isfinite(*v)) {
+                errors.add(diagnostic_at(el, "[model] " + std::string(key) +
+                                                 ": each entry must be a finite number"));
+                ok = false;
+                continue;
+            }
+            out.push_back(*v);
+        }
+        if (arr->size() != space.dimension()) {
+            errors.add(diagnostic_at(
+                *node, "model 'failure_box' has one limit per parameter in " + std::string(key) +
+                           " (" + std::to_string(arr->size()) + "), but [parameters] lists " +
+                           std::to_string(space.dimension())));
+            ok = false;
+        }
+    };
+    limits("lower", lower);
+    limits("upper", upper);
+    flip = number_setting(settings, "flip", 0.0, errors);
+    if (!(flip >= 0.0 && flip < 0.5)) {
+        errors.add(
+            diagnostic_at(settings && settings->get("flip") ? *settings->get("flip") : name_node,
+                          "[model] flip must be in [0, 0.5)"));
+        ok = false;
+    }
+    for (std::size_t k = 0; ok && k < lower.size(); ++k)
+        if (!(lower[k] <= upper[k])) {
+            errors.add(diagnostic_at(name_node, "[model] lower must not exceed upper (entry " +
+                                                    std::to_string(k) + ")"));
+            ok = false;
+        }
+    if (!ok)
+        return nullptr;
+    std::vector<std::size_t> inputs(lower.size());
+    for (std::size_t k = 0; k < inputs.size(); ++k)
+        inputs[k] = k; // paired with parameters in the order listed
+    return std::make_shared<model::FailureBox>(lower, upper, std::move(inputs), flip);
 }
 
 std::shared_ptr<const model::Model> make_sobol_g(const toml::node& name_node,
@@ -400,11 +461,20 @@ BuiltModel make_model(const ModelSource& src, const random::ParameterSpace& para
         }
         return built;
     }
+    if (name == "failure_box") {
+        std::vector<double> lower, upper;
+        double flip = 0.0;
+        built.model =
+            make_failure_box(src.name_node, src.settings, parameters, errors, lower, upper, flip);
+        if (built.model)
+            built.resolved_settings = {{"lower", lower}, {"upper", upper}, {"flip", flip}};
+        return built;
+    }
     std::string msg = "unknown model '" + name + "'";
     if (const auto guess = closest_match(name, model_names))
         msg += "; did you mean '" + *guess + "'?";
     else
-        msg += "; built-in models: compute_race, ishigami, sobol_g";
+        msg += "; built-in models: compute_race, failure_box, ishigami, sobol_g";
     errors.add(diagnostic_at(src.name_node, msg));
     return {};
 }

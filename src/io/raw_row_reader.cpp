@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 namespace chiprace::io {
 
@@ -103,17 +104,23 @@ RawRowReader::RawRowReader(const std::string& path)
 }
 
 void RawRowReader::read_column(const std::string& dataset, std::size_t t, bool two_dimensional,
-                               std::span<double> out) const {
-    if (out.size() != rows_)
-        throw std::invalid_argument("RawRowReader: a buffer of the wrong length");
+                               std::uint64_t first, std::span<double> out) const {
+    if (first > rows_ || out.size() > rows_ - first)
+        throw std::invalid_argument("RawRowReader: rows outside the file's");
+    if (out.empty())
+        return;
     auto ds = h5_dataset(H5Dopen2(file_, dataset.c_str(), H5P_DEFAULT), "opening " + dataset);
     auto file_space = h5_space(H5Dget_space(ds), "dataspace of " + dataset);
-    const hsize_t n = rows_;
+    const hsize_t n = out.size();
     auto mem_space = h5_space(H5Screate_simple(1, &n, nullptr), "memory dataspace");
     if (two_dimensional) {
-        const hsize_t start[2] = {0, t}, count[2] = {n, 1};
+        const hsize_t start[2] = {first, t}, count[2] = {n, 1};
         check_h5(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, count, nullptr),
                  "selecting a column of " + dataset);
+    } else {
+        const hsize_t start[1] = {first}, count[1] = {n};
+        check_h5(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, count, nullptr),
+                 "selecting rows of " + dataset);
     }
     // Outputs stored as float32 (precision = "float32") are widened by HDF5.
     check_h5(H5Dread(ds, H5T_NATIVE_DOUBLE, mem_space, file_space, H5P_DEFAULT, out.data()),
@@ -121,13 +128,19 @@ void RawRowReader::read_column(const std::string& dataset, std::size_t t, bool t
 }
 
 void RawRowReader::read_input(std::size_t k, std::span<double> out) const {
-    std::string dataset = "/inputs/";
-    dataset += inputs_.at(k);
-    read_column(dataset, 0, false, out);
+    if (out.size() != rows_)
+        throw std::invalid_argument("RawRowReader: a buffer of the wrong length");
+    read_input_rows(k, 0, out);
 }
 
-void RawRowReader::read_output(const std::string& group, const RawOutput& output, std::size_t t,
-                               std::span<double> out) const {
+void RawRowReader::read_input_rows(std::size_t k, std::uint64_t first,
+                                   std::span<double> out) const {
+    std::string dataset = "/inputs/";
+    dataset += inputs_.at(k);
+    read_column(dataset, 0, false, first, out);
+}
+
+std::string RawRowReader::output_dataset(const std::string& group, const RawOutput& output) {
     std::string dataset = "/";
     if (!group.empty()) {
         dataset += group;
@@ -135,7 +148,20 @@ void RawRowReader::read_output(const std::string& group, const RawOutput& output
     }
     dataset += "outputs/";
     dataset += output.name;
-    read_column(dataset, t, output.per_year, out);
+    return dataset;
+}
+
+void RawRowReader::read_output(const std::string& group, const RawOutput& output, std::size_t t,
+                               std::span<double> out) const {
+    if (out.size() != rows_)
+        throw std::invalid_argument("RawRowReader: a buffer of the wrong length");
+    read_output_rows(group, output, t, 0, out);
+}
+
+void RawRowReader::read_output_rows(const std::string& group, const RawOutput& output,
+                                    std::size_t t, std::uint64_t first,
+                                    std::span<double> out) const {
+    read_column(output_dataset(group, output), t, output.per_year, first, out);
 }
 
 } // namespace chiprace::io

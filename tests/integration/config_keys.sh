@@ -37,6 +37,19 @@ a = [0, 1]
 x1 = { dist = "uniform", low = 0, high = 1 }
 x2 = { dist = "uniform", low = 0, high = 1 }
 EOF
+cat >"$WORK/failure_box.toml" <<'EOF'
+[experiment]
+name = "keys"
+model = "failure_box"
+samples = 8
+
+[model]
+lower = [0.2]
+upper = [0.8]
+
+[parameters]
+x1 = { dist = "uniform", low = 0, high = 1 }
+EOF
 printf '[experiment]\n\n[parameters]\nx1 = { dist = "uniform", low = 0, high = 1 }\n' >"$WORK/empty.toml"
 
 "$PYTHON" - "$CHIPRACE" "$WORK" "$SOURCE_DIR/experiments/policy_comparison.toml" "$DOC" <<'PY'
@@ -90,6 +103,7 @@ code["sensitivity"] = keys_of("sensitivity", ishigami, "experiment.design=saltel
 code["model (ishigami)"] = keys_of("model", ishigami, f"model.{PROBE}=1")
 code["model (sobol_g)"] = keys_of("model", sobol_g, f"model.{PROBE}=1")
 code["model (compute_race)"] = keys_of("model", race, f"model.{PROBE}=1")
+code["model (failure_box)"] = keys_of("model", f"{work}/failure_box.toml", f"model.{PROBE}=1")
 code["policies.<name>"] = keys_of("policies.nvidia", race, f"policies.nvidia.{PROBE}=1")
 
 models = listed(stderr_of(ishigami, f"experiment.model={PROBE}"),

@@ -1,3 +1,4 @@
+#include "chiprace/model/failure_box.hpp"
 #include "chiprace/model/ishigami.hpp"
 #include "chiprace/model/sobol_g.hpp"
 
@@ -40,4 +41,35 @@ TEST_CASE("Sobol G at hand-computed points") {
     CHECK(out[1] == doctest::Approx(2.0 * (1.0 + 1.0) / 2.0));
     const double a[] = {0.0};
     CHECK(SobolG::exact_variance(a) == doctest::Approx(1.0 / 3.0));
+}
+
+TEST_CASE("failure_box: 1 inside the closed box, flips a share of the samples") {
+    const FailureBox f({0.3, 0.2}, {0.7, 0.5}, {0, 1}, 0.0);
+    // Columns x1 then x2: inside, on both corners of the box, just outside each side.
+    std::vector<double> in{/*x1*/ 0.5, 0.3, 0.7, 0.29, 0.5,  0.71,
+                           /*x2*/ 0.4, 0.2, 0.5, 0.4,  0.51, 0.4};
+    std::vector<double> out(6);
+    OutputBlock ob(out, 6);
+    f.evaluate(0, InputBlock(in, 6), ob);
+    CHECK(out == std::vector<double>{1, 1, 1, 0, 0, 0});
+
+    // With flip = 0.1 about a tenth of the values change, the same ones on every run.
+    const std::size_t n = 20000;
+    std::vector<double> grid(2 * n), a(n), b(n), clean(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        grid[i] = static_cast<double>(i % 200) / 199.0;
+        grid[n + i] = static_cast<double>(i / 200) / 99.0;
+    }
+    const FailureBox noisy({0.3, 0.2}, {0.7, 0.5}, {0, 1}, 0.1);
+    OutputBlock oa(a, n), ob2(b, n), oc(clean, n);
+    noisy.evaluate(0, InputBlock(grid, n), oa);
+    noisy.evaluate(0, InputBlock(grid, n), ob2);
+    f.evaluate(0, InputBlock(grid, n), oc);
+    CHECK(a == b);
+    std::size_t flipped = 0;
+    for (std::size_t i = 0; i < n; ++i)
+        flipped += a[i] != clean[i];
+    // Binomial(20000, 0.1): standard error 42; 5 standard errors.
+    CHECK(flipped > 2000 - 212);
+    CHECK(flipped < 2000 + 212);
 }

@@ -42,10 +42,17 @@ public:
     /// <group>/outputs/<name>: the whole column of a scalar output, column t of a per-year one.
     void read_output(const std::string& group, const RawOutput& output, std::size_t t,
                      std::span<double> out) const;
+    /// Rows [first, first + out.size()) only (a hyperslab), for readers that hold a range of
+    /// the rows or go through them in chunks.
+    void read_input_rows(std::size_t k, std::uint64_t first, std::span<double> out) const;
+    void read_output_rows(const std::string& group, const RawOutput& output, std::size_t t,
+                          std::uint64_t first, std::span<double> out) const;
 
 private:
     void read_column(const std::string& dataset, std::size_t t, bool two_dimensional,
-                     std::span<double> out) const;
+                     std::uint64_t first, std::span<double> out) const;
+    [[nodiscard]] static std::string output_dataset(const std::string& group,
+                                                    const RawOutput& output);
 
     std::string path_;
     Hdf5Handle file_;
