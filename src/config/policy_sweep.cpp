@@ -216,15 +216,17 @@ std::vector<PolicySweep> read_policy_sweeps(const toml::node& node, const toml::
         }
         if (!ok)
             continue;
+        // Saturated far above the limit, so that the product cannot overflow.
+        constexpr std::size_t saturated = std::size_t{1} << 40;
         std::size_t count = 1;
         for (const auto& axis : sweep.axes)
-            count = std::min(count * axis.values.size(), max_sweep_cells + 1);
+            count = std::min(count * axis.values.size(), saturated);
         total += count;
         if (total > max_sweep_cells) {
             errors.add(diagnostic_at(
                 *grid, where + " makes " +
-                           (count > max_sweep_cells ? "more than " + std::to_string(max_sweep_cells)
-                                                    : std::to_string(count)) +
+                           (count == saturated ? "more than " + std::to_string(saturated)
+                                               : std::to_string(count)) +
                            " cells, more than " + std::to_string(max_sweep_cells) +
                            " policies in all; sweep fewer values"));
             continue;
