@@ -5,7 +5,8 @@
 #     thread cuts give identical files; (d) two references give every contrast against each, and
 #     events on contrasts count the raw rows' paired differences against either; (e) keep stores
 #     the inputs and only the kept outputs, every other dataset identical to a full raw run, and
-#     the size check counts only the kept rows.
+#     the size check counts only the kept rows; (f) a raw run with a sweep and keep stopped by
+#     SIGTERM and resumed on another rank count ends with the file of an uninterrupted run.
 source "$(dirname "$0")/lib.sh"
 
 # Two policies of the flagship, a 2x3 sweep based on anthropic (axes written in the order
@@ -220,4 +221,34 @@ full, kept = $all, $one
 assert 0.9 < full / (1e5 * (62 + 8 * 388) * 8) < 1.2, full
 assert 0.9 < kept / (1e5 * (62 + 8 * 11) * 8) < 1.3, kept
 " || fail "size estimate with keep: $one bytes, without: $all bytes"
-echo "policy_sweep: sweep cells, references, keep; estimate $all -> $one bytes"
+# (f) SIGTERM after the first ledger, --resume on 3 ranks: the uninterrupted run's file.
+RESUME=(--samples 60000 --set experiment.block_size=256 --set output.store=raw
+        --set 'output.keep=["frontier_gap_years"]' --round-memory 0.5)
+chiprace_mpi 1 1 run "$WORK/sweep.toml" "${RESUME[@]}" -q -o "$WORK/resume-ref.h5" 2>"$WORK/log" ||
+    { cat "$WORK/log"; fail "uninterrupted run"; }
+OMP_NUM_THREADS=1 "$MPIEXEC" -n 2 --oversubscribe --bind-to none -x OMP_NUM_THREADS \
+    "$CHIPRACE" run "$WORK/sweep.toml" "${RESUME[@]}" --checkpoint-every 0.05 \
+    -o "$WORK/resumed.h5" 2>"$WORK/log" &
+run_pid=$!
+for _ in $(seq 1 1000); do
+    [ -e "$WORK/resumed.h5.checkpoint" ] && break
+    kill -0 "$run_pid" 2>/dev/null || { cat "$WORK/log"; fail "run ended before a checkpoint"; }
+    sleep 0.01
+done
+ranks=$(pgrep -P "$run_pid" || true)
+[ -n "$ranks" ] || fail "no rank processes found"
+# Frozen while the signal arrives, so that both ranks see it in the same round.
+kill -STOP $ranks
+kill -TERM $ranks
+kill -CONT $ranks
+set +e
+wait "$run_pid"
+code=$?
+set -e
+[ "$code" = 3 ] || { cat "$WORK/log"; fail "SIGTERM gave exit code $code, not 3"; }
+chiprace_mpi 3 1 run "$WORK/sweep.toml" "${RESUME[@]}" -q -o "$WORK/resumed.h5" --resume \
+    2>"$WORK/log" || { cat "$WORK/log"; fail "resume"; }
+"$PYTHON" "$SOURCE_DIR/tests/integration/compare_results.py" "$WORK/resume-ref.h5" \
+    "$WORK/resumed.h5" || fail "the resumed sweep with keep differs from the uninterrupted run"
+
+echo "policy_sweep: sweep cells, references, keep, resume; estimate $all -> $one bytes"
