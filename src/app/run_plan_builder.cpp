@@ -93,7 +93,12 @@ io::ResultLayout make_layout(const config::Experiment& ex, std::uint64_t runs) {
         layout.variant_groups.push_back(name.empty() ? std::string{} : "policies/" + name);
     }
     for (const auto& sweep : ex.policy_sweeps) {
-        io::PolicySweepDescription d{sweep.name, sweep.based_on, sweep.description, {}, {}, {}, {}};
+        io::PolicySweepDescription d;
+        d.name = sweep.name;
+        d.based_on = sweep.based_on;
+        d.description = sweep.description;
+        d.sampled = sweep.sampled;
+        d.seed = static_cast<std::int64_t>(sweep.seed);
         for (const auto& axis : sweep.axes) {
             d.levers.emplace_back(model::lever_names()[static_cast<std::size_t>(axis.lever)]);
             d.values.push_back(axis.values);

@@ -123,6 +123,9 @@ void write_policy_sweeps(hid_t file, const ResultLayout& layout) {
                     std::string("grids over policy levers; each cell is a policy of the run"));
     for (const auto& sweep : layout.policy_sweeps) {
         auto g = create_group(all, sweep.name);
+        write_attribute(g, "kind", std::string(sweep.sampled ? "latin_hypercube" : "grid"));
+        if (sweep.sampled)
+            write_attribute(g, "seed", sweep.seed);
         write_attribute(g, "based_on", sweep.based_on);
         write_attribute(g, "description", sweep.description);
         write_attribute(g, "axes", std::span<const std::string>(sweep.levers));

@@ -161,3 +161,53 @@ TEST_CASE("output.keep: the named outputs, in the model's order; clear errors") 
                    "output.keep chooses the per-sample outputs of store = \"raw\""));
     CHECK(mentions(testing::config_errors(text, {"output.keep=[]"}), "non-empty array"));
 }
+
+TEST_CASE("a sampled sweep: a Latin hypercube over the ranges, one cell per stratum") {
+    using config::PolicySweep;
+    const std::vector<PolicySweep::Axis> ranges{{model::Lever::enforcement, {0.5, 4.5}},
+                                                {model::Lever::cloud_kyc, {0, 1}}};
+    const auto cells = config::sampled_cells("s", ranges, 12, 7);
+    REQUIRE(cells.size() == 12);
+    CHECK(cells[0].policy == "s.00");
+    CHECK(cells[11].policy == "s.11");
+    for (std::size_t a = 0; a < ranges.size(); ++a) {
+        std::vector<int> strata(12, 0);
+        for (const auto& c : cells) {
+            const double low = ranges[a].values[0], high = ranges[a].values[1];
+            REQUIRE(c.coordinates[a] >= low);
+            REQUIRE(c.coordinates[a] <= high);
+            ++strata[static_cast<std::size_t>((c.coordinates[a] - low) / (high - low) * 12)];
+        }
+        CHECK(strata == std::vector<int>(12, 1)); // each stratum once
+    }
+    // The seed keys the draw; the same seed, the same cells.
+    CHECK(config::sampled_cells("s", ranges, 12, 7)[3].coordinates == cells[3].coordinates);
+    CHECK(config::sampled_cells("s", ranges, 12, 8)[3].coordinates != cells[3].coordinates);
+}
+
+TEST_CASE("a sampled sweep in an experiment, and its mistakes") {
+    const std::string lhs = "[policy_sweeps.lhs]\nbased_on = \"base\"\nsampled = 5\nseed = 3\n"
+                            "ranges = { enforcement = [0.5, 3], cloud_kyc = [0, 1] }\n";
+    const auto ex = testing::load_experiment_text(header + base_policy + lhs);
+    REQUIRE(race(ex).variant_count() == 2 + 5);
+    CHECK(race(ex).variant_name(2) == "lhs.0");
+    REQUIRE(ex.policy_sweeps.size() == 1);
+    CHECK(ex.policy_sweeps[0].sampled);
+    CHECK(ex.policy_sweeps[0].seed == 3);
+    const auto& cell = race(ex).policy(4);
+    CHECK(cell.at(model::Lever::enforcement, 0) == ex.policy_sweeps[0].cells[2].coordinates[0]);
+    CHECK(cell.at(model::Lever::cloud_kyc, 5) == ex.policy_sweeps[0].cells[2].coordinates[1]);
+    const std::string bad =
+        "[policy_sweeps.a]\nbased_on = \"base\"\nsampled = 0\nranges = { enforcement = [0, 3], "
+        "cloud_kyc = [1, 0.5] }\n[policy_sweeps.b]\nbased_on = \"base\"\nsampled = 3\n"
+        "[policy_sweeps.c]\nbased_on = \"base\"\ngrid = { enforcement = [1] }\nsampled = 2\n"
+        "[policy_sweeps.d]\nbased_on = \"base\"\ngrid = { enforcement = [1] }\nseed = 1\n";
+    const auto ds = testing::config_errors(header + base_policy + bad);
+    CHECK(mentions(ds, "policy_sweeps.a.sampled must be a positive integer"));
+    CHECK(mentions(ds, "policy_sweeps.a.ranges.enforcement must be a multiple of FY2024 "
+                       "enforcement resources > 0 (got 0)"));
+    CHECK(mentions(ds, "policy_sweeps.a.ranges.cloud_kyc must be [low, high]"));
+    CHECK(mentions(ds, "policy_sweeps.b needs ranges"));
+    CHECK(mentions(ds, "policy_sweeps.c: give grid (a full factorial) or sampled and ranges"));
+    CHECK(mentions(ds, "policy_sweeps.d.seed applies to a sampled sweep"));
+}

@@ -6,6 +6,7 @@
 #include "chiprace/core/diagnostic.hpp"
 #include "chiprace/model/compute_race.hpp"
 
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
@@ -23,11 +24,13 @@ struct PolicySweep {
     std::string name;
     std::string based_on; // the policy every lever not swept comes from
     std::string description;
+    bool sampled = false;   // a Latin hypercube over ranges rather than a full-factorial grid
+    std::uint64_t seed = 0; // of the Latin hypercube
     struct Axis {
         model::Lever lever;
-        std::vector<double> values; // as written
+        std::vector<double> values; // grid: as written; sampled: the range [low, high]
     };
-    std::vector<Axis> axes; // as written: the first varies slowest across cells
+    std::vector<Axis> axes; // as written: the first varies slowest across a grid's cells
     struct Cell {
         std::string policy;              // the cell's policy name (sweep_cell_name)
         std::vector<double> coordinates; // one value per axis
@@ -43,6 +46,13 @@ std::string sweep_cell_name(std::string_view sweep, std::span<const PolicySweep:
 /// Every cell of the full factorial over `axes`, the first axis varying slowest.
 std::vector<PolicySweep::Cell> sweep_cells(std::string_view sweep,
                                            std::span<const PolicySweep::Axis> axes);
+
+/// `count` cells of a Latin hypercube over the axes' ranges [low, high] (McKay et al. 1979:
+/// each of `count` equal strata of each range holds one cell), keyed by `seed` as the lhs
+/// design is; named "<sweep>.<k>", k zero-padded so that names sort in cell order.
+std::vector<PolicySweep::Cell> sampled_cells(std::string_view sweep,
+                                             std::span<const PolicySweep::Axis> axes,
+                                             std::uint64_t count, std::uint64_t seed);
 
 /// Reads [policy_sweeps] (in the order written) and reports, all in one pass: a sweep that is
 /// not a table, unknown keys, a based_on that names no policy, an unknown lever (with a

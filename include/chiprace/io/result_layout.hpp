@@ -47,7 +47,9 @@ struct OutputDescription {
 /// A grid over policy levers whose cells are policies of the run (/policy_sweeps/<name>).
 struct PolicySweepDescription {
     std::string name, based_on, description;
-    std::vector<std::string> levers;              // the axes, the first varying slowest
+    bool sampled = false;            // a Latin hypercube: values are each lever's range [low, high]
+    std::int64_t seed = 0;           // of the Latin hypercube
+    std::vector<std::string> levers; // the axes, the first varying slowest
     std::vector<std::vector<double>> values;      // per axis, as written
     std::vector<std::string> cells;               // each cell's policy, in cell order
     std::vector<std::vector<double>> coordinates; // per cell, one value per axis
