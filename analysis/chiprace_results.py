@@ -290,9 +290,10 @@ class Result:
         return sorted(self._file["policy_sweeps"]) if "policy_sweeps" in self._file else []
 
     def policy_sweep(self, name):
-        """{"based_on", "description", "axes": [(lever, values)], "cells": [(policy,
-        {lever: value})]} of sweep `name`; axes in the order written (the first varies slowest
-        across cells), cells in cell order."""
+        """{"kind", "based_on", "description", "axes": [(lever, values)], "cells": [(policy,
+        {lever: value})]} of sweep `name`; kind "grid" (axes: the values, the first axis varying
+        slowest across cells) or "latin_hypercube" (axes: each lever's range, low and high);
+        axes in the order written, cells in cell order."""
         if name not in self.policy_sweeps:
             raise ResultFileError(
                 f"{self.path}: no policy sweep {name!r} "
@@ -301,6 +302,7 @@ class Result:
         levers = [_text(x) for x in np.atleast_1d(g.attrs["axes"])]
         coordinates = g["coordinates"][()]
         return {
+            "kind": _text(g.attrs["kind"]),
             "based_on": _text(g.attrs["based_on"]),
             "description": _text(g.attrs["description"]),
             "axes": [(lever, g[lever][()].astype(np.float64)) for lever in levers],
