@@ -78,6 +78,7 @@ assert [x.decode() for x in s["cell"][()]] == cells, s["cell"][()]
 assert list(s.attrs["axes"]) in (["tier2_country_cap", "enforcement"],
                                  [b"tier2_country_cap", b"enforcement"]), s.attrs["axes"]
 assert s.attrs["based_on"].decode() == "anthropic" and s.attrs["n_cells"] == 6
+assert s.attrs["kind"].decode() == "grid" and "seed" not in s.attrs
 assert s["tier2_country_cap"][()].tolist() == [0.5, 2.0]
 assert s["enforcement"][()].tolist() == [0.5, 1.0, 3.0]
 expected = [[c, e] for c in (0.5, 2.0) for e in (0.5, 1.0, 3.0)]
@@ -221,6 +222,49 @@ full, kept = $all, $one
 assert 0.9 < full / (1e5 * (62 + 8 * 388) * 8) < 1.2, full
 assert 0.9 < kept / (1e5 * (62 + 8 * 11) * 8) < 1.3, kept
 " || fail "size estimate with keep: $one bytes, without: $all bytes"
+# A sampled sweep: a Latin hypercube of 4 cells over two ranges, recorded the same way.
+cat >"$WORK/lhs.toml" <<TOML
+[experiment]
+include = ["$SOURCE_DIR/experiments/policy_comparison.toml"]
+name = "lhs_test"
+policies = ["anthropic"]
+
+[policy_sweeps.lhs]
+based_on = "anthropic"
+sampled = 4
+seed = 5
+ranges = { enforcement = [0.5, 4.5], cloud_kyc = [0, 1] }
+
+[output]
+store = "summary"
+quantile_relative_error = 0.05
+TOML
+run 1 1 "$WORK/lhs.toml" "$WORK/lhs.h5"
+PYTHONPATH="$SOURCE_DIR/analysis" "$PYTHON" - "$WORK/lhs.h5" <<'PY'
+import json, sys
+import h5py, numpy as np
+from chiprace_results import open_result
+
+f = h5py.File(sys.argv[1], "r")
+s = f["policy_sweeps/lhs"]
+assert s.attrs["kind"].decode() == "latin_hypercube" and s.attrs["seed"] == 5
+cells = [x.decode() for x in s["cell"][()]]
+assert cells == ["lhs.0", "lhs.1", "lhs.2", "lhs.3"], cells
+assert sorted(f["policies"]) == ["anthropic"] + cells
+c = s["coordinates"][()]
+for k, (low, high) in enumerate([(0.5, 4.5), (0.0, 1.0)]):
+    strata = np.floor((c[:, k] - low) / (high - low) * 4).astype(int)
+    assert sorted(strata) == [0, 1, 2, 3], (k, c[:, k])  # one cell per stratum
+levers = json.loads(f["config_resolved"][()])["model"]["policy_levers_by_year"]
+for i, cell in enumerate(cells):
+    assert levers[cell]["enforcement"] == [c[i, 0]] * 11 and levers[cell]["cloud_kyc"] == [c[i, 1]] * 11
+    assert f[f"policies/{cell}"].attrs["sweep_enforcement"] == c[i, 0]
+with open_result(sys.argv[1]) as r:
+    sw = r.policy_sweep("lhs")
+    assert sw["kind"] == "latin_hypercube" and sw["axes"][0][1].tolist() == [0.5, 4.5]
+print("sampled sweep: 4 cells, one per stratum of each range, levers recorded")
+PY
+
 # (f) SIGTERM after the first ledger, --resume on 3 ranks: the uninterrupted run's file.
 # Long enough to be under way when stopped; a sanitized build (CHIPRACE_SANITIZED, about ten
 # times slower) runs a fifth, as checkpoint_resume.sh does.
