@@ -228,6 +228,7 @@ cat >"$WORK/lhs.toml" <<TOML
 include = ["$SOURCE_DIR/experiments/policy_comparison.toml"]
 name = "lhs_test"
 policies = ["anthropic"]
+reference = "anthropic"
 
 [policy_sweeps.lhs]
 based_on = "anthropic"
