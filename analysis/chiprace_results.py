@@ -268,9 +268,54 @@ class Result:
         return sorted(self._file["contrasts"]) if "contrasts" in self._file else []
 
     @property
+    def references(self):
+        """The reference policies of the contrasts, in the order given ([] without one);
+        experiment.reference may be one name or an array of names."""
+        ref = self.config_resolved["experiment"].get("reference")
+        if ref is None:
+            return []
+        return [ref] if isinstance(ref, str) else list(ref)
+
+    @property
     def reference(self):
-        """The reference policy of the contrasts, or None."""
-        return self.config_resolved["experiment"].get("reference")
+        """The (first) reference policy of the contrasts, or None."""
+        refs = self.references
+        return refs[0] if refs else None
+
+    # ---- policy sweeps -------------------------------------------------------------------------
+
+    @property
+    def policy_sweeps(self):
+        """Names of the [policy_sweeps] of the run ([] without any)."""
+        return sorted(self._file["policy_sweeps"]) if "policy_sweeps" in self._file else []
+
+    def policy_sweep(self, name):
+        """{"kind", "based_on", "description", "axes": [(lever, values)], "cells": [(policy,
+        {lever: value})]} of sweep `name`; kind "grid" (axes: the values, the first axis varying
+        slowest across cells) or "latin_hypercube" (axes: each lever's range, low and high);
+        axes in the order written, cells in cell order."""
+        if name not in self.policy_sweeps:
+            raise ResultFileError(
+                f"{self.path}: no policy sweep {name!r} "
+                f"(sweeps: {', '.join(self.policy_sweeps) or 'none'})")
+        g = self._file["policy_sweeps"][name]
+        levers = [_text(x) for x in np.atleast_1d(g.attrs["axes"])]
+        coordinates = g["coordinates"][()]
+        return {
+            "kind": _text(g.attrs["kind"]),
+            "based_on": _text(g.attrs["based_on"]),
+            "description": _text(g.attrs["description"]),
+            "axes": [(lever, g[lever][()].astype(np.float64)) for lever in levers],
+            "cells": [(_text(cell), {lever: float(coordinates[i, a])
+                                     for a, lever in enumerate(levers)})
+                      for i, cell in enumerate(g["cell"][()])],
+        }
+
+    def sweep_coordinates(self, policy):
+        """{lever: value} of a sweep's cell (from /policies/<policy>'s sweep_* attributes); {}
+        for a policy written by hand."""
+        attrs = self._file[self.policy(policy)].attrs
+        return {k[len("sweep_"):]: float(v) for k, v in attrs.items() if k.startswith("sweep_")}
 
     def policy(self, name):
         group = f"policies/{name}"
@@ -280,6 +325,7 @@ class Result:
         return group
 
     def contrast(self, policy, reference=None):
+        """The group of `policy` minus `reference` (default: the first reference)."""
         reference = reference or self.reference
         group = f"contrasts/{policy}_vs_{reference}"
         if group not in self._file:
@@ -380,10 +426,27 @@ class Result:
                     if group.startswith("contrasts/") else
                     " (the run used store = \"summary\"; rerun with --set output.store=raw)")
             raise ResultFileError(f"{self.path}: no per-sample rows in {where}{hint}")
+        if output not in g["outputs"]:
+            kept = sorted(g["outputs"])
+            raise ResultFileError(
+                f"{self.path}: {output!r} has no per-sample rows in {group or '/'}: the run kept "
+                f"only {', '.join(kept)} (output.keep); its summaries are in summary()")
         ds = g["outputs"][output]
         if year is None:
             return ds[()].astype(np.float64)
         return ds[:, self.year_index(year)].astype(np.float64)
+
+    @property
+    def kept_outputs(self):
+        """Outputs with per-sample rows: output.keep when the run gave it, else every output
+        ([] with store = "summary")."""
+        if self.store != "raw":
+            return []
+        keep = self.config_resolved["output"].get("keep")
+        if keep is not None:
+            return list(keep)
+        group = self.groups[0]
+        return sorted(self._group(group)["outputs"])
 
     @property
     def input_names(self):

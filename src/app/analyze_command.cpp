@@ -60,6 +60,12 @@ Selection select(const io::RawRowReader& reader, const AnalyzeArguments& args) {
             msg += ": no output '";
             msg += name;
             msg += "'";
+            if (!reader.kept_outputs().empty()) {
+                msg += " with per-sample rows: the run kept the rows of ";
+                msg += joined(names);
+                msg += " only (output.keep)";
+                throw BadRequest(msg);
+            }
             if (const auto guess = config::closest_match(name, views)) {
                 msg += "; did you mean '";
                 msg += *guess;

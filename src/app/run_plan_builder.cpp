@@ -9,6 +9,7 @@
 #include "chiprace/design/saltelli_design.hpp"
 #include "chiprace/design/sobol_design.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cmath>
@@ -72,6 +73,10 @@ io::ResultLayout make_layout(const config::Experiment& ex, std::uint64_t runs) {
         layout.inputs.push_back({p.name, p.units, p.description, p.distribution.describe()});
     for (const auto& o : ex.model->outputs())
         layout.outputs.push_back({o.name, o.units, o.description, o.per_year, o.integer_valued});
+    if (ex.output.keep)
+        for (std::size_t k = 0; k < layout.outputs.size(); ++k)
+            layout.outputs[k].kept = std::find(ex.output.keep->begin(), ex.output.keep->end(), k) !=
+                                     ex.output.keep->end();
     for (const auto& e : ex.events) {
         using From = model::OutputEvent::Comparison;
         using To = stats::Comparison;
@@ -90,6 +95,23 @@ io::ResultLayout make_layout(const config::Experiment& ex, std::uint64_t runs) {
     for (const auto& o : ex.robustness)
         layout.robustness.push_back({o.name, o.output, o.year_index,
                                      o.direction == stats::Direction::higher, o.thresholds});
+    for (const auto& sweep : ex.policy_sweeps) {
+        io::PolicySweepDescription d;
+        d.name = sweep.name;
+        d.based_on = sweep.based_on;
+        d.description = sweep.description;
+        d.sampled = sweep.sampled;
+        d.seed = static_cast<std::int64_t>(sweep.seed);
+        for (const auto& axis : sweep.axes) {
+            d.levers.emplace_back(model::lever_names()[static_cast<std::size_t>(axis.lever)]);
+            d.values.push_back(axis.values);
+        }
+        for (const auto& cell : sweep.cells) {
+            d.cells.push_back(cell.policy);
+            d.coordinates.push_back(cell.coordinates);
+        }
+        layout.policy_sweeps.push_back(std::move(d));
+    }
     if (ex.sensitivity.enabled) {
         io::SensitivityLayout s;
         s.method = ex.design == "morris" ? io::SensitivityLayout::Method::morris
@@ -219,8 +241,7 @@ parallel::RunPlan make_run_plan(const config::Experiment& ex, const design::Desi
                                                     *ex.sensitivity.target_ci_width};
     plan.sketch_mantissa_bits = ex.output.sketch_mantissa_bits;
     plan.layout = make_layout(ex, design.run_count());
-    if (ex.reference) {
-        const std::size_t ref = *ex.reference;
+    for (const std::size_t ref : ex.references) { // each reference in turn, every other policy
         for (std::size_t v = 0; v < ex.model->variant_count(); ++v) {
             if (v == ref)
                 continue;

@@ -148,7 +148,7 @@ void read_events(const toml::table& root, Experiment& ex, DiagnosticList& errors
                                              "policy's values), \"contrasts\" (each policy minus "
                                              "the reference) or \"both\""));
             }
-            if (s.on_contrasts && !ex.reference)
+            if (s.on_contrasts && ex.references.empty())
                 errors.add(diagnostic_at(*v, "output.events: on = \"" + on.value_or("") +
                                                  "\" needs contrasts: set experiment.reference "
                                                  "(a model with policies)"));

@@ -3,6 +3,7 @@
 #include "chiprace/config/correlations.hpp"
 #include "chiprace/config/design_options.hpp"
 #include "chiprace/config/event_options.hpp"
+#include "chiprace/config/kept_outputs.hpp"
 #include "chiprace/config/model_factory.hpp"
 #include "chiprace/config/overrides.hpp"
 #include "chiprace/config/robustness_options.hpp"
@@ -46,15 +47,15 @@ struct Document {
     toml::table table;
 };
 
-constexpr std::array<std::string_view, 9> top_level_keys{
-    "experiment",   "model",  "parameters",  "policies",  "design",
-    "correlations", "output", "sensitivity", "robustness"};
+constexpr std::array<std::string_view, 10> top_level_keys{
+    "experiment", "model",        "parameters", "policies",    "policy_sweeps",
+    "design",     "correlations", "output",     "sensitivity", "robustness"};
 constexpr std::array<std::string_view, 10> experiment_keys{
     "name",    "model",      "samples",     "seed",     "design",
     "include", "block_size", "description", "policies", "reference"};
-constexpr std::array<std::string_view, 7> output_keys{
-    "store",        "quantiles", "quantile_relative_error", "compression", "precision",
-    "on_nonfinite", "events"};
+constexpr std::array<std::string_view, 8> output_keys{
+    "store",  "quantiles", "quantile_relative_error", "compression", "precision", "on_nonfinite",
+    "events", "keep"};
 constexpr std::array<std::string_view, 6> designs_available{"mc",       "lhs",    "sobol",
                                                             "saltelli", "morris", "grid"};
 
@@ -779,17 +780,21 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
     nlohmann::json model_resolved = nlohmann::json::object();
     if (model_name_node != nullptr && parameter_errors == 0) {
         ex.model_name = model_name_node->as_string()->get();
-        ModelSource source{*model_name_node, exp, model_settings, param_table, policies_table,
+        ModelSource source{*model_name_node, exp,
+                           model_settings,   param_table,
+                           policies_table,   root.get("policy_sweeps"),
                            policy_order,     path};
         auto built = make_model(source, ex.parameters, errors);
         ex.model = std::move(built.model);
-        if (built.has_reference)
-            ex.reference = built.reference;
+        ex.references = std::move(built.references);
+        ex.reference_is_list = built.reference_is_list;
+        ex.policy_sweeps = std::move(built.policy_sweeps);
         model_resolved = std::move(built.resolved_settings);
     }
     read_sensitivity_options(root, ex, errors);
     read_events(root, ex, errors);
     read_robustness(root, ex, errors);
+    read_kept_outputs(root, ex, errors);
     if (exp != nullptr)
         check_run_count(*exp, root, ex, errors);
     errors.throw_if_any();
@@ -808,8 +813,15 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
     j["model"] = std::move(model_resolved);
     if (policies_table != nullptr)
         j["policies"] = to_json(*policies_table);
-    if (ex.reference)
-        j["experiment"]["reference"] = ex.model->variant_name(*ex.reference);
+    if (const toml::node* sweeps = root.get("policy_sweeps"))
+        j["policy_sweeps"] = to_json(*sweeps);
+    if (ex.reference_is_list) {
+        j["experiment"]["reference"] = nlohmann::json::array();
+        for (const std::size_t r : ex.references)
+            j["experiment"]["reference"].push_back(ex.model->variant_name(r));
+    } else if (!ex.references.empty()) {
+        j["experiment"]["reference"] = ex.model->variant_name(ex.references.front());
+    }
     j["parameters"] = nlohmann::json::array();
     for (const auto& p : ex.parameters.parameters()) {
         j["parameters"].push_back({{"name", p.name},
@@ -824,6 +836,11 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
                    {"precision", ex.output.single_precision ? "float32" : "float64"},
                    {"on_nonfinite", ex.output.nonfinite_is_error ? "error" : "count"},
                    {"sketch_mantissa_bits", ex.output.sketch_mantissa_bits}};
+    if (ex.output.keep) { // only when given: other experiments' resolved text stays as it was
+        j["output"]["keep"] = nlohmann::json::array();
+        for (const std::size_t k : *ex.output.keep)
+            j["output"]["keep"].push_back(ex.model->outputs()[k].name);
+    }
     // Only when there are events: the resolved text of experiments without them stays as it was.
     if (!ex.events.empty())
         j["output"]["events"] = events_json(ex);

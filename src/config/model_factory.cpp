@@ -252,6 +252,43 @@ ParameterBound bound_of(std::string_view name) {
     return {0, inf, false, "non-negative"};
 }
 
+/// [experiment] reference: one policy name (a string) or several (an array of names), each
+/// one of the policies that run, none twice.
+void read_references(const toml::node& ref, const std::vector<std::string>& order,
+                     BuiltModel& built, DiagnosticList& errors) {
+    auto one = [&](const toml::node& n) {
+        const auto it = n.is_string() ? std::find(order.begin(), order.end(), n.as_string()->get())
+                                      : order.end();
+        if (it == order.end()) {
+            std::string msg = "experiment.reference must name one of the policies that run";
+            if (n.is_string()) {
+                std::vector<std::string_view> running(order.begin(), order.end());
+                if (const auto guess = closest_match(n.as_string()->get(), running))
+                    msg += "; did you mean '" + *guess + "'?";
+            }
+            errors.add(diagnostic_at(n, msg));
+            return;
+        }
+        const auto index = static_cast<std::size_t>(it - order.begin());
+        if (std::find(built.references.begin(), built.references.end(), index) !=
+            built.references.end()) {
+            errors.add(diagnostic_at(n, "experiment.reference lists '" + *it + "' twice"));
+            return;
+        }
+        built.references.push_back(index);
+    };
+    if (const toml::array* arr = ref.as_array()) {
+        built.reference_is_list = true;
+        if (arr->empty())
+            errors.add(diagnostic_at(ref, "experiment.reference must be a policy name or a "
+                                          "non-empty array of policy names"));
+        for (const auto& el : *arr)
+            one(el);
+        return;
+    }
+    one(ref);
+}
+
 BuiltModel make_compute_race(const ModelSource& src, const random::ParameterSpace& space,
                              DiagnosticList& errors) {
     constexpr std::array<std::string_view, 2> known{"start_year", "end_year"};
@@ -384,21 +421,37 @@ BuiltModel make_compute_race(const ModelSource& src, const random::ParameterSpac
             order.push_back(name);
         }
     }
-    auto policies = load_policies(*src.policies, order, start, end, errors);
-
     BuiltModel built;
-    if (const toml::node* ref = src.experiment ? src.experiment->get("reference") : nullptr) {
-        const auto it = ref->is_string()
-                            ? std::find(order.begin(), order.end(), ref->as_string()->get())
-                            : order.end();
-        if (it == order.end()) {
-            errors.add(diagnostic_at(*ref, "experiment.reference must name one of the policies "
-                                           "that run"));
-        } else {
-            built.has_reference = true;
-            built.reference = static_cast<std::size_t>(it - order.begin());
+    // Sweeps: their bases are loaded with the running policies (each problem reported once),
+    // and each cell is its base with the swept levers set for every year.
+    if (src.policy_sweeps != nullptr)
+        built.policy_sweeps = read_policy_sweeps(*src.policy_sweeps, *src.policies, order, errors);
+    std::vector<std::string> to_load = order;
+    for (const auto& sweep : built.policy_sweeps)
+        if (std::find(to_load.begin(), to_load.end(), sweep.based_on) == to_load.end())
+            to_load.push_back(sweep.based_on);
+    auto loaded = load_policies(*src.policies, to_load, start, end, errors);
+    std::vector<model::Policy> policies;
+    for (auto& p : loaded)
+        if (std::find(order.begin(), order.end(), p.name) != order.end())
+            policies.push_back(p);
+    for (const auto& sweep : built.policy_sweeps) {
+        const auto base = std::find_if(loaded.begin(), loaded.end(),
+                                       [&](const auto& p) { return p.name == sweep.based_on; });
+        for (const auto& cell : sweep.cells) {
+            order.push_back(cell.policy);
+            if (base == loaded.end())
+                continue; // the base's problem is reported
+            model::Policy policy = *base;
+            policy.name = cell.policy;
+            for (std::size_t a = 0; a < sweep.axes.size(); ++a)
+                policy.by_year[static_cast<std::size_t>(sweep.axes[a].lever)].assign(
+                    static_cast<std::size_t>(end - start + 1), cell.coordinates[a]);
+            policies.push_back(std::move(policy));
         }
     }
+    if (const toml::node* ref = src.experiment ? src.experiment->get("reference") : nullptr)
+        read_references(*ref, order, built, errors);
     if (!errors.empty())
         return {};
     built.resolved_settings = {{"start_year", start}, {"end_year", end}};
@@ -433,6 +486,11 @@ BuiltModel make_model(const ModelSource& src, const random::ParameterSpace& para
         errors.add(diagnostic_at(*src.policies,
                                  "[policies] applies to models with policy levers (compute_race), "
                                  "not '" +
+                                     name + "'"));
+    if (src.policy_sweeps != nullptr)
+        errors.add(diagnostic_at(*src.policy_sweeps,
+                                 "[policy_sweeps] applies to models with policy levers "
+                                 "(compute_race), not '" +
                                      name + "'"));
     for (const char* key : {"policies", "reference"})
         if (const toml::node* n = src.experiment ? src.experiment->get(key) : nullptr)

@@ -139,6 +139,13 @@ std::optional<std::vector<double>> lever_values(const toml::node& node, Lever le
 
 } // namespace
 
+std::optional<std::string> lever_value_problem(model::Lever lever, double value) {
+    const auto rule = rule_of(lever);
+    if (in_range(value, rule))
+        return std::nullopt;
+    return std::string(rule.meaning);
+}
+
 std::vector<model::Policy> load_policies(const toml::table& policies,
                                          const std::vector<std::string>& order, int start, int end,
                                          DiagnosticList& errors) {

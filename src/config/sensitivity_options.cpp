@@ -164,7 +164,7 @@ void read_sensitivity_options(const toml::table& root, Experiment& ex, Diagnosti
     for (const auto k : s.outputs)
         columns += outputs[k].per_year ? s.years.size() : 1;
     const std::size_t groups =
-        ex.model->variant_count() + (ex.reference ? ex.model->variant_count() - 1 : 0);
+        ex.model->variant_count() * (1 + ex.references.size()) - ex.references.size();
     const double per_column =
         ex.design == "morris"
             ? 3.0 * static_cast<double>(d) +

@@ -44,6 +44,10 @@ RawRowReader::RawRowReader(const std::string& path)
     if (resolved.is_discarded() || !resolved.contains("parameters") ||
         !resolved["parameters"].is_array())
         throw RuntimeFailure(path + ": /config_resolved has no \"parameters\" array");
+    if (resolved.contains("output") && resolved["output"].contains("keep"))
+        for (const auto& k : resolved["output"]["keep"])
+            if (k.is_string())
+                kept_.push_back(k.get<std::string>());
     for (const auto& p : resolved["parameters"]) {
         if (!p.contains("name") || !p["name"].is_string())
             throw RuntimeFailure(path + ": a parameter of /config_resolved has no name");

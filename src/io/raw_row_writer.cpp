@@ -44,6 +44,10 @@ void RawRowWriter::open(MPI_Comm comm) {
     for (const auto& group : layout_.variant_groups) {
         auto& sets = output_sets_.emplace_back();
         for (const auto& out : layout_.outputs) {
+            if (!out.kept) { // keeps its place: sets[k] is output k
+                sets.emplace_back();
+                continue;
+            }
             const std::string name = ResultLayout::join(group, "outputs/" + out.name);
             sets.push_back(
                 h5_dataset(H5Dopen2(file_, name.c_str(), H5P_DEFAULT), "opening " + name));
@@ -145,6 +149,10 @@ void RawRowWriter::write_rows(std::uint64_t first, std::size_t n, std::span<cons
         std::size_t column = 0;
         for (std::size_t k = 0; k < layout_.outputs.size(); ++k) {
             const auto& spec = layout_.outputs[k];
+            if (!spec.kept) {
+                column += spec.per_year ? years : 1;
+                continue;
+            }
             if (!spec.per_year) {
                 write_column_block(output_sets_[v][k], first, n, 0,
                                    n ? outputs[v].data() + column * stride : &nothing,

@@ -113,6 +113,49 @@ void describe(hid_t object, const std::string& units, const std::string& descrip
     write_attribute(object, "description", description);
 }
 
+/// /policy_sweeps/<name> (the axes, each cell's policy and coordinates) and, on each cell's
+/// /policies/<cell> group, the sweep and the value of each swept lever.
+void write_policy_sweeps(hid_t file, const ResultLayout& layout) {
+    if (layout.policy_sweeps.empty())
+        return;
+    auto all = create_group(file, "policy_sweeps");
+    write_attribute(all, "description",
+                    std::string("grids over policy levers; each cell is a policy of the run"));
+    for (const auto& sweep : layout.policy_sweeps) {
+        auto g = create_group(all, sweep.name);
+        write_attribute(g, "kind", std::string(sweep.sampled ? "latin_hypercube" : "grid"));
+        if (sweep.sampled)
+            write_attribute(g, "seed", sweep.seed);
+        write_attribute(g, "based_on", sweep.based_on);
+        write_attribute(g, "description", sweep.description);
+        write_attribute(g, "axes", std::span<const std::string>(sweep.levers));
+        write_attribute(g, "n_cells", static_cast<std::int64_t>(sweep.cells.size()));
+        for (std::size_t a = 0; a < sweep.levers.size(); ++a) {
+            const hsize_t n = sweep.values[a].size();
+            write_dataset(g, sweep.levers[a], std::span<const double>(sweep.values[a]),
+                          std::span(&n, 1));
+        }
+        write_string_array(g, "cell", sweep.cells);
+        std::vector<double> coordinates;
+        for (const auto& c : sweep.coordinates)
+            coordinates.insert(coordinates.end(), c.begin(), c.end());
+        const hsize_t dims[2] = {sweep.cells.size(), sweep.levers.size()};
+        write_dataset(g, "coordinates", std::span<const double>(coordinates), std::span(dims));
+        {
+            auto ds = h5_dataset(H5Dopen2(g, "coordinates", H5P_DEFAULT), "opening coordinates");
+            write_attribute(ds, "description",
+                            std::string("value of each swept lever (columns, in the order of "
+                                        "the axes attribute) in each cell (rows, as in cell)"));
+        }
+        for (std::size_t c = 0; c < sweep.cells.size(); ++c) {
+            auto policy = require_group(file, "policies/" + sweep.cells[c]);
+            write_attribute(policy, "sweep", sweep.name);
+            for (std::size_t a = 0; a < sweep.levers.size(); ++a)
+                write_attribute(policy, "sweep_" + sweep.levers[a], sweep.coordinates[c][a]);
+        }
+    }
+}
+
 } // namespace
 
 void create_result_file(const std::string& path, const ResultLayout& layout,
@@ -166,6 +209,8 @@ void create_result_file(const std::string& path, const ResultLayout& layout,
         write_attribute(ql, "long_name", std::string("probability level of each quantile"));
     }
 
+    write_policy_sweeps(file, layout);
+
     if (!layout.store_raw)
         return;
     // The sample axis, as netCDF-4 names a dimension without coordinate values, so that
@@ -201,6 +246,8 @@ void create_result_file(const std::string& path, const ResultLayout& layout,
     for (const auto& group : layout.variant_groups) {
         auto g = require_group(file, group.empty() ? std::string("outputs") : group + "/outputs");
         for (const auto& out : layout.outputs) {
+            if (!out.kept)
+                continue;
             const std::size_t width = out.per_year ? layout.years.size() : 0;
             auto ds = create_row_dataset(g, out.name, layout.n_samples, width, layout.compression,
                                          layout.single_precision ? H5T_IEEE_F32LE : H5T_IEEE_F64LE);

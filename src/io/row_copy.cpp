@@ -18,8 +18,9 @@ void copy_rows(const std::string& from, const std::string& to, const ResultLayou
         datasets.emplace_back("inputs/" + in.name, 0);
     for (const auto& group : layout.variant_groups)
         for (const auto& out : layout.outputs)
-            datasets.emplace_back(ResultLayout::join(group, "outputs/" + out.name).substr(1),
-                                  out.per_year ? layout.years.size() : 0);
+            if (out.kept)
+                datasets.emplace_back(ResultLayout::join(group, "outputs/" + out.name).substr(1),
+                                      out.per_year ? layout.years.size() : 0);
     std::vector<unsigned char> buffer;
     for (const auto& [path, width] : datasets) {
         auto in =

@@ -141,10 +141,19 @@ RunSizeEstimate estimate_run_size(const RunPlan& plan, int ranks, int threads) {
     }
     e.output_what = "summaries";
     if (raw) {
-        datasets += variants * static_cast<double>(layout.outputs.size()) + d;
-        bytes += samples *
-                 (d * sizeof(double) + variants * columns * (layout.single_precision ? 4.0 : 8.0));
-        e.output_what = "raw rows and summaries";
+        // Only the kept outputs have per-sample rows ([output] keep).
+        double kept_outputs = 0.0, kept_columns = 0.0;
+        for (const auto& o : layout.outputs)
+            if (o.kept) {
+                kept_outputs += 1.0;
+                kept_columns += o.per_year ? static_cast<double>(layout.years.size()) : 1.0;
+            }
+        datasets += variants * kept_outputs + d;
+        bytes += samples * (d * sizeof(double) +
+                            variants * kept_columns * (layout.single_precision ? 4.0 : 8.0));
+        e.output_what = kept_outputs < static_cast<double>(layout.outputs.size())
+                            ? "raw rows of the kept outputs and summaries"
+                            : "raw rows and summaries";
     }
     e.output_bytes = bytes + datasets * bytes_per_dataset + 1024.0 * 1024.0;
     return e;

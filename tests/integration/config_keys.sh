@@ -105,6 +105,9 @@ code["model (sobol_g)"] = keys_of("model", sobol_g, f"model.{PROBE}=1")
 code["model (compute_race)"] = keys_of("model", race, f"model.{PROBE}=1")
 code["model (failure_box)"] = keys_of("model", f"{work}/failure_box.toml", f"model.{PROBE}=1")
 code["policies.<name>"] = keys_of("policies.nvidia", race, f"policies.nvidia.{PROBE}=1")
+code["policy_sweeps.<name>"] = keys_of(
+    "policy_sweeps.s", race,
+    f'policy_sweeps.s={{ based_on = "nvidia", grid = {{ enforcement = [1] }}, {PROBE} = 1 }}')
 
 models = listed(stderr_of(ishigami, f"experiment.model={PROBE}"),
                 r"unknown model '\w+'; built-in models: ", "models")

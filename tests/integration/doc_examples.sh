@@ -45,6 +45,7 @@ cp results/policy_comparison.h5 results/x.h5
 "$CHIPRACE" run "$SOURCE_DIR/experiments/ishigami.toml" --samples 2000 -o results/ishigami-demo.h5 -q
 "$CHIPRACE" run "$SOURCE_DIR/experiments/sensitivity.toml" --samples 256 -o results/sensitivity.h5 -q 2>/dev/null
 cp examples/leakage_sweep.h5 results/leakage_sweep.h5
+"$CHIPRACE" run "$SOURCE_DIR/experiments/tier2_sweep.toml" --samples 200 -o results/tier2_sweep.h5 -q
 
 # ---- 2. the Python examples ----------------------------------------------------------------------
 "$PYTHON" - "$DOCS" "$SOURCE_DIR" "$PYTHON" <<'PY'

@@ -219,8 +219,8 @@ TEST_CASE("policy levers step by year and hold until the next key") {
     REQUIRE(m.variant_count() == 6);
     CHECK(m.variant_name(0) == "pre_diffusion");
     CHECK(m.variant_name(1) == "diffusion_rule");
-    REQUIRE(ex.reference.has_value());
-    CHECK(*ex.reference == 1);
+    REQUIRE(ex.references.size() == 1);
+    CHECK(ex.references.front() == 1);
     const auto& deals = m.policy(4);
     CHECK(deals.name == "rescission_deals");
     CHECK(deals.at(Lever::china_legal_cap, 0) == 0.08);

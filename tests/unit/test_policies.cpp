@@ -53,7 +53,7 @@ TEST_CASE("a valid policy loads; based_on inherits levers") {
     CHECK(m.policy(1).name == "strict");
     CHECK(m.policy(1).at(model::Lever::enforcement, 0) == 2.5);
     CHECK(m.policy(1).at(model::Lever::china_legal_cap, 0) == 0.15);
-    CHECK_FALSE(ex.reference.has_value());
+    CHECK(ex.references.empty());
 }
 
 TEST_CASE("a broken base policy is reported once, not again by each policy based on it") {
@@ -71,7 +71,8 @@ TEST_CASE("experiment.policies selects and orders; reference names one of them")
     CHECK(ex.model->variant_count() == 1);
     CHECK(ex.model->variant_name(0) == "other");
     const auto ex2 = load(two, {"experiment.reference=base"});
-    CHECK(ex2.reference == 0);
+    CHECK(ex2.references == std::vector<std::size_t>{0});
+    CHECK_FALSE(ex2.reference_is_list);
     CHECK(mentions(errors_of(two, {"experiment.policies=[\"bse\"]"}), "did you mean 'base'?"));
     CHECK(
         mentions(errors_of(two, {"experiment.reference=nope"}), "experiment.reference must name"));

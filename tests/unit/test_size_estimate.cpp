@@ -76,6 +76,21 @@ TEST_CASE("the run size estimate counts every sketch at its ceiling") {
     CHECK(term(r, "raw row buffers") > 0);
 }
 
+TEST_CASE("with output.keep the file's raw rows are those of the kept outputs only") {
+    const Flagship all({"output.store=raw", "experiment.samples=100000"});
+    const Flagship kept({"output.store=raw", "experiment.samples=100000",
+                         "output.keep=[\"frontier_gap_years\", \"first_year_gap_below_1\"]"});
+    const auto a = estimate_run_size(all.plan, 1, 2);
+    const auto k = estimate_run_size(kept.plan, 1, 2);
+    // Every input, and per policy one series of 11 years and one scalar.
+    const double rows = 100000.0 * (62 + 6 * (11 + 1)) * 8;
+    CHECK(k.output_bytes > rows);
+    CHECK(k.output_bytes < rows + 64.0 * 1024 * 1024);
+    CHECK(k.output_what == "raw rows of the kept outputs and summaries");
+    // The rows of a round are computed in full before they are written: memory is unchanged.
+    CHECK(k.memory_bytes() == a.memory_bytes());
+}
+
 TEST_CASE("a rank's sketch set fed values over the whole double range stays within the estimate") {
     const Flagship f({"output.store=summary"});
     const auto& layout = f.plan.layout;

@@ -1,6 +1,7 @@
 #pragma once
 // A validated experiment: everything a run needs, typed and immutable once loaded.
 
+#include "chiprace/config/policy_sweep.hpp"
 #include "chiprace/model/model.hpp"
 #include "chiprace/random/gaussian_copula.hpp"
 #include "chiprace/random/parameter_space.hpp"
@@ -27,6 +28,9 @@ struct OutputSettings {
     int compression = 0;                    // deflate level of raw datasets, 0 = none
     bool single_precision = false;          // raw outputs stored as float32
     bool nonfinite_is_error = false;        // on_nonfinite = "error": NaN/inf fails the run
+    /// [output] keep: indices (into model->outputs(), ascending) of the outputs whose
+    /// per-sample rows are stored; nothing when every output's are.
+    std::optional<std::vector<std::size_t>> keep;
 };
 
 /// [design]: options of the sampling design named by experiment.design.
@@ -96,8 +100,12 @@ struct Experiment {
     std::vector<EventSettings> events;
     std::vector<RobustnessObjective> robustness;
     std::shared_ptr<const model::Model> model;
-    /// Variant index of [experiment] reference: every other policy is contrasted with it.
-    std::optional<std::size_t> reference;
+    /// Variant indices of [experiment] reference, in the order given: every other policy is
+    /// contrasted with each. Empty without a reference.
+    std::vector<std::size_t> references;
+    bool reference_is_list = false; // given as an array: /config_resolved records an array
+    /// [policy_sweeps]: each cell is one of the model's policies (after those of [policies]).
+    std::vector<PolicySweep> policy_sweeps;
 
     std::string source_path; // the experiment file as given
     std::string source_text; // its text, stored in /config

@@ -1,6 +1,7 @@
 #pragma once
 // The built-in models by name, built from the experiment's [model] settings and parameters.
 
+#include "chiprace/config/policy_sweep.hpp"
 #include "chiprace/core/diagnostic.hpp"
 #include "chiprace/model/model.hpp"
 #include "chiprace/random/parameter_space.hpp"
@@ -20,21 +21,23 @@ std::span<const std::string_view> builtin_model_names();
 
 /// The parts of an experiment file a model is built from; null pointers for absent tables.
 struct ModelSource {
-    const toml::node& name_node;             // [experiment] model
-    const toml::table* experiment = nullptr; // [experiment] (policies, reference)
-    const toml::table* settings = nullptr;   // [model]
-    const toml::table* parameters = nullptr; // [parameters]
-    const toml::table* policies = nullptr;   // [policies]
-    std::vector<std::string> policy_order;   // policies in the order they are written
-    std::string file;                        // the experiment file, for unlocated problems
+    const toml::node& name_node;               // [experiment] model
+    const toml::table* experiment = nullptr;   // [experiment] (policies, reference)
+    const toml::table* settings = nullptr;     // [model]
+    const toml::table* parameters = nullptr;   // [parameters]
+    const toml::table* policies = nullptr;     // [policies]
+    const toml::node* policy_sweeps = nullptr; // [policy_sweeps]
+    std::vector<std::string> policy_order;     // policies in the order they are written
+    std::string file;                          // the experiment file, for unlocated problems
 };
 
-/// What the model adds to the experiment: contrasts of each policy against the reference.
+/// What the model adds to the experiment: contrasts of each policy against each reference.
 struct BuiltModel {
     std::shared_ptr<const model::Model> model;
-    std::size_t reference = 0; // variant index of the reference policy
-    bool has_reference = false;
-    nlohmann::json resolved_settings; // every setting with its default filled in
+    std::vector<std::size_t> references;    // variant indices of the reference policies
+    bool reference_is_list = false;         // given as an array (recorded as one)
+    std::vector<PolicySweep> policy_sweeps; // their cells run after the other policies
+    nlohmann::json resolved_settings;       // every setting with its default filled in
 };
 
 /// Builds the named model, or reports why it cannot be built (unknown model, bad or missing

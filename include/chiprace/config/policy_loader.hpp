@@ -6,6 +6,7 @@
 #include "chiprace/core/diagnostic.hpp"
 #include "chiprace/model/compute_race.hpp"
 
+#include <optional>
 #include <string>
 #include <toml++/toml.h>
 #include <vector>
@@ -19,5 +20,9 @@ namespace chiprace::config {
 std::vector<model::Policy> load_policies(const toml::table& policies,
                                          const std::vector<std::string>& order, int start, int end,
                                          DiagnosticList& errors);
+
+/// What a value of `lever` must be ("a share in [0, 1]") when `value` is not one; nothing when
+/// it is.
+std::optional<std::string> lever_value_problem(model::Lever lever, double value);
 
 } // namespace chiprace::config

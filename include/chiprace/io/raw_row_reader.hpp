@@ -36,6 +36,9 @@ public:
     /// /time, empty for a model without a time axis.
     [[nodiscard]] const std::vector<int>& years() const { return years_; }
     [[nodiscard]] const std::vector<RawGroup>& groups() const { return groups_; }
+    /// The outputs [output] keep named (then the others have summaries but no rows); empty when
+    /// the run stored every output's rows.
+    [[nodiscard]] const std::vector<std::string>& kept_outputs() const { return kept_; }
 
     /// /inputs/<inputs()[k]>, rows() values.
     void read_input(std::size_t k, std::span<double> out) const;
@@ -60,6 +63,7 @@ private:
     std::vector<std::string> inputs_;
     std::vector<int> years_;
     std::vector<RawGroup> groups_;
+    std::vector<std::string> kept_;
 };
 
 } // namespace chiprace::io

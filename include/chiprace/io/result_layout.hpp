@@ -41,6 +41,18 @@ struct OutputDescription {
     bool per_year = false;
     bool integer_valued = false; // quantiles exact rather than within the sketch's bound
     std::vector<EventDescription> events = {};
+    bool kept = true; // raw mode: its per-sample rows are stored ([output] keep)
+};
+
+/// A grid over policy levers whose cells are policies of the run (/policy_sweeps/<name>).
+struct PolicySweepDescription {
+    std::string name, based_on, description;
+    bool sampled = false;            // a Latin hypercube: values are each lever's range [low, high]
+    std::int64_t seed = 0;           // of the Latin hypercube
+    std::vector<std::string> levers; // the axes, the first varying slowest
+    std::vector<std::vector<double>> values;      // per axis, as written
+    std::vector<std::string> cells;               // each cell's policy, in cell order
+    std::vector<std::vector<double>> coordinates; // per cell, one value per axis
 };
 
 using AttributeValue = std::variant<std::string, std::int64_t, double>;
@@ -94,6 +106,8 @@ struct ResultLayout {
     /// Robustness objectives over the variants (policies); their regret columns are summarised
     /// after every group's columns, one per (objective, variant).
     std::vector<RobustnessLayout> robustness;
+    /// Lever sweeps whose cells are among variant_groups.
+    std::vector<PolicySweepDescription> policy_sweeps;
 
     [[nodiscard]] std::size_t columns_per_variant() const {
         std::size_t c = 0;
