@@ -9,7 +9,7 @@ export OMPI_MCA_rmaps_base_oversubscribe=1
 export CHIPRACE MPIEXEC
 N=256   # a multiple of the grids' 8 and 16 cells, and a power of two for the Sobol' base
 figures=(fan_chart gap_cdf china_sources sobol_indices morris_screening tradeoff
-         cap_leakage_heatmap paired_effect crux)
+         cap_leakage_heatmap paired_effect crux robustness)
 
 bash "$SOURCE_DIR/scripts/figures.sh" --samples $N --results "$WORK/res" --out "$WORK/fig1" \
     >"$WORK/log1" 2>&1 || { cat "$WORK/log1"; fail "first run"; }
@@ -61,6 +61,44 @@ with open_result(f"{res}/policy_comparison.h5") as r:
     for row in rows("tradeoff"):
         same(row["value"], r.quantile(r.policy(row["policy"]), row["output"],
                                       float(row["quantile_level"]), year=int(row["year"])), row)
+    # The robustness table and dominance matrix against /robustness: every drawn number, rows
+    # in the order of the first objective's mean-regret rank, the matrix of that objective.
+    found = r.robustness()
+    assert list(found) == ["frontier_gap_years_2030", "us_stack_share_2035", "revenue_2030"], list(found)
+    rob = rows("robustness")
+    first = next(iter(found.values()))
+    P = len(first.policies)
+    counts = {}
+    for row in rob:
+        o = found[row["objective"]]
+        i = o.index(row["policy"])
+        kind = row["quantity"]
+        counts[kind] = counts.get(kind, 0) + 1
+        if kind == "mean_regret_rank":
+            assert int(row["value"]) == o.mean_regret_rank[i], row
+        elif kind in ("regret_mean", "regret_max"):
+            same(row["value"], getattr(o, kind)[i], row)
+        elif kind == "satisficing_share":
+            k = o.threshold_index(float(row["threshold"]))
+            for col, name in (("value", "share"), ("low", "low"), ("high", "high")):
+                same(row[col], getattr(o, f"satisficing_{name}")[k, i], (row, col))
+        elif kind == "dominance_share":
+            assert o is first, row
+            j = o.index(row["versus"])
+            assert i != j, row
+            for col, name in (("value", "share"), ("low", "low"), ("high", "high")):
+                same(row[col], getattr(o, f"dominance_{name}")[i, j], (row, col))
+        else:
+            raise AssertionError(row)
+    O = len(found)
+    assert counts == {"mean_regret_rank": O * P, "regret_mean": O * P, "regret_max": O * P,
+                      "satisficing_share": sum(o.thresholds.size for o in found.values()) * P,
+                      "dominance_share": P * (P - 1)}, counts
+    drawn = [row["policy"] for row in rob if row["objective"] == first.name
+             and row["quantity"] == "mean_regret_rank"]
+    assert sorted(drawn) == sorted(first.policies), drawn
+    ranks = [first.mean_regret_rank[first.index(p)] for p in drawn]
+    assert ranks == sorted(ranks), (drawn, ranks)
 
 with open_result(f"{res}/policy_distributions.h5") as r:
     cdf = rows("gap_cdf")
@@ -85,6 +123,7 @@ with open_result(f"{res}/policy_distributions.h5") as r:
             assert float(row["effect_to"]) >= float(row["effect_from"]), row
 
 with open_result(f"{res}/sensitivity.h5") as r:
+    assert r.robustness() == {}   # no [robustness]: the reader gives nothing, not an error
     sob = rows("sobol_indices")
     for row in sob:
         s = r.sensitivity(row["group"], row["output"]).at_year(int(row["year"]))
