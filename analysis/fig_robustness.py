@@ -184,7 +184,7 @@ def main():
         f"at its worst (max regret), in the objective's units (pp: percentage points); then the "
         f"share of futures meeting each threshold with its 95% Wilson interval. Rows in the "
         f"order of mean regret on {lead.name} ({fs.policy_short(best)} smallest); colour "
-        f"ranks the policies within each column, darker is worse. Matrix: share of futures in "
+        f"runs from the best to the worst value of each column, darker is worse. Matrix: share of futures in "
         f"which the row's {lead.output} is strictly better ({lead.better}) than the column's; "
         f"ties count for neither, so a pair's two shares add to at most 100%. "
         f"{source}")
@@ -210,7 +210,7 @@ def main():
     draw_table(table_ax, objectives, order,
                {q: int(lead.mean_regret_rank[lead.index(q)]) for q in order}, columns)
     # What the table's colour means: one scale per column, from its best to its worst cell.
-    key_ax = fig.add_axes(box(left, top_gap + table_h + 0.2, 1.8, 0.1))
+    key_ax = fig.add_axes(box(left, top_gap + table_h + 0.22, 1.8, 0.1))
     key_ax.imshow(np.linspace(*TABLE_RANGE, 64)[None, :], cmap=TABLE_CMAP, vmin=0, vmax=1,
                   aspect="auto")
     key_ax.set_xticks([0, 63], ["best", "worst"], fontsize=6.8)
@@ -219,7 +219,7 @@ def main():
     key_ax.grid(False)
     for spine in key_ax.spines.values():
         spine.set_visible(False)
-    key_ax.set_title("table colour: rank within each column", fontsize=6.8, loc="left", pad=2)
+    key_ax.set_title("table colour: from the best to the worst value of each column", fontsize=6.8, loc="left", pad=2)
 
     matrix_top = top_gap + table_h + key_gap + matrix_gap
     dom_ax = fig.add_axes(box(left, matrix_top, cell * n, cell * n))
@@ -253,7 +253,7 @@ def main():
     bar = fig.colorbar(im, cax=bar_ax)
     bar.ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
     bar.ax.tick_params(labelsize=6.8)
-    bar.set_label("share of futures (the same for both)", fontsize=6.8)
+    bar.set_label("share of the same futures", fontsize=6.8)
 
     notes = [f"{o.name}: {o.units if o.units != '1' else 'a share'}, {o.better} is better"
              + (f"; {', '.join(threshold_text(t, o.units, o.better) for t in o.thresholds)}"
