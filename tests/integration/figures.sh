@@ -123,7 +123,6 @@ with open_result(f"{res}/policy_distributions.h5") as r:
             assert float(row["effect_to"]) >= float(row["effect_from"]), row
 
 with open_result(f"{res}/sensitivity.h5") as r:
-    assert r.robustness() == {}   # no [robustness]: the reader gives nothing, not an error
     sob = rows("sobol_indices")
     for row in sob:
         s = r.sensitivity(row["group"], row["output"]).at_year(int(row["year"]))
@@ -226,7 +225,7 @@ print("raw-row routes agree with the rows")
 PY
 
 # The reader refuses other major versions and files that are not chiprace's, naming both.
-"$PYTHON" - "$WORK/res/screening.h5" "$WORK" <<'PY'
+"$PYTHON" - "$WORK/res/screening.h5" "$WORK" "$SOURCE_DIR/analysis" <<'PY'
 import shutil, sys, h5py
 work = sys.argv[2]
 shutil.copy(sys.argv[1], f"{work}/v2.h5")
@@ -235,6 +234,16 @@ with h5py.File(f"{work}/v2.h5", "a") as f:
     f.attrs["format_version_minor"] = 3
 with h5py.File(f"{work}/other.h5", "w") as f:
     f.attrs["format"] = "netCDF"
+# A file without /robustness (no [robustness], or written before it existed): nothing, no error.
+shutil.copy(sys.argv[1], f"{work}/no_robustness.h5")
+with h5py.File(f"{work}/no_robustness.h5", "a") as f:
+    del f["robustness"]
+sys.path.insert(0, sys.argv[3])
+from chiprace_results import open_result
+with open_result(f"{work}/no_robustness.h5") as r:
+    assert r.robustness() == {}
+with open_result(sys.argv[1]) as r:
+    assert list(r.robustness()) == ["frontier_gap_years_2030", "us_stack_share_2035", "revenue_2030"]
 PY
 for bad in v2 other; do
     if "$PYTHON" "$SOURCE_DIR/analysis/fig_morris.py" "$WORK/$bad.h5" --out "$WORK/badfig" 2>"$WORK/err"; then
