@@ -66,6 +66,64 @@ class Event:
 
 
 @dataclass
+class Robustness:
+    """One objective of /robustness (docs/file-format.md, "Robustness"): the P policies of
+    `policies` compared future by future on `output` (in `year`, None for a scalar output).
+    Per-policy arrays are (P) in the order of `policies`; `regret_quantiles` is (P, Q) at
+    `levels`; satisficing arrays are (K, P) with the thresholds (K) on axis 0 (K = 0 without
+    thresholds); dominance arrays are (P, P), [a, b] about a being strictly better than b.
+    Shares are counts / `n_samples` with Wilson intervals [low, high] at `confidence_level`."""
+    name: str
+    output: str
+    year: object               # int, or None for a scalar output
+    better: str                # "higher" or "lower"
+    units: str
+    n_samples: int
+    confidence_level: float
+    policies: list
+    levels: np.ndarray
+    regret_mean: np.ndarray
+    regret_std: np.ndarray
+    regret_min: np.ndarray
+    regret_max: np.ndarray
+    regret_quantiles: np.ndarray
+    regret_n_finite: np.ndarray
+    regret_n_non_finite: np.ndarray
+    mean_regret_rank: np.ndarray
+    minimax_regret_rank: np.ndarray
+    thresholds: np.ndarray
+    satisficing_count: np.ndarray
+    satisficing_share: np.ndarray
+    satisficing_low: np.ndarray
+    satisficing_high: np.ndarray
+    dominance_count: np.ndarray
+    dominance_share: np.ndarray
+    dominance_low: np.ndarray
+    dominance_high: np.ndarray
+    best_count: np.ndarray
+    best_share: np.ndarray
+    best_low: np.ndarray
+    best_high: np.ndarray
+
+    def index(self, policy):
+        """Position of `policy` on the policy axes."""
+        try:
+            return self.policies.index(policy)
+        except ValueError:
+            raise ResultFileError(
+                f"objective {self.name!r} compares no policy {policy!r} "
+                f"(policies: {', '.join(self.policies)})") from None
+
+    def threshold_index(self, threshold):
+        matches = np.flatnonzero(self.thresholds == threshold)
+        if matches.size != 1:
+            raise ResultFileError(
+                f"objective {self.name!r} has no threshold {threshold!r} (thresholds: "
+                f"{', '.join(repr(float(x)) for x in self.thresholds) or 'none'})")
+        return int(matches[0])
+
+
+@dataclass
 class Summary:
     """One output's streaming summaries in one group. Per-year arrays have the year on axis 0;
     `quantiles` is (Q) or (T, Q) with the levels in `levels`."""
@@ -394,6 +452,50 @@ class Result:
                 count=e["count"][..., i], probability=e["probability"][..., i],
                 low=e["probability_low"][..., i], high=e["probability_high"][..., i],
                 years=s.years)
+        return found
+
+    def robustness(self):
+        """{objective name: Robustness} of /robustness, in the order of the experiment's
+        [robustness] objectives (docs/file-format.md, "Robustness"); {} for a file without
+        robustness metrics (no [robustness], or written before it existed)."""
+        if "robustness" not in self._file:
+            return {}
+        root = self._file["robustness"]
+        policies = [_text(p) for p in root["policy"][()]]
+        p = len(policies)
+        listed = [o["name"] for o in
+                  self.config_resolved.get("robustness", {}).get("objectives", [])]
+        names = [n for n in listed if n in root] or sorted(
+            n for n in root if isinstance(root[n], h5py.Group))
+        found = {}
+        for name in names:
+            g = root[name]
+            a = g.attrs
+            if "threshold" in g:
+                thresholds = g["threshold"][()]
+                sat = {k: g[f"satisficing_{k}"][()] for k in ("count", "share", "low", "high")}
+            else:
+                thresholds = np.zeros(0)
+                sat = {"count": np.zeros((0, p), dtype=np.uint64)}
+                sat.update({k: np.zeros((0, p)) for k in ("share", "low", "high")})
+            found[name] = Robustness(
+                name=name, output=_text(a["output"]),
+                year=int(a["year"]) if "year" in a else None, better=_text(a["better"]),
+                units=_text(a.get("units", "1")), n_samples=int(a["n_samples"]),
+                confidence_level=float(root.attrs["confidence_level"]), policies=policies,
+                levels=self.quantile_levels,
+                regret_mean=g["regret_mean"][()], regret_std=g["regret_std"][()],
+                regret_min=g["regret_min"][()], regret_max=g["regret_max"][()],
+                regret_quantiles=g["regret_quantiles"][()],
+                regret_n_finite=g["regret_n_finite"][()],
+                regret_n_non_finite=g["regret_n_non_finite"][()],
+                mean_regret_rank=g["mean_regret_rank"][()],
+                minimax_regret_rank=g["minimax_regret_rank"][()],
+                thresholds=thresholds, satisficing_count=sat["count"],
+                satisficing_share=sat["share"], satisficing_low=sat["low"],
+                satisficing_high=sat["high"],
+                **{f"{kind}_{k}": g[f"{kind}_{k}"][()]
+                   for kind in ("dominance", "best") for k in ("count", "share", "low", "high")})
         return found
 
     def quantile(self, group, output, level, year=None):

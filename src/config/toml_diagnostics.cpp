@@ -77,6 +77,18 @@ std::optional<std::string> closest_match(std::string_view word,
             best = std::string(c);
         }
     }
+    // A name cut short ('frontier_gap' for 'frontier_gap_years') is too far from its candidate
+    // for an edit distance, yet no less plain a slip; it is only suggested when unambiguous.
+    if (!best && word.size() >= 4) {
+        std::size_t starts = 0;
+        for (const auto c : candidates)
+            if (c.size() > word.size() && c.starts_with(word)) {
+                ++starts;
+                best = std::string(c);
+            }
+        if (starts != 1)
+            best.reset();
+    }
     return best;
 }
 

@@ -9,7 +9,7 @@ export OMPI_MCA_rmaps_base_oversubscribe=1
 export CHIPRACE MPIEXEC
 N=256   # a multiple of the grids' 8 and 16 cells, and a power of two for the Sobol' base
 figures=(fan_chart gap_cdf china_sources sobol_indices morris_screening tradeoff
-         cap_leakage_heatmap paired_effect crux)
+         cap_leakage_heatmap paired_effect crux robustness)
 
 bash "$SOURCE_DIR/scripts/figures.sh" --samples $N --results "$WORK/res" --out "$WORK/fig1" \
     >"$WORK/log1" 2>&1 || { cat "$WORK/log1"; fail "first run"; }
@@ -61,6 +61,44 @@ with open_result(f"{res}/policy_comparison.h5") as r:
     for row in rows("tradeoff"):
         same(row["value"], r.quantile(r.policy(row["policy"]), row["output"],
                                       float(row["quantile_level"]), year=int(row["year"])), row)
+    # The robustness table and dominance matrix against /robustness: every drawn number, rows
+    # in the order of the first objective's mean-regret rank, the matrix of that objective.
+    found = r.robustness()
+    assert list(found) == ["frontier_gap_years_2030", "us_stack_share_2035", "revenue_2030"], list(found)
+    rob = rows("robustness")
+    first = next(iter(found.values()))
+    P = len(first.policies)
+    counts = {}
+    for row in rob:
+        o = found[row["objective"]]
+        i = o.index(row["policy"])
+        kind = row["quantity"]
+        counts[kind] = counts.get(kind, 0) + 1
+        if kind == "mean_regret_rank":
+            assert int(row["value"]) == o.mean_regret_rank[i], row
+        elif kind in ("regret_mean", "regret_max"):
+            same(row["value"], getattr(o, kind)[i], row)
+        elif kind == "satisficing_share":
+            k = o.threshold_index(float(row["threshold"]))
+            for col, name in (("value", "share"), ("low", "low"), ("high", "high")):
+                same(row[col], getattr(o, f"satisficing_{name}")[k, i], (row, col))
+        elif kind == "dominance_share":
+            assert o is first, row
+            j = o.index(row["versus"])
+            assert i != j, row
+            for col, name in (("value", "share"), ("low", "low"), ("high", "high")):
+                same(row[col], getattr(o, f"dominance_{name}")[i, j], (row, col))
+        else:
+            raise AssertionError(row)
+    O = len(found)
+    assert counts == {"mean_regret_rank": O * P, "regret_mean": O * P, "regret_max": O * P,
+                      "satisficing_share": sum(o.thresholds.size for o in found.values()) * P,
+                      "dominance_share": P * (P - 1)}, counts
+    drawn = [row["policy"] for row in rob if row["objective"] == first.name
+             and row["quantity"] == "mean_regret_rank"]
+    assert sorted(drawn) == sorted(first.policies), drawn
+    ranks = [first.mean_regret_rank[first.index(p)] for p in drawn]
+    assert ranks == sorted(ranks), (drawn, ranks)
 
 with open_result(f"{res}/policy_distributions.h5") as r:
     cdf = rows("gap_cdf")
@@ -187,7 +225,7 @@ print("raw-row routes agree with the rows")
 PY
 
 # The reader refuses other major versions and files that are not chiprace's, naming both.
-"$PYTHON" - "$WORK/res/screening.h5" "$WORK" <<'PY'
+"$PYTHON" - "$WORK/res/screening.h5" "$WORK" "$SOURCE_DIR/analysis" <<'PY'
 import shutil, sys, h5py
 work = sys.argv[2]
 shutil.copy(sys.argv[1], f"{work}/v2.h5")
@@ -196,6 +234,16 @@ with h5py.File(f"{work}/v2.h5", "a") as f:
     f.attrs["format_version_minor"] = 3
 with h5py.File(f"{work}/other.h5", "w") as f:
     f.attrs["format"] = "netCDF"
+# A file without /robustness (no [robustness], or written before it existed): nothing, no error.
+shutil.copy(sys.argv[1], f"{work}/no_robustness.h5")
+with h5py.File(f"{work}/no_robustness.h5", "a") as f:
+    del f["robustness"]
+sys.path.insert(0, sys.argv[3])
+from chiprace_results import open_result
+with open_result(f"{work}/no_robustness.h5") as r:
+    assert r.robustness() == {}
+with open_result(sys.argv[1]) as r:
+    assert list(r.robustness()) == ["frontier_gap_years_2030", "us_stack_share_2035", "revenue_2030"]
 PY
 for bad in v2 other; do
     if "$PYTHON" "$SOURCE_DIR/analysis/fig_morris.py" "$WORK/$bad.h5" --out "$WORK/badfig" 2>"$WORK/err"; then

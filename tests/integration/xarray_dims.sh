@@ -25,6 +25,36 @@ median_2030 = float(summary["quantiles"].sel(time=2030, quantile_level=0.5))
 assert median_2030 < 0, median_2030  # nvidia narrows the gap against the Diffusion Rule
 print("xarray sees named dimensions; nvidia vs diffusion_rule gap 2030 median", median_2030)
 
+# /robustness/<objective> (the flagship's [robustness]): every axis is a named dimension, the
+# dominance matrix (policy, versus) rather than a dimension used twice, which netCDF refuses.
+robust = xr.open_dataset(path, group="robustness", engine="netcdf4")
+policies = [str(p) for p in robust["policy"].values]
+assert sorted(policies) == ["anthropic", "diffusion_rule", "nvidia", "pre_diffusion",
+                            "rescission_deals", "tight_enforcement"], policies
+assert len(policies) == 6 and list(robust["versus"].values) == list(robust["policy"].values)
+for name, thresholds in (("frontier_gap_years_2030", [1.0]), ("us_stack_share_2035", [0.95]),
+                         ("revenue_2030", [])):
+    g = xr.open_dataset(path, group=f"robustness/{name}", engine="netcdf4")
+    for var in ("regret_mean", "regret_std", "regret_min", "regret_max", "regret_n_finite",
+                "mean_regret_rank", "minimax_regret_rank", "best_share", "best_low"):
+        assert g[var].dims == ("policy",), (name, var, g[var].dims)
+    for var in ("dominance_count", "dominance_share", "dominance_low", "dominance_high"):
+        assert g[var].dims == ("policy", "versus"), (name, var, g[var].dims)
+    assert g["regret_quantiles"].dims == ("policy", "quantile_level"), g["regret_quantiles"].dims
+    assert g.sizes["policy"] == 6 and g.sizes["versus"] == 6 and g.sizes["quantile_level"] == 5
+    if thresholds:
+        for var in ("satisficing_count", "satisficing_share", "satisficing_low", "satisficing_high"):
+            assert g[var].dims == ("threshold", "policy"), (name, var, g[var].dims)
+        assert list(g["threshold"].values) == thresholds, g["threshold"].values
+    else:
+        assert "satisficing_share" not in g and "threshold" not in g.dims, name
+    # Labelled selection works: the diagonal of the dominance matrix is 0.
+    m = g["dominance_count"].assign_coords(policy=policies, versus=policies)
+    assert all(int(m.sel(policy=p, versus=p)) == 0 for p in policies), name
+    assert g.attrs["better"] == "higher" and int(g.attrs["n_samples"]) == 1500, g.attrs
+print("xarray sees /robustness/<objective> with dims policy, (policy, versus), (threshold, "
+      "policy), (policy, quantile_level)")
+
 # The streaming quantiles are within their stated bound of the exact quantiles of the rows.
 import h5py
 import numpy as np

@@ -266,6 +266,12 @@ TEST_CASE("did-you-mean only suggests plausible typos") {
     CHECK(closest_match("smaples", keys) == "samples");
     CHECK(closest_match("sede", keys) == "seed");
     CHECK_FALSE(closest_match("temperature", keys).has_value());
+    // A name cut short is suggested when only one candidate begins with it.
+    const std::string_view outputs[] = {"frontier_gap_years", "compute_ratio", "cn_smuggled",
+                                        "cn_smuggled_share"};
+    CHECK(closest_match("frontier_gap", outputs) == "frontier_gap_years");
+    CHECK_FALSE(closest_match("cn_smug", outputs).has_value()); // two begin with it
+    CHECK_FALSE(closest_match("fro", outputs).has_value());     // too short to be a name
     CHECK(chiprace::config::edit_distance("kitten", "sitting") == 3);
 }
 
