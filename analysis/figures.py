@@ -27,6 +27,7 @@ FIGURES = {
     "cap_leakage_heatmap": ("fig_cap_leakage.py", "cap_leakage_grid.h5"),
     "paired_effect": ("fig_paired_effect.py", "policy_distributions.h5"),
     "crux": ("fig_crux.py", "crux.h5"),
+    "prim_gap2030_anthropic": ("fig_prim.py", "scenario_discovery.h5"),
     "robustness": ("fig_robustness.py", "policy_comparison.h5"),
 }
 

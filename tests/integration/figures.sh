@@ -9,7 +9,7 @@ export OMPI_MCA_rmaps_base_oversubscribe=1
 export CHIPRACE MPIEXEC
 N=256   # a multiple of the grids' 8 and 16 cells, and a power of two for the Sobol' base
 figures=(fan_chart gap_cdf china_sources sobol_indices morris_screening tradeoff
-         cap_leakage_heatmap paired_effect crux robustness)
+         cap_leakage_heatmap paired_effect crux robustness prim_gap2030_anthropic)
 
 bash "$SOURCE_DIR/scripts/figures.sh" --samples $N --results "$WORK/res" --out "$WORK/fig1" \
     >"$WORK/log1" 2>&1 || { cat "$WORK/log1"; fail "first run"; }
@@ -100,6 +100,29 @@ with open_result(f"{res}/policy_comparison.h5") as r:
     ranks = [first.mean_regret_rank[first.index(p)] for p in drawn]
     assert ranks == sorted(ranks), (drawn, ranks)
 
+# The PRIM figure against /discovery/gap2030_anthropic (written by chiprace discover in
+# scripts/figures.sh): every step of the trajectory and the chosen box's limits and quasi-p.
+with open_result(f"{res}/scenario_discovery.h5") as r:
+    g = r.h5["discovery/gap2030_anthropic"]
+    prim = rows("prim_gap2030_anthropic")
+    steps = [row for row in prim if row["part"] == "trajectory"]
+    assert len(steps) == g["coverage"].shape[0], (len(steps), g["coverage"].shape)
+    for row in steps:
+        i = int(row["step"])
+        for key in ("coverage", "density", "mass"):
+            same(row[key], g[key][i], (row, key))
+        assert int(row["res_dim"]) == g["res_dim"][i], row
+    chosen = int(g.attrs["chosen"])
+    inputs = [x.decode() if isinstance(x, bytes) else str(x) for x in g.attrs["inputs"]]
+    box = [row for row in prim if row["part"] == "box"]
+    assert box and all(int(row["step"]) == chosen for row in box), box
+    lower, upper = g["lower"][chosen], g["upper"][chosen]
+    assert len(box) == int(g["res_dim"][chosen]), (len(box), g["res_dim"][chosen])
+    for row in box:
+        j = inputs.index(row["input"])
+        same(row["lower"], lower[j], row)
+        same(row["upper"], upper[j], row)
+
 with open_result(f"{res}/policy_distributions.h5") as r:
     cdf = rows("gap_cdf")
     assert {int(row["year"]) for row in cdf} == {2027, 2030}
@@ -174,7 +197,7 @@ PY
 # Second run: every experiment is current, and every file is the same, byte for byte.
 bash "$SOURCE_DIR/scripts/figures.sh" --samples $N --results "$WORK/res" --out "$WORK/fig2" \
     >"$WORK/log2" 2>&1 || { cat "$WORK/log2"; fail "second run"; }
-[ "$(grep -c 'current, not rerun' "$WORK/log2")" -eq 6 ] || { cat "$WORK/log2"; fail "reran a current experiment"; }
+[ "$(grep -c 'current, not rerun' "$WORK/log2")" -eq 7 ] || { cat "$WORK/log2"; fail "reran a current experiment"; }
 (cd "$WORK/fig1" && sha256sum -- *) >"$WORK/sums"
 (cd "$WORK/fig2" && sha256sum --quiet -c "$WORK/sums") || fail "a second run changed figure files (determinism)"
 echo "second run: experiments skipped, $((3 * ${#figures[@]})) files byte-identical"
