@@ -130,7 +130,9 @@ namespace {
 void read_robustness(hid_t file, ResultOverview& out) {
     auto root = h5_group(H5Gopen2(file, "robustness", H5P_DEFAULT), "opening /robustness");
     out.robustness_policies = read_string_array(root, "policy");
-    for (const auto& name : list_links(root)) {
+    auto names = has_attribute(root, "objectives") ? read_string_list_attribute(root, "objectives")
+                                                   : list_links(root);
+    for (const auto& name : names) {
         if (name == "policy" || name == "versus") // the scales
             continue;
         auto g = h5_group(H5Gopen2(root, name.c_str(), H5P_DEFAULT), "opening /robustness/" + name);

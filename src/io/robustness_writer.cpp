@@ -49,6 +49,11 @@ void write_robustness(const std::string& path, const ResultLayout& layout,
                                 "(best policy's value in the future minus this policy's), "
                                 "satisficing shares, pairwise dominance (docs/robustness.md)"));
     write_attribute(root, "confidence_level", event_confidence_level);
+    // The experiment's order (HDF5 lists groups by name).
+    std::vector<std::string> names;
+    for (const auto& o : layout.robustness)
+        names.push_back(o.name);
+    write_attribute(root, "objectives", std::span<const std::string>(names));
     // Two scales of the same names: netCDF and xarray refuse a dimension used twice, so the
     // dominance matrix is (policy, versus).
     write_string_array(root, "policy", policies, dimension_scale_creation_list());

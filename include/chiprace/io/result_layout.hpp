@@ -17,7 +17,8 @@ namespace chiprace::io {
 
 inline constexpr const char* format_name = "chiprace";
 inline constexpr std::int64_t format_version_major = 1;
-inline constexpr std::int64_t format_version_minor = 0;
+/// 1: /robustness, /policy_sweeps, /discovery, and per-sample outputs limited by [output] keep.
+inline constexpr std::int64_t format_version_minor = 1;
 
 struct InputDescription {
     std::string name, units, description, distribution;
