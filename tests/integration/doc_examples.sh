@@ -7,12 +7,20 @@
 #     page in docs/ (or of analysis/README.md) preceded by the line `<!-- tested -->`, runs
 #     without error under /usr/bin/python3, each on its own, in a directory holding the result
 #     files the docs name (results/policy_comparison.h5, ...), made here by small runs.
+#  3. every experiment of experiments/ validates (an experiment that includes the flagship with
+#     a shorter horizon must restate the flagship's [robustness] objectives within it).
 # DOC_EXAMPLES_DOCS (a directory) replaces docs/ for step 2, to check that a broken example fails.
 source "$(dirname "$0")/lib.sh"
 DOCS=${DOC_EXAMPLES_DOCS:-$SOURCE_DIR/docs}
 export MPLCONFIGDIR="$WORK/matplotlib"
 cd "$WORK"
 mkdir -p results examples
+
+# ---- 3. (first: quick) every experiment of experiments/ is valid ---------------------------------
+for f in "$SOURCE_DIR"/experiments/*.toml; do
+    "$CHIPRACE" validate "$f" >/dev/null 2>"$WORK/validate.err" ||
+        { cat "$WORK/validate.err"; fail "experiments/$(basename "$f") does not validate"; }
+done
 
 # ---- 1. the example experiments ------------------------------------------------------------------
 shopt -s nullglob
