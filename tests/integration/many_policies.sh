@@ -74,7 +74,10 @@ for f in (s, r):
     # outputs of every policy): about 37 times what a 64 KiB list holds.
     expected = groups * 35 * 7 + 306 * 4 + (306 * 35 if "sample" in f else 0)
     assert entries(f["time"]) == expected, (entries(f["time"]), expected)
-    assert entries(f["quantile_level"]) == groups * 38  # 35 series and 3 scalars
+    # 35 series and 3 scalars per group, and each robustness objective's regret quantiles.
+    objectives = len(f["robustness"].attrs["objectives"])
+    assert objectives == 3, objectives  # the flagship's
+    assert entries(f["quantile_level"]) == groups * 38 + objectives, entries(f["quantile_level"])
     last = f["contrasts/p299_vs_diffusion_rule/summary/frontier_gap_years/quantiles"]
     assert scale_of(f, last, 0) == addr(f["time"]) and scale_of(f, last, 1) == addr(f["quantile_level"])
 
