@@ -76,9 +76,17 @@ public:
     virtual void evaluate(std::size_t variant, const InputBlock& in, OutputBlock& out) const = 0;
 
     /// Output columns per sample: scalars count one, series count years().size().
-    [[nodiscard]] std::size_t column_count() const;
-    /// First column of output k.
-    [[nodiscard]] std::size_t first_column(std::size_t k) const;
+    [[nodiscard]] std::size_t column_count() const { return first_column(outputs().size()); }
+    /// First column of output k. (Inline, as all of this header: a plug-in needs no symbol of
+    /// chiprace's library.)
+    [[nodiscard]] std::size_t first_column(std::size_t k) const {
+        const auto& outs = outputs();
+        const std::size_t t = years().size();
+        std::size_t c = 0;
+        for (std::size_t i = 0; i < k && i < outs.size(); ++i)
+            c += outs[i].per_year ? t : 1;
+        return c;
+    }
 };
 
 } // namespace chiprace::model
