@@ -1,11 +1,13 @@
 // The registry and the schema: built-in models are registered definitions like any plug-in's,
 // plug-ins load once and refuse what they must, and the loader's messages come from the schema.
+#include "chiprace/app/models_command.hpp"
 #include "chiprace/config/model_plugin.hpp"
 #include "chiprace/core/sha256.hpp"
 #include "chiprace/model/model_registry.hpp"
 #include "experiment_text.hpp"
 
 #include <doctest/doctest.h>
+#include <sstream>
 #include <string>
 
 using namespace chiprace;
@@ -188,4 +190,20 @@ TEST_CASE("plug-in model: plugins entries are checked and located") {
         "plugins = \"libx.so\"\n[parameters]\nx1 = { dist = \"fixed\", value = 0 }\n"
         "x2 = { dist = \"fixed\", value = 0 }\nx3 = { dist = \"fixed\", value = 0 }\n");
     CHECK(mentions(not_array, "experiment.plugins must be an array of plug-in files"));
+}
+
+TEST_CASE("chiprace models NAME: the schema the loader checks, as a user reads it") {
+    std::ostringstream out;
+    app::print_model_schema("compute_race", out);
+    const std::string text = out.str();
+    CHECK(text.find("model        compute_race (version 2, built-in)") != std::string::npos);
+    CHECK(text.find("priors       experiments/priors/default.toml") != std::string::npos);
+    CHECK(text.find("start_year                integer, a calendar year (an integer), default "
+                    "2025") != std::string::npos);
+    CHECK(text.find("trusted_share             a share in [0, 1], optional (neutral 0)") !=
+          std::string::npos);
+    CHECK(text.find("frontier_gap_years        per year  years") != std::string::npos);
+    std::ostringstream none;
+    app::print_model_schema("no_such_model", none);
+    CHECK(none.str().empty());
 }
