@@ -38,6 +38,7 @@ enum Parameter : std::size_t {
     hbm_stacks_per_accelerator,
     cn_hbm_2025,
     cn_hbm_growth,
+    cn_hbm_max,
     hbm_imports,
     h100e_per_accelerator,
     perf_growth,
@@ -192,8 +193,10 @@ void FabSme::evaluate(std::size_t variant, const cm::InputBlock& in, cm::OutputB
                 import_share[i] *= 1.0 - x[domestic_substitution][i];
                 const double buildable = 1.0 - import_share[i] * tools_blocked;
                 capacity[i] += x[planned_additions][i] * buildable;
-                // HBM lines are built from the same tools.
-                hbm_domestic[i] *= 1.0 + (x[cn_hbm_growth][i] - 1.0) * buildable;
+                // HBM lines are built from the same tools, and growth slows as output nears
+                // what the DRAM maker's lines can give to HBM (logistic).
+                const double room = std::max(0.0, 1.0 - hbm_domestic[i] / x[cn_hbm_max][i]);
+                hbm_domestic[i] *= 1.0 + (x[cn_hbm_growth][i] - 1.0) * buildable * room;
                 yield_gap[i] *= 1.0 - x[yield_learning][i];
                 perf[i] *= x[perf_growth][i];
             }
@@ -267,9 +270,14 @@ std::vector<cm::ParameterSpec> parameter_specs() {
                                      "HBM stacks packaged with one accelerator", positive};
     p[cn_hbm_2025] = {"cn_hbm_2025", "M stacks/yr",
                       "domestic (CXMT) HBM output in the first model year", non_negative};
-    p[cn_hbm_growth] = {"cn_hbm_growth", "x/yr",
-                        "growth of domestic HBM output with every tool it needs",
-                        range(1.0, std::numeric_limits<double>::infinity(), "at least 1")};
+    p[cn_hbm_growth] = {
+        "cn_hbm_growth", "x/yr",
+        "growth of domestic HBM output, far below its ceiling, with every tool it needs",
+        range(1.0, std::numeric_limits<double>::infinity(), "at least 1")};
+    p[cn_hbm_max] = {"cn_hbm_max", "M stacks/yr",
+                     "domestic HBM output the DRAM maker's lines can reach (the logistic "
+                     "ceiling)",
+                     positive};
     p[hbm_imports] = {"hbm_imports",
                       "M stacks/yr",
                       "HBM stacks China would import each year without controls (including "

@@ -26,14 +26,15 @@ constexpr std::size_t T = end_year - start_year + 1;
 using Values = std::map<std::string, double>;
 
 Values simple_future() {
-    return {{"wafer_starts_2025", 10.0}, {"planned_additions", 5.0},
-            {"import_share_2025", 0.5},  {"domestic_substitution", 0.0},
-            {"control_leakage", 0.0},    {"yield_2025", 0.5},
-            {"yield_mature", 0.5},       {"yield_learning", 0.5},
-            {"ai_wafer_share", 0.5},     {"hbm_stacks_per_accelerator", 4.0},
-            {"cn_hbm_2025", 1000.0},     {"cn_hbm_growth", 1.0},
-            {"hbm_imports", 0.0},        {"h100e_per_accelerator", 1.0},
-            {"perf_growth", 1.0},        {"depreciation", 0.0}};
+    return {{"wafer_starts_2025", 10.0},    {"planned_additions", 5.0},
+            {"import_share_2025", 0.5},     {"domestic_substitution", 0.0},
+            {"control_leakage", 0.0},       {"yield_2025", 0.5},
+            {"yield_mature", 0.5},          {"yield_learning", 0.5},
+            {"ai_wafer_share", 0.5},        {"hbm_stacks_per_accelerator", 4.0},
+            {"cn_hbm_2025", 1000.0},        {"cn_hbm_growth", 1.0},
+            {"cn_hbm_max", 1e300},          {"hbm_imports", 0.0},
+            {"h100e_per_accelerator", 1.0}, {"perf_growth", 1.0},
+            {"depreciation", 0.0}};
 }
 
 struct Levers {
@@ -91,7 +92,7 @@ double dies_per_wafer(double area) {
 TEST_CASE("fab_sme: the definition declares what chiprace needs") {
     const cm::ModelDefinition d = fab_sme_definition();
     CHECK(d.name == "fab_sme");
-    CHECK(d.parameters.size() == 16);
+    CHECK(d.parameters.size() == 17);
     CHECK(d.levers.size() == 3);
     for (const auto& p : d.parameters) {
         CHECK_MESSAGE(!p.units.empty(), p.name);
@@ -178,6 +179,12 @@ TEST_CASE("fab_sme: tool controls cut capacity and domestic HBM growth (hand-com
     // Yield closes half the gap each year: 0.3, 0.5, 0.6.
     CHECK(r.at("yield")[1][0] == doctest::Approx(0.5));
     CHECK(r.at("yield")[2][0] == doctest::Approx(0.6));
+    // Near its ceiling domestic HBM grows more slowly: ceiling 4, no controls, growth 2x:
+    // 1 -> 1 x (1 + 0.75) = 1.75 -> 1.75 x (1 + (1 - 1.75/4)) = 2.734375.
+    v["cn_hbm_max"] = 4.0;
+    const auto capped = run({v}, {0.0, 1.0, 0.0});
+    CHECK(capped.at("hbm_stacks")[1][0] == doctest::Approx(1.75));
+    CHECK(capped.at("hbm_stacks")[2][0] == doctest::Approx(2.734375));
     // Performance per chip grows 1.5x a year.
     for (std::size_t k = 0; k < T; ++k)
         CHECK(r.at("cn_h100e")[k][0] ==
@@ -203,6 +210,7 @@ std::vector<Values> spread_of_futures() {
                 v["ai_wafer_share"] = 0.2 + 0.2 * a;
                 v["cn_hbm_2025"] = 0.5 + 1.5 * b;
                 v["cn_hbm_growth"] = 1.2 + 0.5 * c;
+                v["cn_hbm_max"] = 3.0 + 10.0 * a;
                 v["hbm_imports"] = 2.0 * a;
                 v["h100e_per_accelerator"] = 0.5 + 0.15 * c;
                 v["perf_growth"] = 1.0 + 0.1 * a;
