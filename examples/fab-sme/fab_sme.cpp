@@ -63,6 +63,15 @@ enum OutputIndex : std::size_t {
 
 constexpr double wafer_diameter_mm = 300.0;
 
+// std::min and std::max return references, which keep GCC 12 from vectorising the loops
+// below; these return values, with the same results (NaN included).
+inline double at_most_one(double v) {
+    return v < 1.0 ? v : 1.0;
+}
+inline double at_least_zero(double v) {
+    return 0.0 < v ? v : 0.0;
+}
+
 /// Gross die candidates on a 300 mm wafer for a die of this area: the wafer's area over the
 /// die's, less the partial dies along the edge (the usual first-order estimate).
 double gross_dies_per_wafer(double die_area_mm2) {
@@ -151,18 +160,39 @@ void FabSme::evaluate(std::size_t variant, const cm::InputBlock& in, cm::OutputB
     for (std::size_t p = 0; p < parameter_count; ++p)
         x[p] = column(in, static_cast<Parameter>(p), neutral[p]);
 
+    // The columns as plain arrays for the year loops below.
+    const double* const leakage = x[control_leakage].data();
+    const double* const substitution = x[domestic_substitution].data();
+    const double* const additions = x[planned_additions].data();
+    const double* const hbm_max = x[cn_hbm_max].data();
+    const double* const hbm_growth = x[cn_hbm_growth].data();
+    const double* const learning = x[yield_learning].data();
+    const double* const growth = x[perf_growth].data();
+    const double* const mature = x[yield_mature].data();
+    const double* const ai_share = x[ai_wafer_share].data();
+    const double* const imports = x[hbm_imports].data();
+    const double* const stacks_per_chip = x[hbm_stacks_per_accelerator].data();
+    const double* const retire = x[depreciation].data();
+
     // State of each sample (structure of arrays), carried from year to year.
-    std::vector<double> capacity(x[wafer_starts_2025].begin(), x[wafer_starts_2025].end());
-    std::vector<double> hbm_domestic(x[cn_hbm_2025].begin(), x[cn_hbm_2025].end());
-    std::vector<double> import_share(x[import_share_2025].begin(), x[import_share_2025].end());
-    std::vector<double> yield_gap(n),
-        perf(x[h100e_per_accelerator].begin(), x[h100e_per_accelerator].end());
-    std::vector<double> stock(n, 0.0), cumulative(n, 0.0);
+    std::vector<double> capacity_v(x[wafer_starts_2025].begin(), x[wafer_starts_2025].end());
+    std::vector<double> hbm_v(x[cn_hbm_2025].begin(), x[cn_hbm_2025].end());
+    std::vector<double> import_v(x[import_share_2025].begin(), x[import_share_2025].end());
+    std::vector<double> gap_v(n);
+    std::vector<double> perf_v(x[h100e_per_accelerator].begin(), x[h100e_per_accelerator].end());
+    std::vector<double> stock_v(n, 0.0), cumulative_v(n, 0.0);
     for (std::size_t i = 0; i < n; ++i)
-        yield_gap[i] = x[yield_mature][i] - x[yield_2025][i];
+        gap_v[i] = x[yield_mature][i] - x[yield_2025][i];
+    double* const capacity = capacity_v.data();
+    double* const hbm_domestic = hbm_v.data();
+    double* const import_share = import_v.data();
+    double* const yield_gap = gap_v.data();
+    double* const perf = perf_v.data();
+    double* const stock = stock_v.data();
+    double* const cumulative = cumulative_v.data();
 
     const auto series = [&](OutputIndex o, std::size_t k) {
-        return out.column(first_column(o) + k);
+        return out.column(first_column(o) + k).data();
     };
     // k wafers/month → M good dies/yr: 12 months × 1e3 wafers ÷ 1e6.
     const double dies_scale = 12.0 * 1e3 / 1e6 * dies_per_wafer_;
@@ -172,42 +202,50 @@ void FabSme::evaluate(std::size_t variant, const cm::InputBlock& in, cm::OutputB
         const double tool_controls = policy.at(sme_tool_controls, k);
         const double enforcement = policy.at(sme_enforcement, k);
         const double hbm_controls = policy.at(hbm_export_controls, k);
-        const auto wafer_starts = series(out_wafer_starts, k);
-        const auto yield = series(out_yield, k);
-        const auto ai_dies = series(out_ai_dies, k);
-        const auto hbm_stacks = series(out_hbm_stacks, k);
-        const auto accelerators = series(out_accelerators, k);
-        const auto cn_h100e = series(out_cn_h100e, k);
-        const auto cn_stock = series(out_cn_stock, k);
-        const auto hbm_bound = series(out_hbm_bound, k);
-        for (std::size_t i = 0; i < n; ++i) {
-            // What the controls keep out: the blocked share, less what leaks through at this
-            // enforcement (leakage is the share that gets through at 2024's enforcement).
-            const double leak = std::min(1.0, x[control_leakage][i] / enforcement);
-            const double tools_blocked = tool_controls * (1.0 - leak);
-            const double hbm_blocked = hbm_controls * (1.0 - leak);
-            if (k > 0) {
+        if (k > 0) {
+            // The year's new capacity, HBM output, yield and design. Every array is distinct
+            // (inputs, outputs, state), which the compiler cannot prove: `omp simd` says so
+            // (built with -fopenmp-simd; vector and scalar code give the same bits).
+#pragma omp simd
+            for (std::size_t i = 0; i < n; ++i) {
+                // What the controls keep out: the blocked share, less what leaks through at
+                // this enforcement (leakage is the share that gets through at 2024's).
+                const double leak = at_most_one(leakage[i] / enforcement);
+                const double tools_blocked = tool_controls * (1.0 - leak);
                 // A new line needs every tool: the blocked share of its imported tools is the
                 // share of the planned addition that cannot be built (Leontief). Domestic
                 // substitution shrinks the imported share year by year.
-                import_share[i] *= 1.0 - x[domestic_substitution][i];
+                import_share[i] *= 1.0 - substitution[i];
                 const double buildable = 1.0 - import_share[i] * tools_blocked;
-                capacity[i] += x[planned_additions][i] * buildable;
+                capacity[i] += additions[i] * buildable;
                 // HBM lines are built from the same tools, and growth slows as output nears
                 // what the DRAM maker's lines can give to HBM (logistic).
-                const double room = std::max(0.0, 1.0 - hbm_domestic[i] / x[cn_hbm_max][i]);
-                hbm_domestic[i] *= 1.0 + (x[cn_hbm_growth][i] - 1.0) * buildable * room;
-                yield_gap[i] *= 1.0 - x[yield_learning][i];
-                perf[i] *= x[perf_growth][i];
+                const double room = at_least_zero(1.0 - hbm_domestic[i] / hbm_max[i]);
+                hbm_domestic[i] *= 1.0 + (hbm_growth[i] - 1.0) * buildable * room;
+                yield_gap[i] *= 1.0 - learning[i];
+                perf[i] *= growth[i];
             }
-            const double y = x[yield_mature][i] - yield_gap[i];
-            const double dies = capacity[i] * x[ai_wafer_share][i] * dies_scale * y;
-            const double stacks = hbm_domestic[i] + x[hbm_imports][i] * (1.0 - hbm_blocked);
+        }
+        double* const wafer_starts = series(out_wafer_starts, k);
+        double* const yield = series(out_yield, k);
+        double* const ai_dies = series(out_ai_dies, k);
+        double* const hbm_stacks = series(out_hbm_stacks, k);
+        double* const accelerators = series(out_accelerators, k);
+        double* const cn_h100e = series(out_cn_h100e, k);
+        double* const cn_stock = series(out_cn_stock, k);
+        double* const hbm_bound = series(out_hbm_bound, k);
+#pragma omp simd
+        for (std::size_t i = 0; i < n; ++i) {
+            const double leak = at_most_one(leakage[i] / enforcement);
+            const double hbm_blocked = hbm_controls * (1.0 - leak);
+            const double y = mature[i] - yield_gap[i];
+            const double dies = capacity[i] * ai_share[i] * dies_scale * y;
+            const double stacks = hbm_domestic[i] + imports[i] * (1.0 - hbm_blocked);
             const double by_dies = dies * per_accelerator;
-            const double by_hbm = stacks / x[hbm_stacks_per_accelerator][i];
-            const double made = std::min(by_dies, by_hbm);
+            const double by_hbm = stacks / stacks_per_chip[i];
+            const double made = by_hbm < by_dies ? by_hbm : by_dies;
             const double h100e = made * perf[i];
-            stock[i] = stock[i] * (1.0 - x[depreciation][i]) + h100e;
+            stock[i] = stock[i] * (1.0 - retire[i]) + h100e;
             cumulative[i] += h100e;
             wafer_starts[i] = capacity[i];
             yield[i] = y;
@@ -220,7 +258,7 @@ void FabSme::evaluate(std::size_t variant, const cm::InputBlock& in, cm::OutputB
         }
     }
     const auto cum = out.column(first_column(out_cum_h100e));
-    std::copy(cumulative.begin(), cumulative.end(), cum.begin());
+    std::copy(cumulative_v.begin(), cumulative_v.end(), cum.begin());
 }
 
 cm::ValueRange range(double low, double high, const std::string& what) {
