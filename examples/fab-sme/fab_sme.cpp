@@ -68,8 +68,11 @@ constexpr double wafer_diameter_mm = 300.0;
 inline double at_most_one(double v) {
     return v < 1.0 ? v : 1.0;
 }
-inline double at_least_zero(double v) {
-    return 0.0 < v ? v : 0.0;
+inline double at_most(double cap, double v) {
+    return v < cap ? v : cap;
+}
+inline double at_least(double floor, double v) {
+    return floor < v ? v : floor;
 }
 
 /// Gross die candidates on a 300 mm wafer for a die of this area: the wafer's area over the
@@ -218,10 +221,11 @@ void FabSme::evaluate(std::size_t variant, const cm::InputBlock& in, cm::OutputB
                 import_share[i] *= 1.0 - substitution[i];
                 const double buildable = 1.0 - import_share[i] * tools_blocked;
                 capacity[i] += additions[i] * buildable;
-                // HBM lines are built from the same tools, and growth slows as output nears
-                // what the DRAM maker's lines can give to HBM (logistic).
-                const double room = at_least_zero(1.0 - hbm_domestic[i] / hbm_max[i]);
-                hbm_domestic[i] *= 1.0 + (hbm_growth[i] - 1.0) * buildable * room;
+                // HBM lines are built from the same tools, up to what the DRAM maker's lines
+                // can give to HBM. A cap, not a logistic step: a step that overshoots the
+                // ceiling would let a slower path end higher than a faster one.
+                const double grown = hbm_domestic[i] * (1.0 + (hbm_growth[i] - 1.0) * buildable);
+                hbm_domestic[i] = at_least(hbm_domestic[i], at_most(hbm_max[i], grown));
                 yield_gap[i] *= 1.0 - learning[i];
                 perf[i] *= growth[i];
             }
@@ -308,14 +312,11 @@ std::vector<cm::ParameterSpec> parameter_specs() {
                                      "HBM stacks packaged with one accelerator", positive};
     p[cn_hbm_2025] = {"cn_hbm_2025", "M stacks/yr",
                       "domestic (CXMT) HBM output in the first model year", non_negative};
-    p[cn_hbm_growth] = {
-        "cn_hbm_growth", "x/yr",
-        "growth of domestic HBM output, far below its ceiling, with every tool it needs",
-        range(1.0, std::numeric_limits<double>::infinity(), "at least 1")};
+    p[cn_hbm_growth] = {"cn_hbm_growth", "x/yr",
+                        "growth of domestic HBM output below its ceiling, with every tool it needs",
+                        range(1.0, std::numeric_limits<double>::infinity(), "at least 1")};
     p[cn_hbm_max] = {"cn_hbm_max", "M stacks/yr",
-                     "domestic HBM output the DRAM maker's lines can reach (the logistic "
-                     "ceiling)",
-                     positive};
+                     "domestic HBM output the DRAM maker's lines can reach (a ceiling)", positive};
     p[hbm_imports] = {"hbm_imports",
                       "M stacks/yr",
                       "HBM stacks China would import each year without controls (including "

@@ -179,12 +179,11 @@ TEST_CASE("fab_sme: tool controls cut capacity and domestic HBM growth (hand-com
     // Yield closes half the gap each year: 0.3, 0.5, 0.6.
     CHECK(r.at("yield")[1][0] == doctest::Approx(0.5));
     CHECK(r.at("yield")[2][0] == doctest::Approx(0.6));
-    // Near its ceiling domestic HBM grows more slowly: ceiling 4, no controls, growth 2x:
-    // 1 -> 1 x (1 + 0.75) = 1.75 -> 1.75 x (1 + (1 - 1.75/4)) = 2.734375.
-    v["cn_hbm_max"] = 4.0;
+    // Domestic HBM stops at its ceiling: ceiling 3, no controls, growth 2x: 1, 2, 3 (not 4).
+    v["cn_hbm_max"] = 3.0;
     const auto capped = run({v}, {0.0, 1.0, 0.0});
-    CHECK(capped.at("hbm_stacks")[1][0] == doctest::Approx(1.75));
-    CHECK(capped.at("hbm_stacks")[2][0] == doctest::Approx(2.734375));
+    CHECK(capped.at("hbm_stacks")[1][0] == doctest::Approx(2.0));
+    CHECK(capped.at("hbm_stacks")[2][0] == doctest::Approx(3.0));
     // Performance per chip grows 1.5x a year.
     for (std::size_t k = 0; k < T; ++k)
         CHECK(r.at("cn_h100e")[k][0] ==
@@ -209,8 +208,9 @@ std::vector<Values> spread_of_futures() {
                 v["yield_mature"] = 0.6 + 0.1 * c;
                 v["ai_wafer_share"] = 0.2 + 0.2 * a;
                 v["cn_hbm_2025"] = 0.5 + 1.5 * b;
-                v["cn_hbm_growth"] = 1.2 + 0.5 * c;
-                v["cn_hbm_max"] = 3.0 + 10.0 * a;
+                v["cn_hbm_growth"] = 1.2 + 0.9 * c;
+                // Ceilings from just above the first year's output to far above it.
+                v["cn_hbm_max"] = v["cn_hbm_2025"] * (1.1 + 4.0 * a);
                 v["hbm_imports"] = 2.0 * a;
                 v["h100e_per_accelerator"] = 0.5 + 0.15 * c;
                 v["perf_growth"] = 1.0 + 0.1 * a;
@@ -245,6 +245,32 @@ TEST_CASE("fab_sme: more tool controls, or HBM controls, never give China more")
             previous = r;
         }
         CHECK_MESSAGE(any_cut, "the controls changed nothing");
+    }
+}
+
+TEST_CASE("fab_sme: near its ceiling, domestic HBM still never grows with tighter controls") {
+    // A ceiling that a fast-growing output reaches within the years: a logistic step would
+    // overshoot it, and a slower path could then end higher than a faster one.
+    std::vector<Values> futures;
+    for (const double ceiling : {1.01, 1.1, 1.3, 1.6, 2.0, 3.0, 5.0})
+        for (const double growth : {1.5, 2.2, 3.0}) {
+            Values v = simple_future();
+            v["import_share_2025"] = 0.9;
+            v["cn_hbm_2025"] = 1.0;
+            v["cn_hbm_max"] = ceiling;
+            v["cn_hbm_growth"] = growth;
+            futures.push_back(v);
+        }
+    Results previous;
+    for (int step = 0; step <= 20; ++step) {
+        const auto r = run(futures, {0.05 * step, 1.0, 0.0});
+        for (std::size_t i = 0; i < futures.size(); ++i)
+            for (std::size_t k = 0; k < T; ++k) {
+                CHECK(r.at("hbm_stacks")[k][i] <= futures[i].at("cn_hbm_max"));
+                if (!previous.empty())
+                    CHECK(r.at("hbm_stacks")[k][i] <= previous.at("hbm_stacks")[k][i]);
+            }
+        previous = r;
     }
 }
 

@@ -46,8 +46,11 @@ assert attrs.get("model") == "fab_sme", attrs.get("model")
 print("provenance: sha256 and version 1.0.0 in", ", ".join(found))
 PY
 
-# --- info lists every output with its units ---------------------------------------------------------
+# --- info names the plug-in, and lists every output with its units ----------------------------------
 "$CHIPRACE" info "$WORK/raw-1x1.h5" >"$WORK/info" || fail "info"
+grep -q "^plug-in .*libfab_sme.so version 1.0.0 sha256 [0-9a-f]\{64\}" "$WORK/info" \
+    || { cat "$WORK/info"; fail "info does not name the plug-in"; }
+"$CHIPRACE" info --all "$WORK/raw-1x1.h5" >"$WORK/info" || fail "info --all"
 for output in wafer_starts yield ai_dies hbm_stacks accelerators cn_h100e cn_stock hbm_bound \
               cum_h100e; do
     grep -q "$output" "$WORK/info" || { cat "$WORK/info"; fail "info does not list $output"; }
@@ -104,14 +107,13 @@ with open_result(sys.argv[1]) as r:
     for policy in ["status_quo", "hbm_too"]:
         for output in ["cn_h100e", "cum_h100e"]:
             s = r.sensitivity(r.policy(policy), output)
-            total = np.asarray(s.data["total"])
-            assert np.all(np.isfinite(total)), (policy, output)
-            assert total.shape[0] == len(r.parameters), total.shape
-    s = r.sensitivity(r.policy("status_quo"), "cum_h100e")
-    top = [r.parameters[i] for i in np.argsort(-np.asarray(s.data["total"]))[:3]]
-    # Under status_quo HBM binds in most futures: an HBM input leads.
-    assert any(name in ("hbm_imports", "cn_hbm_2025", "cn_hbm_growth", "cn_hbm_max",
-                        "control_leakage", "perf_growth") for name in top[:2]), top
+            assert s.method == "sobol", s.method
+            for year in ([2027, 2030] if output == "cn_h100e" else [None]):
+                at = s.at_year(year)
+                assert at["ST"].shape == (len(r.parameters),), at["ST"].shape
+                assert np.all(np.isfinite(at["ST"])) and np.all(np.isfinite(at["S1"]))
+    st = r.sensitivity(r.policy("status_quo"), "cum_h100e").at_year(None)["ST"]
+    top = [r.parameters[i] for i in np.argsort(-st, kind="stable")[:3]]
     print("Sobol': top total indices of cum_h100e under status_quo:", top)
 PY
 "$CHIPRACE" info "$WORK/sens.h5" >"$WORK/info" || fail "info sens"
