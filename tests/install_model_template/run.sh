@@ -175,6 +175,28 @@ print(f"   model toy_race, plug-in sha256 {sha[:16]}... and version 1.0.0 record
 sys.exit(1 if problems else 0)
 PY
 
+echo "== chiprace_add_model says what is wrong with a call"
+# Two broken copies of the template's CMakeLists.txt: each must stop the configuration with its
+# message (a configure of the copy that succeeded would make these checks pass for nothing).
+expect_configure_error() { # NAME SED-EXPRESSION MESSAGE
+    local broken="$work/broken-$1"
+    cp -R "$model_source" "$broken"
+    sed -i "$2" "$broken/CMakeLists.txt"
+    cmp -s "$model_source/CMakeLists.txt" "$broken/CMakeLists.txt" && fail "sed '$2' changed nothing"
+    if "$cmake" -S "$broken" -B "$broken/build" -DCMAKE_PREFIX_PATH="$prefix" \
+        -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF -DCMAKE_C_COMPILER="$cc" \
+        -DCMAKE_CXX_COMPILER="$cxx" > "$broken/configure.log" 2>&1; then
+        fail "$1: configuring succeeded"
+    fi
+    tr -s ' \n' ' ' < "$broken/configure.log" | grep -qF "$3" \
+        || { cat "$broken/configure.log"; fail "$1: no message '$3'"; }
+    echo "   $1: $3"
+}
+expect_configure_error no-sources 's/chiprace_add_model(toy_race SOURCES toy_race.cpp/chiprace_add_model(toy_race/' \
+    "chiprace_add_model(toy_race): no SOURCES given"
+expect_configure_error bad-name 's/chiprace_add_model(toy_race /chiprace_add_model(toy-race /' \
+    "'toy-race' is not a plug-in name"
+
 if [[ $have_git -eq 1 ]]; then
     echo "== the source tree is unchanged"
     tree_state > "$work/tree-after.txt"
