@@ -41,6 +41,7 @@ struct RunArguments {
     std::optional<std::int64_t> samples;
     std::optional<std::int64_t> seed;
     std::vector<std::string> overrides;
+    std::vector<std::string> plugins; // --plugin
     bool force = false;
     bool break_lock = false;
     bool debug = false;
@@ -194,7 +195,7 @@ int command_run(const RunArguments& args, const std::string& command_line,
     try {
         // Every rank reads the file itself: the same input gives every rank the same verdict,
         // with no communication before the configuration is known to be good.
-        ex = config::load_experiment(args.config, all_overrides(args));
+        ex = config::load_experiment(args.config, all_overrides(args), args.plugins);
     } catch (const ConfigError& e) {
         return print_config_error(e, root);
     }
@@ -397,7 +398,7 @@ int command_run(const RunArguments& args, const std::string& command_line,
 
 int command_validate(const RunArguments& args, const parallel::MpiSession& mpi) {
     try {
-        const auto ex = config::load_experiment(args.config, all_overrides(args));
+        const auto ex = config::load_experiment(args.config, all_overrides(args), args.plugins);
         if (mpi.is_root()) {
             for (const auto& w : ex.warnings)
                 std::cerr << "chiprace: warning: " << w << '\n';
@@ -631,6 +632,7 @@ void print_robustness(const io::ResultOverview& o, std::ostream& out) {
 
 void print_overview(const io::ResultOverview& o, bool all, std::ostream& out) {
     auto attr = [&](const char* name) { return o.attribute(name); };
+    std::string line;
     out << "experiment   " << attr("experiment") << " (model " << attr("model") << ")\n"
         << "samples      " << attr("n_samples") << " (design " << attr("design") << ", seed "
         << attr("seed") << ", block size " << attr("block_size") << ")\n"
@@ -643,6 +645,9 @@ void print_overview(const io::ResultOverview& o, bool all, std::ostream& out) {
         << (attr("git_dirty") == "1" ? ", dirty" : "") << ")\n"
         << "format       " << attr("format") << " " << attr("format_version") << "."
         << attr("format_version_minor") << "\n";
+    // A model from a plug-in: which file, which build (one line per plug-in).
+    for (std::istringstream lines(attr("plugins")); std::getline(lines, line);)
+        out << "plug-in      " << line << "\n";
     if (!o.inputs.empty()) {
         out << "inputs       ";
         for (std::size_t i = 0; i < o.inputs.size(); ++i)
@@ -710,7 +715,7 @@ int command_merge(const RunArguments& args, const std::string& command_line,
         return exit_code::success; // serial work: other ranks of an mpiexec have none
     config::Experiment ex;
     try {
-        ex = config::load_experiment(args.config, all_overrides(args));
+        ex = config::load_experiment(args.config, all_overrides(args), args.plugins);
     } catch (const ConfigError& e) {
         return print_config_error(e, root);
     }
@@ -865,6 +870,15 @@ int main_with_mpi(int argc, char** argv, const parallel::MpiSession& mpi) {
             ->check(CLI::PositiveNumber);
     };
     size_options(run, run_args);
+    auto plugin_option = [](CLI::App* command, RunArguments& a) {
+        command
+            ->add_option("--plugin", a.plugins,
+                         "Load a model plug-in (a shared library built with chiprace_add_model) "
+                         "besides those of [experiment] plugins; its path, sha256 and version go "
+                         "into the result file. Repeatable; see docs/writing-a-model.md")
+            ->type_name("FILE");
+    };
+    plugin_option(run, run_args);
 
     RunArguments validate_args;
     auto* validate = app.add_subcommand(
@@ -878,6 +892,7 @@ int main_with_mpi(int argc, char** argv, const parallel::MpiSession& mpi) {
     validate->add_option("--samples", validate_args.samples, "Override experiment.samples");
     validate->add_option("--seed", validate_args.seed, "Override experiment.seed");
     size_options(validate, validate_args);
+    plugin_option(validate, validate_args);
 
     RunArguments merge_args;
     auto* merge = app.add_subcommand(
@@ -894,6 +909,7 @@ int main_with_mpi(int argc, char** argv, const parallel::MpiSession& mpi) {
     merge->add_option("--samples", merge_args.samples, "The parts' --samples");
     merge->add_option("--seed", merge_args.seed, "The parts' --seed");
     merge->add_flag("--force", merge_args.force, "Replace an existing result file");
+    plugin_option(merge, merge_args);
     merge->add_flag("--break-lock", merge_args.break_lock,
                     "Take over OUT.lock of another host's run without a heartbeat for 10 minutes "
                     "(as run --break-lock)");

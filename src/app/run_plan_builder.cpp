@@ -103,7 +103,7 @@ io::ResultLayout make_layout(const config::Experiment& ex, std::uint64_t runs) {
         d.sampled = sweep.sampled;
         d.seed = static_cast<std::int64_t>(sweep.seed);
         for (const auto& axis : sweep.axes) {
-            d.levers.emplace_back(model::lever_names()[static_cast<std::size_t>(axis.lever)]);
+            d.levers.push_back(axis.lever_name);
             d.values.push_back(axis.values);
         }
         for (const auto& cell : sweep.cells) {
@@ -151,6 +151,13 @@ io::RootMetadata make_metadata(const config::Experiment& ex, const design::Desig
     add("experiment", ex.name);
     add("model", ex.model_name);
     add("model_version", static_cast<std::int64_t>(ex.model->version()));
+    if (!ex.plugins.empty()) { // only with plug-ins: other files' attributes stay as they were
+        std::string text;
+        for (const auto& p : ex.plugins)
+            text += (text.empty() ? "" : "\n") + p["path"].get<std::string>() + " version " +
+                    p["version"].get<std::string>() + " sha256 " + p["sha256"].get<std::string>();
+        add("plugins", text);
+    }
     add("seed", static_cast<std::int64_t>(ex.seed));
     add("design", ex.design);
     add("n_samples", static_cast<std::int64_t>(design.run_count()));
@@ -255,6 +262,12 @@ parallel::RunPlan make_run_plan(const config::Experiment& ex, const design::Desi
     auto identity = ex.resolved;
     identity.erase("overrides");
     identity.erase("includes");
+    // A plug-in is the same plug-in wherever it lies and however it was named: its bytes.
+    if (identity["experiment"].contains("plugins"))
+        for (auto& p : identity["experiment"]["plugins"]) {
+            p.erase("file");
+            p.erase("path");
+        }
     plan.identity = identity.dump();
     plan.software_version = build_info().version;
     plan.output_path = output;

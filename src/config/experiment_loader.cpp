@@ -5,6 +5,7 @@
 #include "chiprace/config/event_options.hpp"
 #include "chiprace/config/kept_outputs.hpp"
 #include "chiprace/config/model_factory.hpp"
+#include "chiprace/config/model_plugin.hpp"
 #include "chiprace/config/overrides.hpp"
 #include "chiprace/config/robustness_options.hpp"
 #include "chiprace/config/sensitivity_options.hpp"
@@ -50,9 +51,9 @@ struct Document {
 constexpr std::array<std::string_view, 10> top_level_keys{
     "experiment", "model",        "parameters", "policies",    "policy_sweeps",
     "design",     "correlations", "output",     "sensitivity", "robustness"};
-constexpr std::array<std::string_view, 10> experiment_keys{
-    "name",    "model",      "samples",     "seed",     "design",
-    "include", "block_size", "description", "policies", "reference"};
+constexpr std::array<std::string_view, 11> experiment_keys{
+    "name",       "model",       "samples",  "seed",      "design", "include",
+    "block_size", "description", "policies", "reference", "plugins"};
 constexpr std::array<std::string_view, 8> output_keys{
     "store",  "quantiles", "quantile_relative_error", "compression", "precision", "on_nonfinite",
     "events", "keep"};
@@ -580,7 +581,57 @@ nlohmann::json to_json(const toml::node& node) {
 
 } // namespace
 
-Experiment load_experiment(const std::string& path, const std::vector<std::string>& overrides) {
+namespace {
+
+/// [experiment] plugins (each relative to the file that names it, as include) and --plugin
+/// (relative to the working directory): loaded, so that their models can be named; recorded.
+void load_plugins(const toml::table* exp, const std::vector<std::string>& cli_plugins,
+                  Experiment& ex, DiagnosticList& errors) {
+    auto load = [&](const std::string& written, const fs::path& file, const toml::node* where) {
+        try {
+            const auto& p = load_model_plugin(file.string());
+            for (const auto& earlier : ex.plugins)
+                if (earlier["path"] == p.path)
+                    return; // named twice (in the file and with --plugin): loaded once
+            ex.plugins.push_back({{"file", written},
+                                  {"path", p.path},
+                                  {"sha256", p.sha256},
+                                  {"version", p.version},
+                                  {"models", p.models}});
+        } catch (const PluginError& e) {
+            if (where != nullptr)
+                errors.add(diagnostic_at(*where, e.what()));
+            else
+                errors.add("--plugin " + written, 0, 0, e.what());
+        }
+    };
+    if (const toml::node* node = exp ? exp->get("plugins") : nullptr) {
+        const toml::array* arr = node->as_array();
+        if (arr == nullptr)
+            errors.add(diagnostic_at(*node, "experiment.plugins must be an array of plug-in "
+                                            "files, such as [\"build/libmy_model.so\"]"));
+        else
+            for (const auto& el : *arr) {
+                const auto* name = el.as_string();
+                if (name == nullptr || name->get().empty()) {
+                    errors.add(diagnostic_at(el, "experiment.plugins entries must be file names"));
+                    continue;
+                }
+                fs::path file = name->get();
+                const auto& origin = el.source().path;
+                if (file.is_relative() && origin && origin->rfind("--set", 0) != 0)
+                    file = fs::path(*origin).parent_path() / file;
+                load(name->get(), file, &el);
+            }
+    }
+    for (const auto& p : cli_plugins)
+        load(p, p, nullptr);
+}
+
+} // namespace
+
+Experiment load_experiment(const std::string& path, const std::vector<std::string>& overrides,
+                           const std::vector<std::string>& plugins) {
     DiagnosticList errors;
     std::vector<Document> docs;
     std::vector<std::string> chain;
@@ -775,6 +826,7 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
             errors.add(
                 diagnostic_at(*pol, "'policies' must be a table of [policies.<name>] tables"));
     }
+    load_plugins(exp, plugins, ex, errors);
     // A parameter that failed to parse is missing from the space: checking the model's inputs
     // then would only add confusing "needs parameter" errors.
     nlohmann::json model_resolved = nlohmann::json::object();
@@ -810,6 +862,9 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
                        {"design", ex.design},
                        {"design_options", design_options_json(ex)},
                        {"block_size", ex.block_size}};
+    // Only with plug-ins: the resolved text of other experiments stays as it was.
+    if (!ex.plugins.empty())
+        j["experiment"]["plugins"] = ex.plugins;
     j["model"] = std::move(model_resolved);
     if (policies_table != nullptr)
         j["policies"] = to_json(*policies_table);

@@ -2,52 +2,36 @@
 
 #include "chiprace/config/policy_loader.hpp"
 #include "chiprace/config/toml_diagnostics.hpp"
-#include "chiprace/model/compute_race.hpp"
-#include "chiprace/model/failure_box.hpp"
-#include "chiprace/model/ishigami.hpp"
-#include "chiprace/model/sobol_g.hpp"
+#include "chiprace/model/model_registry.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <cmath>
-#include <limits>
+#include <exception>
 #include <vector>
 
 namespace chiprace::config {
 
 namespace {
 
-constexpr std::array<std::string_view, 4> model_names{"compute_race", "failure_box", "ishigami",
-                                                      "sobol_g"};
+using model::ModelDefinition;
+using model::SettingSpec;
 
-/// A number setting (integer or float) with a default; reports a wrong type.
-double number_setting(const toml::table* settings, std::string_view key, double fallback,
-                      DiagnosticList& errors) {
-    if (settings == nullptr)
-        return fallback;
-    const toml::node* node = settings->get(key);
-    if (node == nullptr)
-        return fallback;
-    if (auto v = node->value<double>(); v && (node->is_floating_point() || node->is_integer())) {
-        if (!std::isfinite(*v))
-            errors.add(diagnostic_at(*node, "[model] " + std::string(key) + " must be finite"));
-        return *v;
-    }
-    errors.add(diagnostic_at(*node, "[model] " + std::string(key) + " must be a number"));
-    return fallback;
+/// "a, b and c" for a short list of names (in messages).
+std::string listed(const std::vector<std::string_view>& names) {
+    std::string out;
+    for (const auto name : names)
+        out += (out.empty() ? "" : ", ") + std::string(name);
+    return out;
 }
 
-void reject_unknown_settings(const toml::table* settings, std::span<const std::string_view> known,
-                             std::string_view model, DiagnosticList& errors) {
-    if (settings == nullptr)
-        return;
-    for (const auto& [key, node] : *settings) {
-        const bool ok = std::find(known.begin(), known.end(), key.str()) != known.end();
-        if (!ok)
-            errors.add(diagnostic_at(key, unknown_key_message(key.str(), "model", known) +
-                                              " (settings of model '" + std::string(model) + "')"));
-    }
+/// The models of the registry with policy levers, for messages on tables only they read.
+std::string models_with_levers() {
+    std::vector<std::string_view> names;
+    for (const auto& m : model::model_registry().models())
+        if (!m.definition->levers.empty())
+            names.push_back(m.definition->name);
+    return listed(names);
 }
 
 /// The position of parameter `name` for diagnostics: its key in [parameters].
@@ -61,195 +45,167 @@ Diagnostic at_parameter(const toml::table* parameter_table, const toml::node& fa
     return diagnostic_at(fallback, std::move(message));
 }
 
-std::shared_ptr<const model::Model> make_ishigami(const toml::node& name_node,
-                                                  const toml::table* settings,
-                                                  const toml::table* parameter_table,
-                                                  const random::ParameterSpace& space,
-                                                  DiagnosticList& errors) {
-    constexpr std::array<std::string_view, 2> known{"a", "b"};
-    reject_unknown_settings(settings, known, "ishigami", errors);
-    const double a = number_setting(settings, "a", 7.0, errors);
-    const double b = number_setting(settings, "b", 0.1, errors);
-    constexpr std::array<std::string_view, 3> inputs{"x1", "x2", "x3"};
-    std::array<std::size_t, 3> index{};
-    bool complete = true;
-    for (std::size_t k = 0; k < inputs.size(); ++k) {
-        index[k] = space.index_of(inputs[k]);
-        if (index[k] == space.dimension()) {
-            errors.add(diagnostic_at(name_node,
-                                     "model 'ishigami' needs parameter '" + std::string(inputs[k]) +
-                                         "' in [parameters] (its inputs are x1, x2, x3)"));
-            complete = false;
-        }
+/// [model]: every setting of the definition, read and checked against its spec, its default
+/// filled in; unknown keys reported. False after any problem (each one reported).
+bool read_settings(const ModelDefinition& d, const ModelSource& src, model::SettingValues& values,
+                   DiagnosticList& errors) {
+    const std::size_t before = errors.size();
+    const std::string model = "model '" + d.name + "'";
+    if (src.settings != nullptr) {
+        std::vector<std::string_view> known;
+        for (const auto& s : d.settings)
+            known.push_back(s.name);
+        for (const auto& [key, node] : *src.settings)
+            if (std::find(known.begin(), known.end(), key.str()) == known.end())
+                errors.add(diagnostic_at(key, unknown_key_message(key.str(), "model", known) +
+                                                  " (settings of model '" + d.name + "')"));
     }
-    for (const auto& p : space.parameters()) {
-        if (std::find(inputs.begin(), inputs.end(), p.name) == inputs.end()) {
-            std::string msg = "model 'ishigami' has no input '" + p.name + "'";
-            if (const auto guess = closest_match(p.name, inputs))
-                msg += "; did you mean '" + *guess + "'?";
+    for (const auto& spec : d.settings) {
+        const std::string where = "[model] " + spec.name;
+        const toml::node* node = src.settings ? src.settings->get(spec.name) : nullptr;
+        if (node == nullptr) {
+            if (spec.required) {
+                std::string msg = model + " needs " + where +
+                                  (spec.kind == SettingSpec::Kind::numbers ? " = [...]" : "");
+                if (!spec.description.empty())
+                    msg += ", " + spec.description;
+                errors.add(diagnostic_at(src.name_node, msg));
+            } else if (spec.kind == SettingSpec::Kind::numbers)
+                values.set(spec.name, spec.default_numbers);
+            else if (spec.kind == SettingSpec::Kind::integer)
+                values.set(spec.name, static_cast<std::int64_t>(spec.default_number));
             else
-                msg += " (its inputs are x1, x2, x3)";
-            errors.add(at_parameter(parameter_table, name_node, p.name, msg));
-            complete = false;
-        }
-    }
-    if (!complete)
-        return nullptr;
-    return std::make_shared<model::Ishigami>(a, b, index[0], index[1], index[2]);
-}
-
-/// [model] lower = [...], upper = [...] (one per parameter, in order), flip = 0.
-std::shared_ptr<const model::Model>
-make_failure_box(const toml::node& name_node, const toml::table* settings,
-                 const random::ParameterSpace& space, DiagnosticList& errors,
-                 std::vector<double>& lower, std::vector<double>& upper, double& flip) {
-    constexpr std::array<std::string_view, 3> known{"lower", "upper", "flip"};
-    reject_unknown_settings(settings, known, "failure_box", errors);
-    bool ok = true;
-    auto limits = [&](const char* key, std::vector<double>& out) {
-        const toml::node* node = settings ? settings->get(key) : nullptr;
-        const toml::array* arr = node ? node->as_array() : nullptr;
-        if (arr == nullptr) {
-            errors.add(diagnostic_at(node ? *node : name_node,
-                                     "model 'failure_box' needs [model] " + std::string(key) +
-                                         " = [...], one number per parameter"));
-            ok = false;
-            return;
-        }
-        for (const auto& el : *arr) {
-            const auto v = el.value<double>();
-            if (!v || !(el.is_integer() || el.is_floating_point()) || !std::isfinite(*v)) {
-                errors.add(diagnostic_at(el, "[model] " + std::string(key) +
-                                                 ": each entry must be a finite number"));
-                ok = false;
-                continue;
-            }
-            out.push_back(*v);
-        }
-        if (arr->size() != space.dimension()) {
-            errors.add(diagnostic_at(
-                *node, "model 'failure_box' has one limit per parameter in " + std::string(key) +
-                           " (" + std::to_string(arr->size()) + "), but [parameters] lists " +
-                           std::to_string(space.dimension())));
-            ok = false;
-        }
-    };
-    limits("lower", lower);
-    limits("upper", upper);
-    flip = number_setting(settings, "flip", 0.0, errors);
-    if (!(flip >= 0.0 && flip < 0.5)) {
-        errors.add(
-            diagnostic_at(settings && settings->get("flip") ? *settings->get("flip") : name_node,
-                          "[model] flip must be in [0, 0.5)"));
-        ok = false;
-    }
-    for (std::size_t k = 0; ok && k < lower.size(); ++k)
-        if (!(lower[k] <= upper[k])) {
-            errors.add(diagnostic_at(name_node, "[model] lower must not exceed upper (entry " +
-                                                    std::to_string(k) + ")"));
-            ok = false;
-        }
-    if (!ok)
-        return nullptr;
-    std::vector<std::size_t> inputs(lower.size());
-    for (std::size_t k = 0; k < inputs.size(); ++k)
-        inputs[k] = k; // paired with parameters in the order listed
-    return std::make_shared<model::FailureBox>(lower, upper, std::move(inputs), flip);
-}
-
-std::shared_ptr<const model::Model> make_sobol_g(const toml::node& name_node,
-                                                 const toml::table* settings,
-                                                 const random::ParameterSpace& space,
-                                                 DiagnosticList& errors) {
-    constexpr std::array<std::string_view, 1> known{"a"};
-    reject_unknown_settings(settings, known, "sobol_g", errors);
-    const toml::node* a_node = settings ? settings->get("a") : nullptr;
-    if (a_node == nullptr) {
-        errors.add(diagnostic_at(name_node, "model 'sobol_g' needs [model] a = [...], one "
-                                            "non-negative number per input"));
-        return nullptr;
-    }
-    const toml::array* arr = a_node->as_array();
-    if (arr == nullptr || arr->empty()) {
-        errors.add(diagnostic_at(*a_node, "[model] a must be a non-empty array of numbers"));
-        return nullptr;
-    }
-    std::vector<double> a;
-    bool ok = true;
-    for (const auto& el : *arr) {
-        const auto v = el.value<double>();
-        if (!v || !(el.is_integer() || el.is_floating_point()) || !std::isfinite(*v) || *v < 0) {
-            errors.add(diagnostic_at(el, "[model] a: each entry must be a finite number >= 0"));
-            ok = false;
+                values.set(spec.name, spec.default_number);
             continue;
         }
-        a.push_back(*v);
+        switch (spec.kind) {
+        case SettingSpec::Kind::integer:
+            if (!node->is_integer() ||
+                !spec.range.contains(static_cast<double>(node->as_integer()->get()))) {
+                errors.add(diagnostic_at(*node, where + " must be " + spec.range.what));
+                break;
+            }
+            values.set(spec.name, node->as_integer()->get());
+            break;
+        case SettingSpec::Kind::number: {
+            const auto v = toml_number(*node);
+            if (!v) {
+                errors.add(diagnostic_at(*node, where + " must be a number"));
+                break;
+            }
+            if (!std::isfinite(*v) && !(spec.range.allow_infinity && *v > 0)) {
+                errors.add(diagnostic_at(*node, where + " must be finite"));
+                break;
+            }
+            if (!spec.range.contains(*v)) {
+                errors.add(diagnostic_at(*node, where + " must be " + spec.range.what));
+                break;
+            }
+            values.set(spec.name, *v);
+            break;
+        }
+        case SettingSpec::Kind::numbers: {
+            const toml::array* arr = node->as_array();
+            if (arr == nullptr || arr->empty()) {
+                errors.add(diagnostic_at(*node, where + " must be a non-empty array of numbers"));
+                break;
+            }
+            std::vector<double> numbers;
+            bool ok = true;
+            for (const auto& el : *arr) {
+                const auto v = toml_number(el);
+                if (!v || !spec.range.contains(*v)) {
+                    errors.add(
+                        diagnostic_at(el, where + ": each entry must be " + spec.range.what));
+                    ok = false;
+                    continue;
+                }
+                numbers.push_back(*v);
+            }
+            if (ok)
+                values.set(spec.name, std::move(numbers));
+            break;
+        }
+        }
     }
-    if (space.dimension() != arr->size()) {
-        errors.add(diagnostic_at(*a_node, "model 'sobol_g' has one input per entry of a (" +
-                                              std::to_string(arr->size()) +
-                                              "), but [parameters] lists " +
-                                              std::to_string(space.dimension())));
-        ok = false;
-    }
-    if (!ok)
-        return nullptr;
-    std::vector<std::size_t> inputs(a.size());
-    for (std::size_t k = 0; k < inputs.size(); ++k)
-        inputs[k] = k; // paired with parameters in the order listed
-    return std::make_shared<model::SobolG>(std::move(a), std::move(inputs));
+    return errors.size() == before;
 }
 
-/// Where a parameter's value may lie for the equations to make sense (docs/model.md section 4).
-struct ParameterBound {
-    double low, high;
-    bool low_exclusive;
-    const char* what;
-};
+/// [parameters] against the definition: named inputs must be the model's (required ones all
+/// present), each within its range. Fills `index`; false after any problem.
+bool match_parameters(const ModelDefinition& d, const ModelSource& src,
+                      const random::ParameterSpace& space, std::vector<std::size_t>& index,
+                      DiagnosticList& errors) {
+    const std::size_t before = errors.size();
+    const std::string model = "model '" + d.name + "'";
+    if (d.inputs == ModelDefinition::Inputs::positional) {
+        for (std::size_t j = 0; j < space.dimension(); ++j)
+            index.push_back(j); // paired with the parameters in the order listed
+        return true;
+    }
+    std::vector<std::string_view> names;
+    for (const auto& p : d.parameters)
+        names.push_back(p.name);
+    const std::string noun = d.parameter_noun;
+    const std::string all = " (its " + noun + "s are " + listed(names) + ")";
+    std::vector<std::string_view> missing;
+    for (const auto& p : d.parameters) {
+        index.push_back(space.index_of(p.name));
+        if (index.back() != space.dimension())
+            continue;
+        index.back() = model::absent_parameter;
+        if (p.required)
+            missing.push_back(p.name);
+    }
+    if (!missing.empty() && !d.default_priors.empty())
+        errors.add(diagnostic_at(src.name_node, model + " needs parameter(s) " + listed(missing) +
+                                                    " (include " + d.default_priors +
+                                                    " for the defaults)"));
+    else
+        for (const auto name : missing)
+            errors.add(diagnostic_at(src.name_node, model + " needs parameter '" +
+                                                        std::string(name) + "' in [parameters]" +
+                                                        all));
+    for (const auto& p : space.parameters()) {
+        const auto it = std::find_if(d.parameters.begin(), d.parameters.end(),
+                                     [&](const auto& spec) { return spec.name == p.name; });
+        if (it == d.parameters.end()) {
+            std::string msg = model + " has no " + noun + " '" + p.name + "'";
+            if (const auto guess = closest_match(p.name, names))
+                msg += "; did you mean '" + *guess + "'?";
+            else if (names.size() <= 8)
+                msg += all;
+            errors.add(at_parameter(src.parameters, src.name_node, p.name, msg));
+            continue;
+        }
+        const auto& b = it->range;
+        const auto sup = p.distribution.support();
+        const bool low_ok = sup.low > b.low || (sup.low == b.low && (sup.low_open || !b.low_open));
+        const bool high_ok = sup.high < b.high || (sup.high == b.high && !b.high_open);
+        if (!(low_ok && high_ok))
+            errors.add(at_parameter(src.parameters, src.name_node, p.name,
+                                    "parameter '" + p.name + "' must be " + b.what + ", but " +
+                                        p.distribution.describe() + " can take values outside"));
+    }
+    return errors.size() == before;
+}
 
-ParameterBound bound_of(std::string_view name) {
-    constexpr double inf = std::numeric_limits<double>::infinity();
-    static const std::array<std::string_view, 21> shares{
-        "china_demand_share",    "tier2_demand_share", "tier2_lpp_share",
-        "reallocation_rate",     "leakage_rate",       "lpp_leakage_rate",
-        "direct_leakage_rate",   "cloud_access_share", "cn_yield_max",
-        "us_largest_share",      "cn_largest_share",   "mfu",
-        "cn_yield_2025",         "trusted_leak_mult",  "trusted_us_operated",
-        "t2_switch_rate",        "t2_cn_aligned_2024", "cn_export_share_max",
-        "cn_stack_cloud_access", "cn_mandate_share",   "cn_domestic_share_2024"};
-    static const std::array<std::string_view, 24> positive{"smuggling_capacity_2025",
-                                                           "smuggling_capacity_growth",
-                                                           "us_units_growth",
-                                                           "us_chip_perf_growth",
-                                                           "price_performance_growth",
-                                                           "cn_chips_growth",
-                                                           "cn_hbm_growth",
-                                                           "cn_chip_perf_growth",
-                                                           "algo_progress",
-                                                           "us_chip_perf_2025",
-                                                           "us_price_2025",
-                                                           "cn_yield_halflife",
-                                                           "cn_hbm_per_chip",
-                                                           "cn_chip_perf_2025",
-                                                           "cn_algo_factor",
-                                                           "cn_yield_2025",
-                                                           "us_power_2025",
-                                                           "us_power_growth",
-                                                           "kw_per_h100e_2025",
-                                                           "energy_efficiency_growth",
-                                                           "cn_domestic_inference_mult",
-                                                           "cn_inference_mult_2024",
-                                                           "us_units_growth_halflife",
-                                                           "cn_output_growth_halflife"};
-    if (name == "cn_yield_2025") // a share that is also a divisor (the yield formula)
-        return {0, 1, true, "a share in (0, 1]"};
-    if (std::find(shares.begin(), shares.end(), name) != shares.end())
-        return {0, 1, false, "a share in [0, 1]"};
-    if (name == "hardware_lifetime") // δ = 1/lifetime must not exceed 1
-        return {1, inf, false, "at least 1 year"};
-    if (std::find(positive.begin(), positive.end(), name) != positive.end())
-        return {0, inf, true, "positive"};
-    return {0, inf, false, "non-negative"};
+/// A model without levers: the tables and keys that set levers do not apply.
+void reject_policies(const ModelDefinition& d, const ModelSource& src, DiagnosticList& errors) {
+    const std::string which = models_with_levers();
+    if (src.policies != nullptr)
+        errors.add(
+            diagnostic_at(*src.policies, "[policies] applies to models with policy levers (" +
+                                             which + "), not '" + d.name + "'"));
+    if (src.policy_sweeps != nullptr)
+        errors.add(diagnostic_at(*src.policy_sweeps,
+                                 "[policy_sweeps] applies to models with policy levers (" + which +
+                                     "), not '" + d.name + "'"));
+    for (const char* key : {"policies", "reference"})
+        if (const toml::node* n = src.experiment ? src.experiment->get(key) : nullptr)
+            errors.add(diagnostic_at(*n, "experiment." + std::string(key) +
+                                             " applies to models with policies (" + which +
+                                             "), not '" + d.name + "'"));
 }
 
 /// [experiment] reference: one policy name (a string) or several (an array of names), each
@@ -289,83 +245,15 @@ void read_references(const toml::node& ref, const std::vector<std::string>& orde
     one(ref);
 }
 
-BuiltModel make_compute_race(const ModelSource& src, const random::ParameterSpace& space,
-                             DiagnosticList& errors) {
-    constexpr std::array<std::string_view, 2> known{"start_year", "end_year"};
-    reject_unknown_settings(src.settings, known, "compute_race", errors);
-    auto year_setting = [&](std::string_view key, int fallback) {
-        const toml::node* node = src.settings ? src.settings->get(key) : nullptr;
-        if (node == nullptr)
-            return fallback;
-        if (!node->is_integer() || node->as_integer()->get() < 1900 ||
-            node->as_integer()->get() > 3000) {
-            errors.add(diagnostic_at(*node, "[model] " + std::string(key) +
-                                                " must be a calendar year (an integer)"));
-            return fallback;
-        }
-        return static_cast<int>(node->as_integer()->get());
-    };
-    const int start = year_setting("start_year", 2025);
-    const int end = year_setting("end_year", 2035);
-    if (end <= start) {
-        const toml::node* where = src.settings ? src.settings->get("end_year") : nullptr;
-        errors.add(where
-                       ? diagnostic_at(*where, "[model] end_year must be after start_year")
-                       : diagnostic_at(src.name_node, "[model] end_year must be after start_year"));
-        return {};
-    }
-
-    // Parameters: every required one (docs/model.md section 4), any optional one (section 9;
-    // neutral when not sampled), nothing else, each within its bounds.
-    const auto& names = model::compute_race_parameter_names();
-    std::array<std::size_t, model::compute_race_parameter_count> index{};
-    std::vector<std::string> missing;
-    for (std::size_t j = 0; j < names.size(); ++j) {
-        index[j] = space.index_of(names[j]);
-        if (index[j] != space.dimension())
-            continue;
-        index[j] = model::absent_parameter;
-        if (j < model::compute_race_required_parameter_count)
-            missing.emplace_back(names[j]);
-    }
-    if (!missing.empty()) {
-        std::string list;
-        for (const auto& m : missing)
-            list += (list.empty() ? "" : ", ") + m;
-        errors.add(diagnostic_at(
-            src.name_node, "model 'compute_race' needs parameter(s) " + list +
-                               " (include experiments/priors/default.toml for the defaults)"));
-    }
-    for (const auto& p : space.parameters()) {
-        if (std::find(names.begin(), names.end(), p.name) == names.end()) {
-            std::string msg = "model 'compute_race' has no parameter '" + p.name + "'";
-            if (const auto guess = closest_match(p.name, names))
-                msg += "; did you mean '" + *guess + "'?";
-            errors.add(at_parameter(src.parameters, src.name_node, p.name, msg));
-            continue;
-        }
-        const auto b = bound_of(p.name);
-        const auto sup = p.distribution.support();
-        const bool low_ok =
-            sup.low > b.low || (sup.low == b.low && (sup.low_open || !b.low_exclusive));
-        const bool ok = low_ok && sup.high <= b.high;
-        if (!ok)
-            errors.add(at_parameter(src.parameters, src.name_node, p.name,
-                                    "parameter '" + p.name + "' must be " + b.what + ", but " +
-                                        p.distribution.describe() + " can take values outside"));
-    }
-    // The power bound divides by the power each H100e draws (docs/model.md section 9.7).
-    if (space.index_of("us_power_2025") != space.dimension() &&
-        space.index_of("kw_per_h100e_2025") == space.dimension())
-        errors.add(at_parameter(src.parameters, src.name_node, "us_power_2025",
-                                "parameter 'us_power_2025' (the US power bound) needs "
-                                "'kw_per_h100e_2025', the power one H100e draws"));
-
-    // Policies: those selected (default: all, as written), and the reference.
+/// [policies], [experiment] policies and reference, [policy_sweeps]: the policies that run, in
+/// order (those selected, then each sweep's cells). False after a problem.
+bool read_policies(const ModelDefinition& d, const ModelSource& src, int start, int end,
+                   std::vector<model::Policy>& policies, BuiltModel& built,
+                   DiagnosticList& errors) {
     if (src.policies == nullptr || src.policies->empty()) {
         errors.add(src.file, 0, 0,
-                   "model 'compute_race' needs at least one [policies.<name>] table");
-        return {};
+                   "model '" + d.name + "' needs at least one [policies.<name>] table");
+        return false;
     }
     // Policies are checked even after errors elsewhere (every problem in one pass); only a
     // malformed [policies] table itself stops here.
@@ -388,14 +276,14 @@ BuiltModel make_compute_race(const ModelSource& src, const random::ParameterSpac
                                               " must be a table of lever settings"));
     }
     if (errors.size() != errors_before_policies)
-        return {};
+        return false;
     const toml::node* selection = src.experiment ? src.experiment->get("policies") : nullptr;
     if (selection != nullptr) {
         const toml::array* arr = selection->as_array();
         if (arr == nullptr || arr->empty()) {
             errors.add(diagnostic_at(*selection, "experiment.policies must be a non-empty array of "
                                                  "policy names"));
-            return {};
+            return false;
         }
         order.clear();
         for (const auto& el : *arr) {
@@ -421,17 +309,16 @@ BuiltModel make_compute_race(const ModelSource& src, const random::ParameterSpac
             order.push_back(name);
         }
     }
-    BuiltModel built;
     // Sweeps: their bases are loaded with the running policies (each problem reported once),
     // and each cell is its base with the swept levers set for every year.
     if (src.policy_sweeps != nullptr)
-        built.policy_sweeps = read_policy_sweeps(*src.policy_sweeps, *src.policies, order, errors);
+        built.policy_sweeps =
+            read_policy_sweeps(*src.policy_sweeps, *src.policies, order, d.levers, errors);
     std::vector<std::string> to_load = order;
     for (const auto& sweep : built.policy_sweeps)
         if (std::find(to_load.begin(), to_load.end(), sweep.based_on) == to_load.end())
             to_load.push_back(sweep.based_on);
-    auto loaded = load_policies(*src.policies, to_load, start, end, errors);
-    std::vector<model::Policy> policies;
+    auto loaded = load_policies(*src.policies, to_load, d.levers, start, end, errors);
     for (auto& p : loaded)
         if (std::find(order.begin(), order.end(), p.name) != order.end())
             policies.push_back(p);
@@ -445,96 +332,132 @@ BuiltModel make_compute_race(const ModelSource& src, const random::ParameterSpac
             model::Policy policy = *base;
             policy.name = cell.policy;
             for (std::size_t a = 0; a < sweep.axes.size(); ++a)
-                policy.by_year[static_cast<std::size_t>(sweep.axes[a].lever)].assign(
+                policy.by_year[sweep.axes[a].lever].assign(
                     static_cast<std::size_t>(end - start + 1), cell.coordinates[a]);
             policies.push_back(std::move(policy));
         }
     }
     if (const toml::node* ref = src.experiment ? src.experiment->get("reference") : nullptr)
         read_references(*ref, order, built, errors);
-    if (!errors.empty())
-        return {};
-    built.resolved_settings = {{"start_year", start}, {"end_year", end}};
+    return errors.size() == errors_before_policies;
+}
+
+nlohmann::json settings_json(const model::SettingValues& values) {
+    nlohmann::json j = nlohmann::json::object();
+    for (const auto& [name, value] : values.all())
+        std::visit([&, n = name](const auto& v) { j[n] = v; }, value);
+    return j;
+}
+
+nlohmann::json levers_json(const ModelDefinition& d, const std::vector<model::Policy>& policies) {
     nlohmann::json levers = nlohmann::json::object();
     for (const auto& p : policies) {
         nlohmann::json lp = nlohmann::json::object();
-        for (std::size_t l = 0; l < model::lever_count; ++l) {
+        for (std::size_t l = 0; l < d.levers.size(); ++l) {
             nlohmann::json values = nlohmann::json::array();
             for (const double v : p.by_year[l])
                 values.push_back(std::isinf(v) ? nlohmann::json("inf") : nlohmann::json(v));
-            lp[std::string(model::lever_names()[l])] = values;
+            lp[d.levers[l].name] = values;
         }
         levers[p.name] = lp;
     }
-    built.resolved_settings["policy_levers_by_year"] = levers;
-    built.model = std::make_shared<model::ComputeRace>(start, end, std::move(policies), index);
-    return built;
+    return levers;
 }
 
 } // namespace
 
-std::span<const std::string_view> builtin_model_names() {
-    return model_names;
-}
-
 BuiltModel make_model(const ModelSource& src, const random::ParameterSpace& parameters,
                       DiagnosticList& errors) {
     const std::string name = src.name_node.value_or(std::string{});
-    if (name == "compute_race")
-        return make_compute_race(src, parameters, errors);
-    if (src.policies != nullptr)
-        errors.add(diagnostic_at(*src.policies,
-                                 "[policies] applies to models with policy levers (compute_race), "
-                                 "not '" +
-                                     name + "'"));
-    if (src.policy_sweeps != nullptr)
-        errors.add(diagnostic_at(*src.policy_sweeps,
-                                 "[policy_sweeps] applies to models with policy levers "
-                                 "(compute_race), not '" +
-                                     name + "'"));
-    for (const char* key : {"policies", "reference"})
-        if (const toml::node* n = src.experiment ? src.experiment->get(key) : nullptr)
-            errors.add(diagnostic_at(*n, "experiment." + std::string(key) +
-                                             " applies to models with policies (compute_race), "
-                                             "not '" +
-                                             name + "'"));
-    BuiltModel built;
-    if (name == "ishigami") {
-        built.model =
-            make_ishigami(src.name_node, src.settings, src.parameters, parameters, errors);
-        auto value = [&](const char* key, double fallback) {
-            const toml::node* n = src.settings ? src.settings->get(key) : nullptr;
-            return n ? n->value_or(fallback) : fallback;
-        };
-        built.resolved_settings = {{"a", value("a", 7.0)}, {"b", value("b", 0.1)}};
-        return built;
+    const auto& registry = model::model_registry();
+    const model::RegisteredModel* registered = registry.find(name);
+    if (registered == nullptr) {
+        std::vector<std::string_view> names;
+        for (const auto& m : registry.models())
+            names.push_back(m.definition->name);
+        std::string msg = "unknown model '" + name + "'";
+        if (const auto guess = closest_match(name, names))
+            msg += "; did you mean '" + *guess + "'?";
+        else
+            msg += "; models: " + listed(names) +
+                   " (a model of your own is loaded with [experiment] plugins)";
+        errors.add(diagnostic_at(src.name_node, msg));
+        return {};
     }
-    if (name == "sobol_g") {
-        built.model = make_sobol_g(src.name_node, src.settings, parameters, errors);
-        if (built.model) {
-            std::vector<double> a;
-            for (const auto& el : *src.settings->get("a")->as_array())
-                a.push_back(el.value_or(0.0));
-            built.resolved_settings = {{"a", a}};
+    const ModelDefinition& d = *registered->definition;
+    const std::size_t before = errors.size();
+    if (d.levers.empty())
+        reject_policies(d, src, errors);
+
+    model::ModelArguments args;
+    const bool settings_ok = read_settings(d, src, args.settings, errors);
+    const bool parameters_ok = match_parameters(d, src, parameters, args.parameter_index, errors);
+    if (settings_ok && d.check) {
+        std::vector<std::string> sampled;
+        for (const auto& p : parameters.parameters())
+            sampled.push_back(p.name);
+        for (const auto& problem : d.check(args.settings, sampled)) {
+            const toml::node* setting =
+                problem.at == model::ModelProblem::At::setting && src.settings != nullptr
+                    ? src.settings->get(problem.name)
+                    : nullptr;
+            if (problem.at == model::ModelProblem::At::parameter)
+                errors.add(
+                    at_parameter(src.parameters, src.name_node, problem.name, problem.message));
+            else
+                errors.add(diagnostic_at(setting ? *setting : src.name_node, problem.message));
         }
-        return built;
     }
-    if (name == "failure_box") {
-        std::vector<double> lower, upper;
-        double flip = 0.0;
-        built.model =
-            make_failure_box(src.name_node, src.settings, parameters, errors, lower, upper, flip);
-        if (built.model)
-            built.resolved_settings = {{"lower", lower}, {"upper", upper}, {"flip", flip}};
-        return built;
+    if (settings_ok && d.years)
+        args.years = d.years(args.settings);
+    if (errors.size() != before && !d.levers.empty() && (args.years.empty() || !settings_ok))
+        return {}; // the policies' years are not known
+    BuiltModel built;
+    if (!d.levers.empty()) {
+        if (args.years.empty()) {
+            errors.add(diagnostic_at(src.name_node, "model '" + d.name + "' has no model years"));
+            return {};
+        }
+        if (!read_policies(d, src, args.years.front(), args.years.back(), args.policies, built,
+                           errors))
+            return {};
     }
-    std::string msg = "unknown model '" + name + "'";
-    if (const auto guess = closest_match(name, model_names))
-        msg += "; did you mean '" + *guess + "'?";
+    if (errors.size() != before || !parameters_ok)
+        return {};
+    built.resolved_settings = settings_json(args.settings);
+    if (!d.levers.empty())
+        built.resolved_settings["policy_levers_by_year"] = levers_json(d, args.policies);
+    try {
+        built.model = d.build(args);
+    } catch (const std::exception& e) {
+        errors.add(
+            diagnostic_at(src.name_node, "model '" + d.name + "' could not be built: " + e.what()));
+        return {};
+    }
+    // What the model reports must be what it declared: the file's layout is made from it.
+    std::string mismatch;
+    if (!built.model)
+        mismatch = "its build function returned no model";
+    else if (built.model->outputs().size() != d.outputs.size())
+        mismatch = "it has " + std::to_string(built.model->outputs().size()) +
+                   " outputs, but its definition declares " + std::to_string(d.outputs.size());
+    else if (built.model->variant_count() != std::max<std::size_t>(args.policies.size(), 1))
+        mismatch = "it has " + std::to_string(built.model->variant_count()) + " variants for " +
+                   std::to_string(args.policies.size()) + " policies";
     else
-        msg += "; built-in models: compute_race, failure_box, ishigami, sobol_g";
-    errors.add(diagnostic_at(src.name_node, msg));
-    return {};
+        for (std::size_t k = 0; k < d.outputs.size() && mismatch.empty(); ++k)
+            if (built.model->outputs()[k].name != d.outputs[k].name ||
+                built.model->outputs()[k].per_year != d.outputs[k].per_year)
+                mismatch = "its output " + std::to_string(k) + " is '" +
+                           built.model->outputs()[k].name + "', but its definition declares '" +
+                           d.outputs[k].name + "'";
+    if (!mismatch.empty()) {
+        errors.add(diagnostic_at(src.name_node, "model '" + d.name +
+                                                    "' does not match its definition: " + mismatch +
+                                                    " (" + registered->origin + ")"));
+        return {};
+    }
+    return built;
 }
 
 } // namespace chiprace::config

@@ -13,72 +13,17 @@ namespace chiprace::config {
 
 namespace {
 
-using model::Lever;
-
-struct LeverRule {
-    double min;
-    double max;
-    bool min_exclusive;
-    bool allow_inf;
-    const char* meaning;
-};
-
-LeverRule rule_of(Lever lever) {
-    constexpr double inf = std::numeric_limits<double>::infinity();
-    switch (lever) {
-    case Lever::china_legal_cap:
-        return {0, inf, false, true, "a cap (M H100e/yr) >= 0, or inf"};
-    case Lever::tier2_country_cap:
-        return {0, inf, false, true, "a cap (M H100e/yr per country) >= 0, or inf"};
-    case Lever::tier2_exempt_capacity:
-        return {0, inf, false, true, "a capacity (M H100e/yr) >= 0, or inf"};
-    case Lever::lpp_threshold:
-        return {0, inf, false, true, "a threshold (H100e per customer per year) >= 0, or inf"};
-    case Lever::enforcement:
-        return {0, inf, true, false, "a multiple of FY2024 enforcement resources > 0"};
-    case Lever::leakage_multiplier:
-        return {0, inf, false, false, "a finite multiplier >= 0"};
-    case Lever::cloud_kyc:
-    case Lever::stringency:
-    case Lever::china_fee:
-    case Lever::trusted_share:
-        return {0, 1, false, false, "a share in [0, 1]"};
-    case Lever::cn_import_accept:
-    case Lever::cn_stack_deterrence:
-        return {0, 1, false, false, "a share in [0, 1]"};
-    case Lever::trusted_cap:
-        return {0, inf, false, true, "a capacity (M H100e/yr) >= 0, or inf"};
-    case Lever::uveu_share:
-        return {0, inf, false, false, "a finite share of US and Tier-1 demand >= 0"};
-    case Lever::legal_capacity_mult:
-    case Lever::legal_price_mult:
-        return {0, inf, true, false, "a finite multiplier > 0"};
-    case Lever::legal_inference_mult:
-        return {0, inf, false, false, "a finite multiplier >= 0"};
-    case Lever::china_legal_share:
-        return {0, inf, false, true, "a share of US and Tier-1 demand >= 0, or inf"};
-    }
-    return {0, inf, false, false, ""};
-}
-
-bool in_range(double v, const LeverRule& r) {
-    if (std::isnan(v))
-        return false;
-    if (std::isinf(v))
-        return r.allow_inf && v > 0;
-    return (r.min_exclusive ? v > r.min : v >= r.min) && v <= r.max;
-}
-
 /// One lever's values for years start … end, or nothing after reporting why not.
-std::optional<std::vector<double>> lever_values(const toml::node& node, Lever lever,
+std::optional<std::vector<double>> lever_values(const toml::node& node,
+                                                const model::LeverSpec& lever,
                                                 const std::string& where, int start, int end,
                                                 DiagnosticList& errors) {
-    const auto rule = rule_of(lever);
+    const auto& rule = lever.range;
     const std::size_t years = static_cast<std::size_t>(end - start + 1);
     auto check = [&](const toml::node& n, double v) {
-        if (in_range(v, rule))
+        if (rule.contains(v))
             return true;
-        errors.add(diagnostic_at(n, where + " must be " + rule.meaning));
+        errors.add(diagnostic_at(n, where + " must be " + rule.what));
         return false;
     };
     if (const auto v = toml_number(node)) {
@@ -139,17 +84,19 @@ std::optional<std::vector<double>> lever_values(const toml::node& node, Lever le
 
 } // namespace
 
-std::optional<std::string> lever_value_problem(model::Lever lever, double value) {
-    const auto rule = rule_of(lever);
-    if (in_range(value, rule))
+std::optional<std::string> lever_value_problem(const model::LeverSpec& lever, double value) {
+    if (lever.range.contains(value))
         return std::nullopt;
-    return std::string(rule.meaning);
+    return lever.range.what;
 }
 
 std::vector<model::Policy> load_policies(const toml::table& policies,
-                                         const std::vector<std::string>& order, int start, int end,
-                                         DiagnosticList& errors) {
-    const auto& names = model::lever_names();
+                                         const std::vector<std::string>& order,
+                                         std::span<const model::LeverSpec> levers, int start,
+                                         int end, DiagnosticList& errors) {
+    std::vector<std::string_view> names;
+    for (const auto& lever : levers)
+        names.push_back(lever.name);
     std::vector<std::string_view> allowed(names.begin(), names.end());
     allowed.push_back("based_on");
     allowed.push_back("description");
@@ -195,7 +142,8 @@ std::vector<model::Policy> load_policies(const toml::table& policies,
         const toml::table& t = *node->as_table();
         model::Policy policy;
         policy.name = name;
-        std::array<bool, model::lever_count> set{};
+        policy.by_year.resize(levers.size());
+        std::vector<char> set(levers.size(), 0);
         bool ok = true;
         if (const toml::node* base = t.get("based_on")) {
             if (!base->is_string()) {
@@ -205,10 +153,11 @@ std::vector<model::Policy> load_policies(const toml::table& policies,
                 ok = false;
             } else if (const auto* parent = self(self, base->as_string()->get(), base)) {
                 policy.by_year = parent->by_year;
-                set.fill(true);
+                set.assign(levers.size(), 1);
             } else {
                 ok = false;
-                set.fill(true); // the base's problem is reported; its levers are not missing here
+                set.assign(levers.size(),
+                           1); // the base's problem is reported; its levers are not missing here
             }
         }
         for (const auto& [key, value] : t) {
@@ -224,7 +173,7 @@ std::vector<model::Policy> load_policies(const toml::table& policies,
             const auto lever = static_cast<std::size_t>(it - names.begin());
             set[lever] = true; // set, even if wrongly: one message per mistake
             auto values =
-                lever_values(value, static_cast<Lever>(lever),
+                lever_values(value, levers[lever],
                              "policies." + name + "." + std::string(key.str()), start, end, errors);
             if (!values) {
                 ok = false;
@@ -232,12 +181,12 @@ std::vector<model::Policy> load_policies(const toml::table& policies,
             }
             policy.by_year[lever] = std::move(*values);
         }
-        for (std::size_t l = model::required_lever_count; l < model::lever_count; ++l)
-            if (!set[l]) // a version-2 lever left out: its neutral value, every year
+        for (std::size_t l = 0; l < levers.size(); ++l)
+            if (!set[l] && !levers[l].required) // left out: its neutral value, every year
                 policy.by_year[l].assign(static_cast<std::size_t>(end - start + 1),
-                                         model::lever_neutral_value(static_cast<Lever>(l)));
-        for (std::size_t l = 0; l < model::required_lever_count; ++l) {
-            if (!set[l]) {
+                                         levers[l].neutral);
+        for (std::size_t l = 0; l < levers.size(); ++l) {
+            if (!set[l] && levers[l].required) {
                 errors.add(diagnostic_at(*node, "policy '" + name + "' does not set lever '" +
                                                     std::string(names[l]) +
                                                     "' (set it, or start from another policy "

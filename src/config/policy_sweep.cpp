@@ -49,25 +49,33 @@ bool valid_name(std::string_view name) {
 }
 
 /// The lever a key of grid or ranges names, or nothing after reporting why not.
-std::optional<model::Lever> lever_of(const toml::key& key, const std::string& where,
-                                     DiagnosticList& errors) {
-    const auto& names = model::lever_names();
+std::optional<std::size_t> lever_of(const toml::key& key, std::span<const model::LeverSpec> levers,
+                                    const std::string& where, DiagnosticList& errors) {
+    std::vector<std::string_view> names;
+    for (const auto& lever : levers)
+        names.push_back(lever.name);
     const auto it = std::find(names.begin(), names.end(), key.str());
     if (it != names.end())
-        return static_cast<model::Lever>(it - names.begin());
+        return static_cast<std::size_t>(it - names.begin());
     std::string msg = where + ": '" + std::string(key.str()) + "' is not a policy lever";
     if (const auto guess = closest_match(key.str(), names))
         msg += "; did you mean '" + *guess + "'?";
-    else
-        msg += " (docs/model.md section 3 lists them)";
+    else if (names.size() <= 8) {
+        std::string list;
+        for (const auto name : names)
+            list += (list.empty() ? "" : ", ") + std::string(name);
+        msg += " (the model's levers are " + list + ")";
+    } else
+        msg += " (docs/model.md section 3 lists compute_race's; `chiprace models` any model's)";
     errors.add(diagnostic_at(key, msg));
     return std::nullopt;
 }
 
 /// One range, "ranges.<lever> = [low, high]", or nothing after reporting why not.
 std::optional<PolicySweep::Axis> read_range(const toml::key& key, const toml::node& value,
+                                            std::span<const model::LeverSpec> levers,
                                             const std::string& where, DiagnosticList& errors) {
-    const auto lever = lever_of(key, where, errors);
+    const auto lever = lever_of(key, levers, where, errors);
     if (!lever)
         return std::nullopt;
     const std::string path = where + "." + std::string(key.str());
@@ -84,23 +92,24 @@ std::optional<PolicySweep::Axis> read_range(const toml::key& key, const toml::no
     }
     bool ok = true;
     for (std::size_t e = 0; e < 2; ++e)
-        if (const auto problem = lever_value_problem(*lever, ends[e])) {
+        if (const auto problem = lever_value_problem(levers[*lever], ends[e])) {
             errors.add(diagnostic_at(*arr->get(e), path + " must be " + *problem + " (got " +
                                                        shortest(ends[e]) + ")"));
             ok = false;
         }
     if (!ok)
         return std::nullopt;
-    return PolicySweep::Axis{*lever, std::move(ends)};
+    return PolicySweep::Axis{*lever, levers[*lever].name, std::move(ends)};
 }
 
 /// One axis, "grid.<lever> = [values]", or nothing after reporting why not.
 std::optional<PolicySweep::Axis> read_axis(const toml::key& key, const toml::node& value,
+                                           std::span<const model::LeverSpec> levers,
                                            const std::string& where, DiagnosticList& errors) {
-    const auto lever = lever_of(key, where, errors);
+    const auto lever = lever_of(key, levers, where, errors);
     if (!lever)
         return std::nullopt;
-    PolicySweep::Axis axis{*lever, {}};
+    PolicySweep::Axis axis{*lever, levers[*lever].name, {}};
     const std::string path = where + "." + std::string(key.str());
     const toml::array* arr = value.as_array();
     if (arr == nullptr || arr->empty()) {
@@ -121,7 +130,7 @@ std::optional<PolicySweep::Axis> read_axis(const toml::key& key, const toml::nod
             ok = false;
             continue;
         }
-        if (const auto problem = lever_value_problem(axis.lever, *v)) {
+        if (const auto problem = lever_value_problem(levers[axis.lever], *v)) {
             errors.add(
                 diagnostic_at(el, path + " must be " + *problem + " (got " + shortest(*v) + ")"));
             ok = false;
@@ -145,8 +154,7 @@ std::string sweep_cell_name(std::string_view sweep, std::span<const PolicySweep:
                             std::span<const double> coordinates) {
     std::string name(sweep);
     for (std::size_t a = 0; a < axes.size(); ++a)
-        name += "." + std::string(model::lever_names()[static_cast<std::size_t>(axes[a].lever)]) +
-                "=" + shortest(coordinates[a]);
+        name += "." + axes[a].lever_name + "=" + shortest(coordinates[a]);
     return name;
 }
 
@@ -195,6 +203,7 @@ std::vector<PolicySweep::Cell> sampled_cells(std::string_view sweep,
 
 std::vector<PolicySweep> read_policy_sweeps(const toml::node& node, const toml::table& policies,
                                             const std::vector<std::string>& running,
+                                            std::span<const model::LeverSpec> levers,
                                             DiagnosticList& errors) {
     const toml::table* sweeps = node.as_table();
     if (sweeps == nullptr || sweeps->empty()) {
@@ -296,9 +305,10 @@ std::vector<PolicySweep> read_policy_sweeps(const toml::node& node, const toml::
             ok = false;
         } else {
             for (const auto& [lever_key, values] : as_written(*axes)) {
-                auto axis = grid != nullptr
-                                ? read_axis(*lever_key, *values, where + ".grid", errors)
-                                : read_range(*lever_key, *values, where + ".ranges", errors);
+                auto axis =
+                    grid != nullptr
+                        ? read_axis(*lever_key, *values, levers, where + ".grid", errors)
+                        : read_range(*lever_key, *values, levers, where + ".ranges", errors);
                 if (axis)
                     sweep.axes.push_back(std::move(*axis));
                 else

@@ -362,6 +362,11 @@ ComputeRace::ComputeRace(int start_year, int end_year, std::vector<Policy> polic
     for (int y = start_year; y <= end_year; ++y)
         years_.push_back(y);
     for (const auto& p : policies_)
+        if (p.by_year.size() != lever_count)
+            throw std::invalid_argument("ComputeRace: policy " + p.name + " sets " +
+                                        std::to_string(p.by_year.size()) + " levers, not " +
+                                        std::to_string(lever_count));
+    for (const auto& p : policies_)
         for (const auto& lever : p.by_year)
             if (lever.size() != years_.size())
                 throw std::invalid_argument("ComputeRace: policy " + p.name +
@@ -984,6 +989,156 @@ void ComputeRace::evaluate(std::size_t variant, const InputBlock& in, OutputBloc
     }
     std::copy_n(cum_x, n, out.column(scalar0).begin());
     std::copy_n(cum_forgone, n, out.column(scalar0 + 1).begin());
+}
+
+namespace {
+
+/// Where a parameter's value may lie for the equations to make sense (docs/model.md section 4).
+ValueRange parameter_range(std::string_view name) {
+    static const std::array<std::string_view, 20> shares{
+        "china_demand_share",  "tier2_demand_share",    "tier2_lpp_share",
+        "reallocation_rate",   "leakage_rate",          "lpp_leakage_rate",
+        "direct_leakage_rate", "cloud_access_share",    "cn_yield_max",
+        "us_largest_share",    "cn_largest_share",      "mfu",
+        "trusted_leak_mult",   "trusted_us_operated",   "t2_switch_rate",
+        "t2_cn_aligned_2024",  "cn_export_share_max",   "cn_stack_cloud_access",
+        "cn_mandate_share",    "cn_domestic_share_2024"};
+    static const std::array<std::string_view, 23> positive{"smuggling_capacity_2025",
+                                                           "smuggling_capacity_growth",
+                                                           "us_units_growth",
+                                                           "us_chip_perf_growth",
+                                                           "price_performance_growth",
+                                                           "cn_chips_growth",
+                                                           "cn_hbm_growth",
+                                                           "cn_chip_perf_growth",
+                                                           "algo_progress",
+                                                           "us_chip_perf_2025",
+                                                           "us_price_2025",
+                                                           "cn_yield_halflife",
+                                                           "cn_hbm_per_chip",
+                                                           "cn_chip_perf_2025",
+                                                           "cn_algo_factor",
+                                                           "us_power_2025",
+                                                           "us_power_growth",
+                                                           "kw_per_h100e_2025",
+                                                           "energy_efficiency_growth",
+                                                           "cn_domestic_inference_mult",
+                                                           "cn_inference_mult_2024",
+                                                           "us_units_growth_halflife",
+                                                           "cn_output_growth_halflife"};
+    constexpr double inf = std::numeric_limits<double>::infinity();
+    if (name == "cn_yield_2025") // a share that is also a divisor (the yield formula)
+        return {0, 1, true, false, false, "a share in (0, 1]"};
+    if (std::find(shares.begin(), shares.end(), name) != shares.end())
+        return ValueRange::share();
+    if (name == "hardware_lifetime") // delta = 1/lifetime must not exceed 1
+        return {1, inf, false, false, false, "at least 1 year"};
+    if (std::find(positive.begin(), positive.end(), name) != positive.end())
+        return ValueRange::positive();
+    return ValueRange::non_negative();
+}
+
+/// The values a lever may take (docs/model.md section 3).
+ValueRange lever_range(Lever lever) {
+    constexpr double inf = std::numeric_limits<double>::infinity();
+    auto range = [](double low, bool low_open, bool allow_inf, const char* what) {
+        return ValueRange{low, inf, low_open, false, allow_inf, what};
+    };
+    switch (lever) {
+    case Lever::china_legal_cap:
+        return range(0, false, true, "a cap (M H100e/yr) >= 0, or inf");
+    case Lever::tier2_country_cap:
+        return range(0, false, true, "a cap (M H100e/yr per country) >= 0, or inf");
+    case Lever::tier2_exempt_capacity:
+        return range(0, false, true, "a capacity (M H100e/yr) >= 0, or inf");
+    case Lever::lpp_threshold:
+        return range(0, false, true, "a threshold (H100e per customer per year) >= 0, or inf");
+    case Lever::enforcement:
+        return range(0, true, false, "a multiple of FY2024 enforcement resources > 0");
+    case Lever::leakage_multiplier:
+    case Lever::legal_inference_mult:
+        return range(0, false, false, "a finite multiplier >= 0");
+    case Lever::cloud_kyc:
+    case Lever::stringency:
+    case Lever::china_fee:
+    case Lever::trusted_share:
+    case Lever::cn_import_accept:
+    case Lever::cn_stack_deterrence:
+        return ValueRange::share();
+    case Lever::trusted_cap:
+        return range(0, false, true, "a capacity (M H100e/yr) >= 0, or inf");
+    case Lever::uveu_share:
+        return range(0, false, false, "a finite share of US and Tier-1 demand >= 0");
+    case Lever::legal_capacity_mult:
+    case Lever::legal_price_mult:
+        return range(0, true, false, "a finite multiplier > 0");
+    case Lever::china_legal_share:
+        return range(0, false, true, "a share of US and Tier-1 demand >= 0, or inf");
+    }
+    return ValueRange::non_negative();
+}
+
+} // namespace
+
+ModelDefinition compute_race_definition() {
+    ModelDefinition d;
+    d.name = "compute_race";
+    d.description = "yearly stock-and-flow model of AI compute held by the US with its Tier-1 "
+                    "allies, Tier-2 countries and China, under export-control levers";
+    d.version = compute_race_version;
+    const ValueRange calendar_year{1900, 3000, false, false, false, "a calendar year (an integer)"};
+    d.settings = {
+        {"start_year", SettingSpec::Kind::integer, "first model year", calendar_year, false, 2025},
+        {"end_year", SettingSpec::Kind::integer, "last model year", calendar_year, false, 2035},
+    };
+    const auto& names = compute_race_parameter_names();
+    for (std::size_t j = 0; j < names.size(); ++j) {
+        ParameterSpec p;
+        p.name = names[j];
+        p.range = parameter_range(names[j]);
+        p.required = j < compute_race_required_parameter_count;
+        if (!p.required)
+            p.neutral = compute_race_neutral_value(j);
+        d.parameters.push_back(std::move(p));
+    }
+    for (std::size_t l = 0; l < lever_count; ++l) {
+        LeverSpec lever;
+        lever.name = lever_names()[l];
+        lever.range = lever_range(static_cast<Lever>(l));
+        lever.required = l < required_lever_count;
+        if (!lever.required)
+            lever.neutral = lever_neutral_value(static_cast<Lever>(l));
+        d.levers.push_back(std::move(lever));
+    }
+    d.outputs = make_outputs();
+    d.default_priors = "experiments/priors/default.toml";
+    d.years = [](const SettingValues& s) {
+        std::vector<int> years;
+        for (auto y = s.integer("start_year"); y <= s.integer("end_year"); ++y)
+            years.push_back(static_cast<int>(y));
+        return years;
+    };
+    d.check = [](const SettingValues& s, std::span<const std::string> sampled) {
+        std::vector<ModelProblem> problems;
+        if (s.integer("end_year") <= s.integer("start_year"))
+            problems.push_back({ModelProblem::At::setting, "end_year",
+                                "[model] end_year must be after start_year"});
+        // The power bound divides by the power each H100e draws (docs/model.md section 9.7).
+        const auto has = [&](std::string_view name) {
+            return std::find(sampled.begin(), sampled.end(), name) != sampled.end();
+        };
+        if (has("us_power_2025") && !has("kw_per_h100e_2025"))
+            problems.push_back({ModelProblem::At::parameter, "us_power_2025",
+                                "parameter 'us_power_2025' (the US power bound) needs "
+                                "'kw_per_h100e_2025', the power one H100e draws"});
+        return problems;
+    };
+    d.build = [](const ModelArguments& a) -> std::shared_ptr<const Model> {
+        std::array<std::size_t, compute_race_parameter_count> index{};
+        std::copy(a.parameter_index.begin(), a.parameter_index.end(), index.begin());
+        return std::make_shared<ComputeRace>(a.years.front(), a.years.back(), a.policies, index);
+    };
+    return d;
 }
 
 } // namespace chiprace::model

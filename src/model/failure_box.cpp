@@ -47,4 +47,50 @@ void FailureBox::evaluate(std::size_t, const InputBlock& in, OutputBlock& out) c
     }
 }
 
+ModelDefinition failure_box_definition() {
+    ModelDefinition d;
+    d.name = "failure_box";
+    d.description = "1 inside a box of the inputs, 0 outside, with deterministic noise: a known "
+                    "answer for scenario discovery";
+    const ValueRange any{};
+    d.settings = {
+        {"lower", SettingSpec::Kind::numbers, "one number per parameter", any, true},
+        {"upper", SettingSpec::Kind::numbers, "one number per parameter", any, true},
+        {"flip", SettingSpec::Kind::number, "share of samples whose failure flag is flipped",
+         ValueRange{0.0, 0.5, false, true, false, "in [0, 0.5)"}, false, 0.0},
+    };
+    d.inputs = ModelDefinition::Inputs::positional;
+    d.outputs = {{"failure", "1",
+                  "1 when every input is inside the configured box, else 0; flipped for a share "
+                  "'flip' of the samples",
+                  false}};
+    d.check = [](const SettingValues& s, std::span<const std::string> sampled) {
+        std::vector<ModelProblem> problems;
+        bool sizes_ok = true;
+        for (const char* key : {"lower", "upper"})
+            if (s.numbers(key).size() != sampled.size()) {
+                problems.push_back(
+                    {ModelProblem::At::setting, key,
+                     "model 'failure_box' has one limit per parameter in " + std::string(key) +
+                         " (" + std::to_string(s.numbers(key).size()) +
+                         "), but [parameters] lists " + std::to_string(sampled.size())});
+                sizes_ok = false;
+            }
+        for (std::size_t k = 0; sizes_ok && k < sampled.size(); ++k)
+            if (!(s.numbers("lower")[k] <= s.numbers("upper")[k])) {
+                problems.push_back(
+                    {ModelProblem::At::model, "",
+                     "[model] lower must not exceed upper (entry " + std::to_string(k) + ")"});
+                break;
+            }
+        return problems;
+    };
+    d.build = [](const ModelArguments& m) -> std::shared_ptr<const Model> {
+        return std::make_shared<FailureBox>(m.settings.numbers("lower"),
+                                            m.settings.numbers("upper"), m.parameter_index,
+                                            m.settings.number("flip"));
+    };
+    return d;
+}
+
 } // namespace chiprace::model

@@ -32,4 +32,24 @@ double Ishigami::exact_variance(double a, double b) {
     return a * a / 8.0 + b * pi4 / 5.0 + b * b * pi4 * pi4 / 18.0 + 0.5;
 }
 
+ModelDefinition ishigami_definition() {
+    ModelDefinition d;
+    d.name = "ishigami";
+    d.description = "Ishigami & Homma (1990) test function of three inputs";
+    d.settings = {
+        {"a", SettingSpec::Kind::number, "coefficient of sin^2(x2)", {}, false, 7.0},
+        {"b", SettingSpec::Kind::number, "coefficient of x3^4 sin(x1)", {}, false, 0.1},
+    };
+    for (const char* x : {"x1", "x2", "x3"})
+        d.parameters.push_back({x, "1", "input, usually uniform on [-pi, pi]", ValueRange{}});
+    d.parameter_noun = "input";
+    d.outputs = {{"y", "1", "Ishigami function sin(x1) + a sin^2(x2) + b x3^4 sin(x1)", false}};
+    d.build = [](const ModelArguments& m) -> std::shared_ptr<const Model> {
+        return std::make_shared<Ishigami>(m.settings.number("a"), m.settings.number("b"),
+                                          m.parameter_index[0], m.parameter_index[1],
+                                          m.parameter_index[2]);
+    };
+    return d;
+}
+
 } // namespace chiprace::model

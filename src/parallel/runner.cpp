@@ -246,6 +246,11 @@ std::string resume_mismatch(const io::Checkpoint& c, const RunPlan& plan) {
         int shown = 0;
         for (const auto& op : nlohmann::json::diff(old_config, new_config)) {
             const auto path = op["path"].template get<std::string>();
+            if (path.rfind("/experiment/plugins", 0) == 0) {
+                // The plug-in's bytes: the checkpoint's rows came from another build of the model.
+                return "a model plug-in changed since the checkpoint (" + path.substr(1) +
+                       "): resume with the plug-in the run began with, or start over with --force";
+            }
             const nlohmann::json::json_pointer ptr(path);
             std::string item = path.substr(1);
             std::replace(item.begin(), item.end(), '/', '.');

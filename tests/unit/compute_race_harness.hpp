@@ -52,6 +52,7 @@ inline Params base_params() {
 inline Policy constant_policy(std::string name, std::size_t years, std::array<double, 9> levers) {
     Policy p;
     p.name = std::move(name);
+    p.by_year.resize(model::lever_count);
     for (std::size_t l = 0; l < model::lever_count; ++l)
         p.by_year[l].assign(years, l < levers.size()
                                        ? levers[l]

@@ -32,6 +32,7 @@ TEST_CASE("compute_race matches the independent reference to 1e-12, every output
             p[k] = number(v);
         Policy policy;
         policy.name = name;
+        policy.by_year.resize(model::lever_count);
         for (std::size_t l = 0; l < model::lever_count; ++l) {
             const std::string lever(model::lever_names()[l]);
             if (l >= model::required_lever_count && !c["levers"].contains(lever))

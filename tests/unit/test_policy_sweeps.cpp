@@ -48,11 +48,18 @@ const model::ComputeRace& race(const config::Experiment& ex) {
 
 } // namespace
 
+/// A lever's index among compute_race's levers, as an axis holds it.
+std::size_t axis(model::Lever lever) {
+    return static_cast<std::size_t>(lever);
+}
+
 TEST_CASE("sweep cells: full factorial, the first axis slowest, names in shortest form") {
     using config::PolicySweep;
     const std::vector<PolicySweep::Axis> axes{
-        {model::Lever::tier2_country_cap, {0.5, std::numeric_limits<double>::infinity()}},
-        {model::Lever::enforcement, {0.25, 1, 1e6}}};
+        {axis(model::Lever::tier2_country_cap),
+         "tier2_country_cap",
+         {0.5, std::numeric_limits<double>::infinity()}},
+        {axis(model::Lever::enforcement), "enforcement", {0.25, 1, 1e6}}};
     const auto cells = config::sweep_cells("s", axes);
     REQUIRE(cells.size() == 6);
     CHECK(cells[0].policy == "s.tier2_country_cap=0.5.enforcement=0.25");
@@ -61,7 +68,7 @@ TEST_CASE("sweep cells: full factorial, the first axis slowest, names in shortes
     CHECK(cells[3].policy == "s.tier2_country_cap=inf.enforcement=0.25");
     CHECK(cells[5].coordinates ==
           std::vector<double>{std::numeric_limits<double>::infinity(), 1e6});
-    const std::vector<PolicySweep::Axis> one{{model::Lever::cloud_kyc, {0.1}}};
+    const std::vector<PolicySweep::Axis> one{{axis(model::Lever::cloud_kyc), "cloud_kyc", {0.1}}};
     CHECK(config::sweep_cells("k", one).size() == 1);
 }
 
@@ -164,8 +171,9 @@ TEST_CASE("output.keep: the named outputs, in the model's order; clear errors") 
 
 TEST_CASE("a sampled sweep: a Latin hypercube over the ranges, one cell per stratum") {
     using config::PolicySweep;
-    const std::vector<PolicySweep::Axis> ranges{{model::Lever::enforcement, {0.5, 4.5}},
-                                                {model::Lever::cloud_kyc, {0, 1}}};
+    const std::vector<PolicySweep::Axis> ranges{
+        {axis(model::Lever::enforcement), "enforcement", {0.5, 4.5}},
+        {axis(model::Lever::cloud_kyc), "cloud_kyc", {0, 1}}};
     const auto cells = config::sampled_cells("s", ranges, 12, 7);
     REQUIRE(cells.size() == 12);
     CHECK(cells[0].policy == "s.00");

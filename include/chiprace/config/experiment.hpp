@@ -112,7 +112,10 @@ struct Experiment {
     std::vector<std::string> included_paths;
     std::vector<std::string> included_texts; // same order as included_paths
     std::vector<std::string> overrides;      // --set arguments, in order
-    nlohmann::json resolved;                 // the validated experiment, stored in /config_resolved
+    /// Model plug-ins loaded for this experiment ([experiment] plugins, then --plugin): for
+    /// each, {file (as written), path (canonical), sha256, version, models}. Empty: none.
+    nlohmann::json plugins = nlohmann::json::array();
+    nlohmann::json resolved; // the validated experiment, stored in /config_resolved
 
     [[nodiscard]] std::uint64_t block_count() const {
         return (samples + block_size - 1) / block_size;

@@ -11,6 +11,9 @@
 namespace chiprace::config {
 
 /// overrides: "KEY.PATH=VALUE" strings; VALUE is read as a TOML value, or else as a string.
-Experiment load_experiment(const std::string& path, const std::vector<std::string>& overrides = {});
+/// plugins: model plug-ins to load besides those of [experiment] plugins (--plugin), paths
+/// relative to the working directory.
+Experiment load_experiment(const std::string& path, const std::vector<std::string>& overrides = {},
+                           const std::vector<std::string>& plugins = {});
 
 } // namespace chiprace::config

@@ -1,5 +1,6 @@
 #pragma once
-// The built-in models by name, built from the experiment's [model] settings and parameters.
+// A registered model by name (model/model_registry.hpp), built from the experiment's [model]
+// settings, [parameters] and [policies], each checked against the model's definition.
 
 #include "chiprace/config/policy_sweep.hpp"
 #include "chiprace/core/diagnostic.hpp"
@@ -15,9 +16,6 @@
 #include <vector>
 
 namespace chiprace::config {
-
-/// Names accepted by [experiment] model.
-std::span<const std::string_view> builtin_model_names();
 
 /// The parts of an experiment file a model is built from; null pointers for absent tables.
 struct ModelSource {

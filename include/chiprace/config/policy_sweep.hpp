@@ -4,7 +4,7 @@
 // policy, on the same sampled futures (docs/config.md, "Sweeping policy levers").
 
 #include "chiprace/core/diagnostic.hpp"
-#include "chiprace/model/compute_race.hpp"
+#include "chiprace/model/model_definition.hpp"
 
 #include <cstdint>
 #include <span>
@@ -27,7 +27,8 @@ struct PolicySweep {
     bool sampled = false;   // a Latin hypercube over ranges rather than a full-factorial grid
     std::uint64_t seed = 0; // of the Latin hypercube
     struct Axis {
-        model::Lever lever;
+        std::size_t lever;          // index among the model's levers
+        std::string lever_name;     // its name, for cell names and the file
         std::vector<double> values; // grid: as written; sampled: the range [low, high]
     };
     std::vector<Axis> axes; // as written: the first varies slowest across a grid's cells
@@ -61,6 +62,7 @@ std::vector<PolicySweep::Cell> sampled_cells(std::string_view sweep,
 /// policies in all (`policies` already running).
 std::vector<PolicySweep> read_policy_sweeps(const toml::node& sweeps, const toml::table& policies,
                                             const std::vector<std::string>& running,
+                                            std::span<const model::LeverSpec> levers,
                                             DiagnosticList& errors);
 
 } // namespace chiprace::config

@@ -5,7 +5,7 @@
 // parameters and levers are optional: at their neutral values every version-1 output is
 // computed by version 1's expressions, bit for bit.
 
-#include "chiprace/model/model.hpp"
+#include "chiprace/model/model_definition.hpp"
 
 #include <array>
 #include <cstddef>
@@ -44,15 +44,6 @@ const std::array<std::string_view, lever_count>& lever_names();
 /// The value a version-2 lever takes when a policy does not set it; NaN for a required lever.
 double lever_neutral_value(Lever lever);
 
-/// One setting of the levers: each lever's value in each model year (index k = t − start).
-struct Policy {
-    std::string name;
-    std::array<std::vector<double>, lever_count> by_year;
-    [[nodiscard]] double at(Lever lever, std::size_t k) const {
-        return by_year[static_cast<std::size_t>(lever)][k];
-    }
-};
-
 /// The parameters of docs/model.md section 4: version 1's 41, required, then version 2's,
 /// optional: an experiment that does not sample one gets its neutral value.
 inline constexpr std::size_t compute_race_parameter_count = 62;
@@ -61,10 +52,11 @@ const std::array<std::string_view, compute_race_parameter_count>& compute_race_p
 /// The neutral value of optional parameter j (j >= compute_race_required_parameter_count);
 /// NaN for kw_per_h100e_2025, which has none (only the output us_power reads it).
 double compute_race_neutral_value(std::size_t j);
-/// In a parameter index: this optional parameter is not sampled.
-inline constexpr std::size_t absent_parameter = static_cast<std::size_t>(-1);
 /// The model's version, recorded in result files.
 inline constexpr int compute_race_version = 2;
+/// What the registry knows of compute_race: settings, parameters with their bounds, levers,
+/// outputs, default priors (experiments/priors/default.toml) and how to build it.
+ModelDefinition compute_race_definition();
 
 class ComputeRace final : public Model {
 public:

@@ -4,7 +4,7 @@
 // the samples (noise), chosen deterministically from the bits of the sample's inputs so that a
 // run is reproducible without random numbers of the model's own.
 
-#include "chiprace/model/model.hpp"
+#include "chiprace/model/model_definition.hpp"
 
 namespace chiprace::model {
 
@@ -27,5 +27,9 @@ private:
     double flip_;
     std::vector<OutputSpec> outputs_;
 };
+
+/// What the registry knows of failure_box: the box (lower, upper) on the inputs in the order
+/// written, and the flip share.
+ModelDefinition failure_box_definition();
 
 } // namespace chiprace::model

@@ -2,7 +2,7 @@
 // Ishigami & Homma (1990): f = sin x1 + a sin² x2 + b x3⁴ sin x1, the standard test case of
 // uncertainty and sensitivity analysis, with closed-form mean, variance and Sobol indices.
 
-#include "chiprace/model/model.hpp"
+#include "chiprace/model/model_definition.hpp"
 
 namespace chiprace::model {
 
@@ -23,5 +23,8 @@ private:
     std::size_t x1_, x2_, x3_;
     std::vector<OutputSpec> outputs_;
 };
+
+/// What the registry knows of ishigami: settings a and b, inputs x1, x2, x3.
+ModelDefinition ishigami_definition();
 
 } // namespace chiprace::model

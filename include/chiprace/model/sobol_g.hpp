@@ -2,7 +2,7 @@
 // Sobol' G function (Sobol' 1990; Saltelli & Sobol' 1995): g = Π (|4 x_i − 2| + a_i)/(1 + a_i)
 // with x_i uniform on [0, 1]. Small a_i make x_i important; its indices are known exactly.
 
-#include "chiprace/model/model.hpp"
+#include "chiprace/model/model_definition.hpp"
 
 namespace chiprace::model {
 
@@ -22,5 +22,8 @@ private:
     std::vector<std::size_t> inputs_;
     std::vector<OutputSpec> outputs_;
 };
+
+/// What the registry knows of sobol_g: setting a, one input per entry, in the order written.
+ModelDefinition sobol_g_definition();
 
 } // namespace chiprace::model
