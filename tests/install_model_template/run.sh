@@ -137,13 +137,13 @@ done
 
 echo "== the result file records the model and the plug-in"
 sha="$(sha256sum "$plugin" | cut -d' ' -f1)"
-"$python" - "$result" "$sha" <<'PY' || fail "the result file's provenance is incomplete"
+"$python" - "$result" "$(realpath "$plugin")" "$sha" <<'PY' || fail "the result file's provenance is incomplete"
 import json
 import sys
 
 import h5py
 
-path, sha = sys.argv[1], sys.argv[2]
+path, plugin, sha = sys.argv[1:4]
 problems = []
 with h5py.File(path, "r") as f:
     attrs = {k: (v.decode() if isinstance(v, bytes) else v) for k, v in f.attrs.items()}
@@ -151,17 +151,15 @@ with h5py.File(path, "r") as f:
         problems.append(f"root attribute model is {attrs.get('model')!r}, not 'toy_race'")
     if attrs.get("model_version") != 1:
         problems.append(f"root attribute model_version is {attrs.get('model_version')!r}, not 1")
-    # Wherever the loader puts them, the plug-in's hash and version must be in the root's
-    # attributes and in /config_resolved.
-    root_text = " ".join(str(v) for v in attrs.values())
-    resolved = f["config_resolved"][()]
-    resolved = resolved.decode() if isinstance(resolved, bytes) else str(resolved)
-    json.loads(resolved)
-    for what, text in (("the root's attributes", root_text), ("/config_resolved", resolved)):
-        for needle, name in ((sha, "the plug-in's sha256"), ("libtoy_race.so", "the plug-in's path"),
-                             ("1.0.0", "the plug-in's version")):
-            if needle not in text:
-                problems.append(f"{what} do not record {name} ({needle})")
+    line = f"{plugin} version 1.0.0 sha256 {sha}"
+    if attrs.get("plugins") != line:
+        problems.append(f"root attribute plugins is {attrs.get('plugins')!r}, not {line!r}")
+    resolved = json.loads(f["config_resolved"][()])
+    want = {"file": "libtoy_race.so", "path": plugin, "sha256": sha, "version": "1.0.0",
+            "models": ["toy_race"]}
+    got = resolved["experiment"].get("plugins")
+    if got != [want]:
+        problems.append(f"/config_resolved experiment.plugins is {got}, not [{want}]")
     if list(f["time"][()]) != list(range(2025, 2031)):
         problems.append(f"/time is {list(f['time'][()])}, not 2025-2030")
     # Stopping 80% of the smuggling leaves a fifth of the stock, sample by sample.
@@ -171,8 +169,42 @@ with h5py.File(path, "r") as f:
         problems.append(f"mean china_stock: strict {strict} is not a fifth of lax {lax}")
 for p in problems:
     print("  ", p, file=sys.stderr)
-print(f"   model toy_race, plug-in sha256 {sha[:16]}... and version 1.0.0 recorded")
-sys.exit(1 if problems else 0)
+if problems:
+    sys.exit(1)
+print(f"   model toy_race 1, plug-in {plugin}, sha256 {sha[:16]}..., version 1.0.0")
+PY
+
+echo "== the same experiment without plugins = [...], the plug-in given with --plugin"
+# Next to the first (include = ["priors.toml"] resolves the same); the results must be the same.
+grep -v '^plugins = ' "$model_build/experiment.toml" > "$model_build/experiment_cli.toml"
+cmp -s "$model_build/experiment.toml" "$model_build/experiment_cli.toml" \
+    && fail "the experiment has no plugins line to remove"
+result_cli="$work/toy_race_cli.h5"
+(cd "$model_build" && "$prefix/bin/chiprace" run experiment_cli.toml --plugin "$plugin" \
+    --output "$result_cli" --quiet) > "$work/run_cli.log" 2>&1 \
+    || { cat "$work/run_cli.log"; fail "chiprace run --plugin failed"; }
+"$python" - "$result" "$result_cli" <<'PY' || fail "--plugin gave other results than plugins = [...]"
+import sys
+
+import h5py
+import numpy as np
+
+with h5py.File(sys.argv[1], "r") as a, h5py.File(sys.argv[2], "r") as b:
+    names = []
+    a.visititems(lambda n, o: names.append(n) if isinstance(o, h5py.Dataset) else None)
+    names = [n for n in names if n.startswith(("policies/", "time", "quantile_level"))]
+
+    def same(x, y):  # bit for bit; strings (object arrays) by value
+        x, y = np.asarray(x), np.asarray(y)
+        if x.dtype.kind == "O" or y.dtype.kind == "O":
+            return x.shape == y.shape and x.tolist() == y.tolist()
+        return x.dtype == y.dtype and x.shape == y.shape and x.tobytes() == y.tobytes()
+
+    differ = [n for n in names if n not in b or not same(a[n][()], b[n][()])]
+    if not names or differ:
+        print(f"   {len(names)} datasets compared; different: {differ}", file=sys.stderr)
+        sys.exit(1)
+    print(f"   {len(names)} datasets identical (policies, time, quantile levels)")
 PY
 
 echo "== chiprace_add_model says what is wrong with a call"
