@@ -3,6 +3,7 @@
 #include "chiprace/app/analyze_command.hpp"
 #include "chiprace/app/build_info.hpp"
 #include "chiprace/app/discover_command.hpp"
+#include "chiprace/app/models_command.hpp"
 #include "chiprace/app/progress_reporter.hpp"
 #include "chiprace/app/run_plan_builder.hpp"
 #include "chiprace/app/size_check.hpp"
@@ -933,6 +934,8 @@ int main_with_mpi(int argc, char** argv, const parallel::MpiSession& mpi) {
     auto* analyze = add_analyze_command(app, analyze_args);
     DiscoverArguments discover_args;
     auto* discover = add_discover_command(app, discover_args);
+    ModelsArguments models_args;
+    auto* models = add_models_command(app, models_args);
 
     try {
         app.parse(argc, argv);
@@ -965,6 +968,8 @@ int main_with_mpi(int argc, char** argv, const parallel::MpiSession& mpi) {
         return command_analyze(analyze_args, joined_command_line(argc, argv), mpi);
     if (discover->parsed())
         return command_discover(discover_args, joined_command_line(argc, argv), mpi);
+    if (models->parsed())
+        return command_models(models_args, mpi);
     if (root)
         std::cout << app.help();
     return exit_code::bad_input;

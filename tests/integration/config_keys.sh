@@ -77,7 +77,7 @@ def listed(text, pattern, what):
     if not m:
         failures.append(f"{what}: chiprace did not list the keys (pattern {pattern!r}); it said:\n{text}")
         return set()
-    items = re.sub(r" \(settings of model .*\)$", "", m.group(1).strip())
+    items = re.sub(r" \((settings of model|a model of your own) .*\)$", "", m.group(1).strip())
     return {x.strip() for x in items.split(",") if x.strip()}
 
 
@@ -110,7 +110,7 @@ code["policy_sweeps.<name>"] = keys_of(
     f'policy_sweeps.s={{ based_on = "nvidia", grid = {{ enforcement = [1] }}, {PROBE} = 1 }}')
 
 models = listed(stderr_of(ishigami, f"experiment.model={PROBE}"),
-                r"unknown model '\w+'; built-in models: ", "models")
+                r"unknown model '\w+'; models: ", "models")
 designs = listed(stderr_of(ishigami, f"experiment.design={PROBE}"),
                  r"unknown design '\w+'; available: ", "designs")
 dists = listed(stderr_of(ishigami, f'parameters.x1={{ dist = "{PROBE}" }}'),
