@@ -124,6 +124,11 @@ grep -q 'toy_race: run the experiment .*Passed' "$work/ctest.log" \
 
 echo "== $prefix/bin/chiprace run experiment.toml (the plug-in from [experiment] plugins)"
 result="$work/toy_race.h5"
+"$prefix/bin/chiprace" models toy_race --plugin "$plugin" > "$work/models.log" 2>&1 \
+    || { cat "$work/models.log"; fail "chiprace models toy_race --plugin failed"; }
+for word in start_year new_chips smuggled_share enforcement china_stock; do
+    grep -qw "$word" "$work/models.log" || { cat "$work/models.log"; fail "chiprace models does not list $word"; }
+done
 (cd "$model_build" && "$prefix/bin/chiprace" validate experiment.toml) > "$work/validate.log" 2>&1 \
     || { cat "$work/validate.log"; fail "chiprace validate failed"; }
 (cd "$model_build" && "$prefix/bin/chiprace" run experiment.toml --output "$result" --quiet) \
