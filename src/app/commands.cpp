@@ -441,21 +441,35 @@ std::string number(double x) {
     return s.str();
 }
 
-/// Per policy (and per contrast): median and 90% interval of the outputs a policy analyst
-/// asks about first, in the years they ask about.
+/// Per policy (and per contrast): median and 90% interval of the model's headline outputs in
+/// its headline years (root attributes headline_outputs and headline_years, written by the run;
+/// a file without them: the first three per-year outputs, first and last year).
 void print_key_results(const io::ResultOverview& o, std::size_t median, std::size_t lo,
                        std::size_t hi, std::ostream& out) {
     const std::size_t nq = o.quantile_levels.size();
+    auto words = [](const std::string& text) {
+        std::vector<std::string> list;
+        std::istringstream in(text);
+        for (std::string w; in >> w;)
+            list.push_back(w);
+        return list;
+    };
     std::vector<std::size_t> year_rows;
-    for (const int wanted : {2027, 2030})
+    for (const auto& wanted : words(o.attribute("headline_years")))
         for (std::size_t r = 0; r < o.years.size(); ++r)
-            if (o.years[r] == wanted)
+            if (std::to_string(o.years[r]) == wanted)
                 year_rows.push_back(r);
     if (year_rows.empty() && !o.years.empty())
         year_rows = {0, o.years.size() - 1};
+    std::vector<std::string> headline = words(o.attribute("headline_outputs"));
+    if (headline.empty())
+        for (const auto& s : o.summaries)
+            if (s.per_year && headline.size() < 3 &&
+                std::find(headline.begin(), headline.end(), s.name) == headline.end())
+                headline.push_back(s.name);
     for (const char* prefix : {"policies/", "contrasts/"}) {
         bool header = false;
-        for (const char* name : {"compute_ratio", "frontier_gap_years", "cn_smuggled"}) {
+        for (const auto& name : headline) {
             for (const auto& s : o.summaries) {
                 if (s.name != name || s.group.rfind(prefix, 0) != 0 || !s.per_year)
                     continue;
@@ -926,8 +940,8 @@ int main_with_mpi(int argc, char** argv, const parallel::MpiSession& mpi) {
     bool info_all = false;
     info->add_flag("--all", info_all,
                    "List every output of every policy and year (by default a model with "
-                   "policies shows the key results: compute_ratio, frontier_gap_years and "
-                   "cn_smuggled in 2027 and 2030)");
+                   "policies shows its headline outputs in its headline years, which "
+                   "`chiprace models NAME` lists)");
     info->add_flag("--debug", info_debug, "Show HDF5's own error stack");
 
     AnalyzeArguments analyze_args;

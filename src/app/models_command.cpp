@@ -57,6 +57,14 @@ void print_model_schema(const std::string& name, std::ostream& out) {
         out << "             " << d.description << "\n";
     if (!d.default_priors.empty())
         out << "priors       " << d.default_priors << "\n";
+    if (!d.headline_outputs.empty()) {
+        out << "headline     ";
+        for (std::size_t i = 0; i < d.headline_outputs.size(); ++i)
+            out << (i ? ", " : "") << d.headline_outputs[i];
+        for (std::size_t i = 0; i < d.headline_years.size(); ++i)
+            out << (i ? ", " : " in ") << d.headline_years[i];
+        out << " (chiprace info)\n";
+    }
     out << "\n[model] settings:\n";
     if (d.settings.empty())
         out << "  (none)\n";

@@ -151,6 +151,24 @@ io::RootMetadata make_metadata(const config::Experiment& ex, const design::Desig
     add("experiment", ex.name);
     add("model", ex.model_name);
     add("model_version", static_cast<std::int64_t>(ex.model->version()));
+    // What `chiprace info` shows first for each policy: the model's headline outputs and years
+    // (the file says, so that info needs neither the model nor its plug-in).
+    if (ex.definition && (ex.model->variant_count() > 1 || !ex.model->years().empty())) {
+        std::string outputs, years;
+        std::vector<int> chosen_years = ex.definition->headline_years;
+        if (chosen_years.empty() && !ex.model->years().empty())
+            chosen_years = {ex.model->years().front(), ex.model->years().back()};
+        for (const int y : chosen_years)
+            years += (years.empty() ? "" : " ") + std::to_string(y);
+        std::vector<std::string> chosen = ex.definition->headline_outputs;
+        for (const auto& o : ex.model->outputs())
+            if (chosen.size() < 3 && ex.definition->headline_outputs.empty() && o.per_year)
+                chosen.push_back(o.name);
+        for (const auto& o : chosen)
+            outputs += (outputs.empty() ? "" : " ") + o;
+        add("headline_outputs", outputs);
+        add("headline_years", years);
+    }
     if (!ex.plugins.empty()) { // only with plug-ins: other files' attributes stay as they were
         std::string text;
         for (const auto& p : ex.plugins)

@@ -838,6 +838,7 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
                            policy_order,     path};
         auto built = make_model(source, ex.parameters, errors);
         ex.model = std::move(built.model);
+        ex.definition = std::move(built.definition);
         ex.references = std::move(built.references);
         ex.reference_is_list = built.reference_is_list;
         ex.policy_sweeps = std::move(built.policy_sweeps);

@@ -457,6 +457,7 @@ BuiltModel make_model(const ModelSource& src, const random::ParameterSpace& para
                                                     " (" + registered->origin + ")"));
         return {};
     }
+    built.definition = registered->definition;
     return built;
 }
 

@@ -66,7 +66,7 @@ std::optional<std::size_t> lever_of(const toml::key& key, std::span<const model:
             list += (list.empty() ? "" : ", ") + std::string(name);
         msg += " (the model's levers are " + list + ")";
     } else
-        msg += " (docs/model.md section 3 lists compute_race's; `chiprace models` any model's)";
+        msg += " (`chiprace models <model>` lists them)";
     errors.add(diagnostic_at(key, msg));
     return std::nullopt;
 }

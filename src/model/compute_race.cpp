@@ -1111,6 +1111,8 @@ ModelDefinition compute_race_definition() {
         d.levers.push_back(std::move(lever));
     }
     d.outputs = make_outputs();
+    d.headline_outputs = {"compute_ratio", "frontier_gap_years", "cn_smuggled"};
+    d.headline_years = {2027, 2030};
     d.default_priors = "experiments/priors/default.toml";
     d.years = [](const SettingValues& s) {
         std::vector<int> years;

@@ -51,6 +51,10 @@ std::string definition_problem(const ModelDefinition& d) {
     for (const auto& o : d.outputs)
         if (!valid_name(o.name))
             return who + "output name '" + o.name + "' must be letters, digits and '_'";
+    for (const auto& h : d.headline_outputs)
+        if (std::none_of(d.outputs.begin(), d.outputs.end(),
+                         [&](const auto& o) { return o.name == h && o.per_year; }))
+            return who + "headline output '" + h + "' is not one of its per-year outputs";
     if (d.inputs == ModelDefinition::Inputs::positional && !d.parameters.empty())
         return who + "a model with positional inputs declares no parameters";
     if (!d.levers.empty() && !d.years)

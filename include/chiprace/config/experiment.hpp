@@ -2,7 +2,7 @@
 // A validated experiment: everything a run needs, typed and immutable once loaded.
 
 #include "chiprace/config/policy_sweep.hpp"
-#include "chiprace/model/model.hpp"
+#include "chiprace/model/model_definition.hpp"
 #include "chiprace/random/gaussian_copula.hpp"
 #include "chiprace/random/parameter_space.hpp"
 #include "chiprace/stats/regret.hpp"
@@ -100,6 +100,7 @@ struct Experiment {
     std::vector<EventSettings> events;
     std::vector<RobustnessObjective> robustness;
     std::shared_ptr<const model::Model> model;
+    std::shared_ptr<const model::ModelDefinition> definition; // the registered model's schema
     /// Variant indices of [experiment] reference, in the order given: every other policy is
     /// contrasted with each. Empty without a reference.
     std::vector<std::size_t> references;

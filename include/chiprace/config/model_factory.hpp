@@ -4,7 +4,7 @@
 
 #include "chiprace/config/policy_sweep.hpp"
 #include "chiprace/core/diagnostic.hpp"
-#include "chiprace/model/model.hpp"
+#include "chiprace/model/model_definition.hpp"
 #include "chiprace/random/parameter_space.hpp"
 
 #include <memory>
@@ -32,6 +32,7 @@ struct ModelSource {
 /// What the model adds to the experiment: contrasts of each policy against each reference.
 struct BuiltModel {
     std::shared_ptr<const model::Model> model;
+    std::shared_ptr<const model::ModelDefinition> definition; // what it was built from
     std::vector<std::size_t> references;    // variant indices of the reference policies
     bool reference_is_list = false;         // given as an array (recorded as one)
     std::vector<PolicySweep> policy_sweeps; // their cells run after the other policies

@@ -120,7 +120,7 @@ struct Policy {
     std::vector<std::vector<double>> by_year; // [lever][k], levers in the definition's order
     [[nodiscard]] double at(std::size_t lever, std::size_t k) const { return by_year[lever][k]; }
     template <typename Lever>
-        requires std::is_enum_v<Lever>
+    requires std::is_enum_v<Lever>
     [[nodiscard]] double at(Lever lever, std::size_t k) const {
         return at(static_cast<std::size_t>(lever), k);
     }
@@ -164,6 +164,11 @@ struct ModelDefinition {
     std::string parameter_noun = "parameter";
     std::vector<LeverSpec> levers; // none: the model has one variant and no [policies]
     std::vector<OutputSpec> outputs;
+    /// What `chiprace info` shows for each policy without --all: these per-year outputs in these
+    /// years (recorded in the result file). Empty: the first three per-year outputs; the first
+    /// and the last year.
+    std::vector<std::string> headline_outputs;
+    std::vector<int> headline_years;
     /// The priors a user includes to sample every parameter, relative to the directory the
     /// model's files are installed in (experiments/ for built-ins); empty when none.
     std::string default_priors;
