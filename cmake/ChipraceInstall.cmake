@@ -6,9 +6,11 @@
 #   <prefix>/bin/chiprace                             the executable
 #   <prefix>/include/chiprace/**.hpp                  public headers, version.hpp, git_revision.hpp
 #   <prefix>/lib/libchiprace.a (or .so)               static or shared, as built (BUILD_SHARED_LIBS)
-#   <prefix>/lib/cmake/chiprace/                      find_package(chiprace) -> chiprace::chiprace
+#   <prefix>/lib/cmake/chiprace/                      find_package(chiprace) -> chiprace::chiprace,
+#                                                     chiprace::model_interface, chiprace_add_model
 #
-# (lib may be lib64 etc.: GNUInstallDirs.) tests/install_consumer/ builds a project against it.
+# (lib may be lib64 etc.: GNUInstallDirs.) tests/install_consumer/ builds a project against it;
+# tests/install_model_template/ builds examples/model-template/ against it, as a plug-in.
 
 include(CMakePackageConfigHelpers)
 
@@ -58,6 +60,10 @@ install(TARGETS chiprace EXPORT chiprace-targets
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT runtime
           NAMELINK_COMPONENT development
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT runtime)
+# The model interface a plug-in compiles against: headers only, nothing to install but its
+# usage requirements (include directory, C++20, -ffp-contract=off).
+set_target_properties(chiprace_model_interface PROPERTIES EXPORT_NAME model_interface)
+install(TARGETS chiprace_model_interface EXPORT chiprace-targets)
 install(DIRECTORY include/chiprace
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} COMPONENT development
   FILES_MATCHING PATTERN "*.hpp")
@@ -73,7 +79,8 @@ install(EXPORT chiprace-targets
   DESTINATION ${CHIPRACE_INSTALL_CMAKEDIR} COMPONENT development)
 configure_package_config_file(cmake/chiprace-config.cmake.in
   ${CMAKE_CURRENT_BINARY_DIR}/chiprace-config.cmake
-  INSTALL_DESTINATION ${CHIPRACE_INSTALL_CMAKEDIR})
+  INSTALL_DESTINATION ${CHIPRACE_INSTALL_CMAKEDIR}
+  PATH_VARS CMAKE_INSTALL_BINDIR) # chiprace_EXECUTABLE, relative to the package's own place
 # 0.x: minor versions may break the API, so 0.1 satisfies a request for 0.1 (or 0.1.x) but not
 # 0.2; from 1.0 on, the same major version.
 if(PROJECT_VERSION_MAJOR EQUAL 0)
@@ -88,4 +95,5 @@ unset(_chiprace_compatibility)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/chiprace-config.cmake
               ${CMAKE_CURRENT_BINARY_DIR}/chiprace-config-version.cmake
               ${CMAKE_CURRENT_SOURCE_DIR}/cmake/FindRandom123.cmake
+              ${CMAKE_CURRENT_SOURCE_DIR}/cmake/ChipraceAddModel.cmake
   DESTINATION ${CHIPRACE_INSTALL_CMAKEDIR} COMPONENT development)
