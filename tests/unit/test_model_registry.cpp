@@ -98,7 +98,7 @@ TEST_CASE("plug-ins: loaded once, recorded with sha256 and version; refused with
     CHECK_THROWS_WITH_AS(config::load_model_plugin(fixture(1) + ".missing"),
                          doctest::Contains("does not exist"), PluginError);
     CHECK_THROWS_WITH_AS(config::load_model_plugin(fixture(2)),
-                         doctest::Contains("built for plug-in interface 2"), PluginError);
+                         doctest::Contains("built for plug-in interface 3"), PluginError);
     CHECK_THROWS_WITH_AS(config::load_model_plugin(fixture(3)),
                          doctest::Contains("was built with chiprace 0.0.1"), PluginError);
     CHECK_THROWS_WITH_AS(config::load_model_plugin(fixture(4)),

@@ -18,25 +18,29 @@ namespace chiprace::model {
 
 /// Bumped whenever what crosses the boundary (ModelDefinition, Model, the entry points)
 /// changes layout or meaning.
-inline constexpr int plugin_abi = 1;
+inline constexpr int plugin_abi = 2;
 
 #define CHIPRACE_PLUGIN_STRINGIFY_(x) #x
 #define CHIPRACE_PLUGIN_STRINGIFY(x) CHIPRACE_PLUGIN_STRINGIFY_(x)
 
 #if defined(__GLIBCXX__)
 #define CHIPRACE_PLUGIN_STDLIB                                                                     \
-    "libstdc++ " CHIPRACE_PLUGIN_STRINGIFY(_GLIBCXX_RELEASE) " cxx11-abi " CHIPRACE_PLUGIN_STRINGIFY( \
-        _GLIBCXX_USE_CXX11_ABI)
+    "libstdc++ " CHIPRACE_PLUGIN_STRINGIFY(                                                        \
+        _GLIBCXX_RELEASE) " cxx11-abi " CHIPRACE_PLUGIN_STRINGIFY(_GLIBCXX_USE_CXX11_ABI)
 #elif defined(_LIBCPP_VERSION)
 #define CHIPRACE_PLUGIN_STDLIB "libc++ " CHIPRACE_PLUGIN_STRINGIFY(_LIBCPP_ABI_VERSION)
 #else
 #define CHIPRACE_PLUGIN_STDLIB "unknown C++ library"
 #endif
 
-/// The build a plug-in and chiprace must share: the chiprace version (headers, layouts) and
-/// the C++ library's ABI. The compiler itself may differ (GCC and Clang share libstdc++).
+/// The build a plug-in and chiprace must share: the chiprace version (headers, layouts), the
+/// C++ library's ABI, and the sizes of what crosses (a development build whose definition grew
+/// a field, with the version unchanged, is caught too). The compiler itself may differ (GCC
+/// and Clang share libstdc++).
 inline std::string plugin_build_tag() {
-    return std::string("chiprace ") + chiprace::build::version + ", " + CHIPRACE_PLUGIN_STDLIB;
+    return std::string("chiprace ") + chiprace::build::version + ", " + CHIPRACE_PLUGIN_STDLIB +
+           ", definition " + std::to_string(sizeof(ModelDefinition)) + " bytes, policy " +
+           std::to_string(sizeof(Policy)) + " bytes";
 }
 
 /// The plug-in's own version, from chiprace_add_model(... VERSION x.y.z).
