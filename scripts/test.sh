@@ -12,11 +12,13 @@ ctest --preset ci -j "$(nproc)" "$@"
 # integration tests exercise) and whose job timing does not survive a 10x slower Debug build, and
 # the tests labelled heavy (hundreds of policies, concurrent runs), minutes even when optimised,
 # and those labelled content (references, physical bounds, figures, README and doc examples),
-# whose subject is numbers and documents the sanitizers do not change.
+# whose subject is numbers and documents the sanitizers do not change, and those labelled
+# install (cmake --install, and projects built against the prefix: packaging, whose run-time
+# part, loading a model plug-in, runs under the sanitizers in integration: model_plugin).
 if [[ "${CHIPRACE_SANITIZERS:-0}" == 1 ]]; then
     echo "== the suite again under AddressSanitizer + UBSan (preset dev), Slurm tests excepted"
     CHIPRACE_SKIP_DEPS=1 scripts/setup.sh dev
-    ctest --preset dev -j "$(nproc)" -LE 'slurm|heavy|content' "$@"
+    ctest --preset dev -j "$(nproc)" -LE 'slurm|heavy|content|install' "$@"
     # A full disk in every phase of a run, under the sanitizers: the fault matrix's ENOSPC
     # column (about 2.5 minutes; the whole matrix runs optimised in the first pass).
     echo "== a full disk in every phase under AddressSanitizer + UBSan (fault matrix, ENOSPC)"
