@@ -17,7 +17,8 @@ class Ramp final : public Model {
 public:
     Ramp(std::vector<int> years, std::vector<Policy> policies, double initial, std::size_t rate)
         : years_(std::move(years)), policies_(std::move(policies)), initial_(initial),
-          rate_(rate), outputs_{{"stock", "1", "stock", true}, {"final", "1", "last stock", false}} {}
+          rate_(rate), outputs_{{"stock", "1", "stock", true},
+                                {"final", "1", "last stock", false}} {}
     [[nodiscard]] std::string name() const override { return "fixture_ramp"; }
     [[nodiscard]] const std::vector<OutputSpec>& outputs() const override { return outputs_; }
     [[nodiscard]] std::span<const int> years() const override { return years_; }
@@ -55,9 +56,18 @@ ModelDefinition ramp_definition() {
 #endif
     d.version = 3;
     d.settings = {
-        {"first_year", SettingSpec::Kind::integer, "", {2000, 2100, false, false, false,
-                                                        "a year in 2000-2100"}, false, 2025},
-        {"years", SettingSpec::Kind::integer, "", {1, 50, false, false, false, "1 to 50"}, false, 3},
+        {"first_year",
+         SettingSpec::Kind::integer,
+         "",
+         {2000, 2100, false, false, false, "a year in 2000-2100"},
+         false,
+         2025},
+        {"years",
+         SettingSpec::Kind::integer,
+         "",
+         {1, 50, false, false, false, "1 to 50"},
+         false,
+         3},
         {"initial", SettingSpec::Kind::number, "starting stock", ValueRange::non_negative(), true},
         {"weights", SettingSpec::Kind::numbers, "", ValueRange::share(), false, 0.0, {0.5}},
     };
@@ -74,8 +84,8 @@ ModelDefinition ramp_definition() {
     d.check = [](const SettingValues& s, std::span<const std::string>) {
         std::vector<ModelProblem> problems;
         if (s.number("initial") > 1000)
-            problems.push_back({ModelProblem::At::setting, "initial",
-                                "[model] initial above 1000 is not a ramp"});
+            problems.push_back(
+                {ModelProblem::At::setting, "initial", "[model] initial above 1000 is not a ramp"});
         return problems;
     };
     d.build = [](const ModelArguments& a) -> std::shared_ptr<const Model> {
