@@ -23,15 +23,6 @@ start_run() {
 }
 # ranks_of PID: the rank processes mpiexec started.
 ranks_of() { pgrep -P "$1" || true; }
-# wait_for_ledger OUT: until the first checkpoint exists (the run is under way).
-wait_for_ledger() {
-    for _ in $(seq 1 600); do
-        [ -e "$1.checkpoint" ] && return 0
-        kill -0 "$RUN_PID" 2>/dev/null || { cat "$WORK/log"; fail "run ended before a checkpoint"; }
-        sleep 0.01
-    done
-    fail "no checkpoint after 6 s"
-}
 # interrupt SIGNAL: freeze the ranks where they are, deliver the signal, let them go on: they
 # finish the round in flight, write the ledger and exit 3.
 interrupt() {

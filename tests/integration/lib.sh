@@ -20,3 +20,14 @@ fail() {
     echo "FAIL: $*" >&2
     exit 1
 }
+
+# wait_for_ledger OUT: until the first checkpoint of the run in the background (RUN_PID, its
+# stderr in $WORK/log) exists, i.e. the run is under way.
+wait_for_ledger() {
+    for _ in $(seq 1 600); do
+        [ -e "$1.checkpoint" ] && return 0
+        kill -0 "$RUN_PID" 2>/dev/null || { cat "$WORK/log"; fail "run ended before a checkpoint"; }
+        sleep 0.01
+    done
+    fail "no checkpoint after 6 s"
+}

@@ -135,14 +135,6 @@ start_run() {
         "$CHIPRACE" run "${FAB[@]}" "${BIG[@]}" "$@" --checkpoint-every 0.05 -o "$out" 2>"$WORK/log" &
     RUN_PID=$!
 }
-wait_for_ledger() {
-    for _ in $(seq 1 600); do
-        [ -e "$1.checkpoint" ] && return 0
-        kill -0 "$RUN_PID" 2>/dev/null || { cat "$WORK/log"; fail "run ended before a checkpoint"; }
-        sleep 0.01
-    done
-    fail "no checkpoint after 6 s"
-}
 # interrupt: freeze the ranks, deliver SIGTERM, let them finish the round in flight.
 interrupt() {
     local pids
