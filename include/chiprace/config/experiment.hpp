@@ -5,6 +5,7 @@
 #include "chiprace/model/model_definition.hpp"
 #include "chiprace/random/gaussian_copula.hpp"
 #include "chiprace/random/parameter_space.hpp"
+#include "chiprace/stats/observation.hpp"
 #include "chiprace/stats/regret.hpp"
 
 #include <cstdint>
@@ -76,6 +77,27 @@ struct RobustnessObjective {
     std::vector<double> thresholds; // satisficing: value >= (higher) or <= (lower) threshold
 };
 
+/// A [[calibration.targets]] entry: what was observed of one output in one year under the
+/// policy that describes what actually happened (docs/calibration.md).
+struct CalibrationTarget {
+    std::string name;           // "<output>_<year>" unless named; unique
+    std::size_t output = 0;     // index into model->outputs()
+    std::size_t year_index = 0; // into model->years(); 0 for a scalar output
+    std::optional<int> year;    // none for a scalar output
+    std::size_t variant = 0;    // the policy (model variant) whose value is observed
+    std::string policy;         // its name
+    stats::Observation observation;
+    std::string source; // where the observation comes from (free text, recorded in the file)
+};
+
+/// [calibration]: importance weights of the futures by what is already known.
+struct CalibrationSettings {
+    bool enabled = false; // [calibration] is present (with no targets every weight is 1)
+    std::vector<CalibrationTarget> targets;
+    double min_ess = 100.0;      // Kish effective sample size below which the run warns
+    bool refuse_low_ess = false; // on_low_ess = "error": no posterior below min_ess, exit 1
+};
+
 struct Experiment {
     std::string name;
     std::string description;
@@ -99,6 +121,7 @@ struct Experiment {
     SensitivitySettings sensitivity;
     std::vector<EventSettings> events;
     std::vector<RobustnessObjective> robustness;
+    CalibrationSettings calibration;
     std::shared_ptr<const model::Model> model;
     std::shared_ptr<const model::ModelDefinition> definition; // the registered model's schema
     /// Variant indices of [experiment] reference, in the order given: every other policy is

@@ -18,7 +18,8 @@ namespace chiprace::io {
 inline constexpr const char* format_name = "chiprace";
 inline constexpr std::int64_t format_version_major = 1;
 /// 1: /robustness, /policy_sweeps, /discovery, and per-sample outputs limited by [output] keep.
-inline constexpr std::int64_t format_version_minor = 1;
+/// 2: /calibration and the posterior summaries <group>/posterior of a calibrated run.
+inline constexpr std::int64_t format_version_minor = 2;
 
 struct InputDescription {
     std::string name, units, description, distribution;
@@ -87,6 +88,20 @@ struct RobustnessLayout {
     std::vector<double> thresholds;
 };
 
+/// [calibration] (docs/calibration.md): the targets, described in /calibration at creation.
+/// Each summary column of the variants and contrasts, and each input, also gets a posterior
+/// summary weighted by the futures' likelihoods.
+struct CalibrationLayout {
+    struct Target {
+        std::string name, output, policy, observation, source;
+        std::int64_t year = -1;                 // -1 for a scalar output
+        double parameters[3] = {0.0, 0.0, 0.0}; // see stats::Observation; NaN where unused
+    };
+    std::vector<Target> targets;
+    double min_ess = 100.0;
+    bool refuse_low_ess = false;
+};
+
 struct ResultLayout {
     std::uint64_t n_samples = 0;
     bool store_raw = true;
@@ -109,6 +124,8 @@ struct ResultLayout {
     std::vector<RobustnessLayout> robustness;
     /// Lever sweeps whose cells are among variant_groups.
     std::vector<PolicySweepDescription> policy_sweeps;
+    /// Calibration targets, or none.
+    std::optional<CalibrationLayout> calibration;
 
     [[nodiscard]] std::size_t columns_per_variant() const {
         std::size_t c = 0;
