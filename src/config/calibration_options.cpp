@@ -17,7 +17,8 @@ namespace {
 
 using Kind = stats::Observation::Kind;
 
-constexpr std::array<std::string_view, 3> calibration_keys{"min_ess", "on_low_ess", "targets"};
+constexpr std::array<std::string_view, 4> calibration_keys{"min_ess", "on_low_ess", "quantiles",
+                                                           "targets"};
 constexpr std::array<std::string_view, 6> target_keys{"name",   "output",      "year",
                                                       "policy", "observation", "source"};
 constexpr std::array<Kind, 3> kinds{Kind::normal, Kind::lognormal, Kind::interval};
@@ -327,6 +328,74 @@ std::optional<CalibrationTarget> read_target(const toml::table& root, const toml
     return target;
 }
 
+/// quantiles = "all" or ["output", ...]: which outputs' posterior quantiles are sketched.
+/// Absent: decided by default_quantile_outputs once the targets are read.
+void read_quantile_outputs(const toml::table& table, Experiment& ex, DiagnosticList& errors) {
+    const toml::node* node = table.get("quantiles");
+    if (node == nullptr || ex.model == nullptr)
+        return;
+    const auto& outputs = ex.model->outputs();
+    auto& chosen = ex.calibration.quantile_outputs;
+    chosen.clear();
+    if (node->is_string() && node->value<std::string>() == "all") {
+        for (std::size_t k = 0; k < outputs.size(); ++k)
+            chosen.push_back(k);
+        ex.calibration.quantiles_given = true;
+        return;
+    }
+    const toml::array* list = node->as_array();
+    if (list == nullptr) {
+        errors.add(diagnostic_at(*node, "calibration.quantiles must be \"all\" or an array of "
+                                        "output names: the outputs whose posterior quantiles "
+                                        "are computed (every output gets posterior moments)"));
+        return;
+    }
+    std::vector<std::string_view> names;
+    for (const auto& o : outputs)
+        names.push_back(o.name);
+    for (const auto& el : *list) {
+        const auto name = el.value<std::string>();
+        const auto at = name ? std::find(names.begin(), names.end(), *name) : names.end();
+        if (at == names.end()) {
+            std::string msg = "calibration.quantiles: ";
+            if (!name)
+                msg += "each entry must be an output name";
+            else {
+                msg += "unknown output '" + *name + "'";
+                if (const auto guess = closest_match(*name, names))
+                    msg += "; did you mean '" + *guess + "'?";
+            }
+            errors.add(diagnostic_at(el, msg));
+            continue;
+        }
+        chosen.push_back(static_cast<std::size_t>(at - names.begin()));
+    }
+    std::sort(chosen.begin(), chosen.end());
+    chosen.erase(std::unique(chosen.begin(), chosen.end()), chosen.end());
+    ex.calibration.quantiles_given = true;
+}
+
+/// Without `quantiles`: the model's headline outputs and the targets' outputs, or every output
+/// of a model that names no headline outputs.
+void default_quantile_outputs(Experiment& ex) {
+    auto& settings = ex.calibration;
+    if (settings.quantiles_given || ex.model == nullptr)
+        return;
+    const auto& outputs = ex.model->outputs();
+    auto& chosen = settings.quantile_outputs;
+    chosen.clear();
+    const auto headline =
+        ex.definition ? ex.definition->headline_outputs : std::vector<std::string>{};
+    for (std::size_t k = 0; k < outputs.size(); ++k)
+        if (headline.empty() ||
+            std::find(headline.begin(), headline.end(), outputs[k].name) != headline.end())
+            chosen.push_back(k);
+    for (const auto& t : settings.targets)
+        chosen.push_back(t.output);
+    std::sort(chosen.begin(), chosen.end());
+    chosen.erase(std::unique(chosen.begin(), chosen.end()), chosen.end());
+}
+
 } // namespace
 
 void read_calibration(const toml::table& root, Experiment& ex, DiagnosticList& errors) {
@@ -373,9 +442,12 @@ void read_calibration(const toml::table& root, Experiment& ex, DiagnosticList& e
             errors.add(diagnostic_at(*on_low, msg));
         }
     }
+    read_quantile_outputs(*table, ex, errors);
     const toml::node* targets = table->get("targets");
-    if (targets == nullptr)
+    if (targets == nullptr) {
+        default_quantile_outputs(ex);
         return; // valid: every weight is 1
+    }
     const toml::array* list = targets->as_array();
     if (list == nullptr) {
         errors.add(diagnostic_at(*targets, "calibration.targets must be an array of tables: "
@@ -399,6 +471,7 @@ void read_calibration(const toml::table& root, Experiment& ex, DiagnosticList& e
         }
         settings.targets.push_back(std::move(*target));
     }
+    default_quantile_outputs(ex);
 }
 
 nlohmann::json calibration_json(const Experiment& ex) {
@@ -418,8 +491,12 @@ nlohmann::json calibration_json(const Experiment& ex) {
             j[std::string(keys[i])] = values[i];
         list.push_back(std::move(j));
     }
+    auto quantiles = nlohmann::json::array();
+    for (const std::size_t k : settings.quantile_outputs)
+        quantiles.push_back(ex.model->outputs()[k].name);
     return {{"min_ess", settings.min_ess},
             {"on_low_ess", settings.refuse_low_ess ? "error" : "warn"},
+            {"quantiles", quantiles},
             {"targets", list}};
 }
 

@@ -371,8 +371,9 @@ void write_summaries(const std::string& path, const ResultLayout& layout,
                 if (out.per_year)
                     scales.attach(ds, {time});
             }
-            write_dataset(g, "quantiles", std::span<const double>(quantiles), qdims);
-            {
+            // A posterior without quantiles ([calibration] quantiles leaves the output out).
+            if (!(weighted && quantiles.empty())) {
+                write_dataset(g, "quantiles", std::span<const double>(quantiles), qdims);
                 auto ds = h5_dataset(H5Dopen2(g, "quantiles", H5P_DEFAULT), "opening quantiles");
                 write_attribute(ds, "units", out.units.empty() ? std::string("1") : out.units);
                 write_attribute(ds, "relative_error_bound",

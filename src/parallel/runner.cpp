@@ -389,11 +389,17 @@ void finish_results(const RunPlan& plan, std::vector<Reduction::Node> held,
                                     {}};
                 pg.part = "posterior";
                 pg.contrast = g >= variants;
-                for (std::size_t c = 0; c < columns; ++c) {
-                    const std::size_t col = g * columns + c;
-                    pg.columns.push_back(stats::summarize_weighted(
-                        merged->posterior[col], sketch.columns[posterior_sketches + col],
-                        plan.layout.quantile_levels));
+                for (std::size_t k = 0, col = g * columns; k < plan.layout.outputs.size(); ++k) {
+                    const std::size_t width =
+                        plan.layout.outputs[k].per_year ? plan.layout.years.size() : 1;
+                    // Outputs left out of [calibration] quantiles: moments only.
+                    const auto levels = plan.layout.calibration->sketched(k)
+                                            ? std::span<const double>(plan.layout.quantile_levels)
+                                            : std::span<const double>();
+                    for (std::size_t t = 0; t < width; ++t, ++col)
+                        pg.columns.push_back(stats::summarize_weighted(
+                            merged->posterior[col], sketch.columns[posterior_sketches + col],
+                            levels));
                 }
                 posterior.push_back(std::move(pg));
             }
@@ -570,6 +576,18 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
     std::vector<stats::Observation> observations;
     for (const auto& t : plan.calibration_targets)
         observations.push_back(t.observation);
+    // Which group columns get a weighted sketch ([calibration] quantiles): the weighted adds
+    // of every column would cost as much as the rest of the run.
+    std::vector<char> posterior_sketched(posterior_columns, 1);
+    if (calibrated)
+        for (std::size_t g = 0; g < variants + contrasts; ++g)
+            for (std::size_t k = 0, c = 0; k < plan.layout.outputs.size(); ++k) {
+                const std::size_t width =
+                    plan.layout.outputs[k].per_year ? plan.layout.years.size() : 1;
+                const bool sketched = plan.layout.calibration->sketched(k);
+                for (std::size_t t = 0; t < width; ++t, ++c)
+                    posterior_sketched[g * columns + c] = sketched ? 1 : 0;
+            }
     // One set per rank, shared by its threads under a lock per column: a set per thread
     // multiplied the sketches' memory, which dominates a run's, by the thread count. Counts
     // add exactly, so the order in which threads take a column changes nothing.
@@ -895,6 +913,8 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
                             if (!calibrated || p == posterior_columns)
                                 return;
                             leaf.posterior[p] = stats::WeightedMoments::of(col, w);
+                            if (posterior_sketched[p] == 0)
+                                return;
                             const std::size_t q = posterior_sketch_base + p;
                             const std::lock_guard column(column_locks[q]);
                             sketches[0].columns[q].add_weighted(col, units);

@@ -100,6 +100,15 @@ struct CalibrationLayout {
     std::vector<Target> targets;
     double min_ess = 100.0;
     bool refuse_low_ess = false;
+    /// Outputs (indices into ResultLayout::outputs) whose posterior quantiles are computed; the
+    /// others' posterior groups have no quantiles dataset.
+    std::vector<std::size_t> quantile_outputs;
+    [[nodiscard]] bool sketched(std::size_t output) const {
+        for (const std::size_t k : quantile_outputs)
+            if (k == output)
+                return true;
+        return false;
+    }
 };
 
 struct ResultLayout {
