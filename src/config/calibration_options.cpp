@@ -17,7 +17,7 @@ namespace {
 
 using Kind = stats::Observation::Kind;
 
-constexpr std::array<std::string_view, 4> calibration_keys{"min_ess", "on_low_ess", "quantiles",
+constexpr std::array<std::string_view, 4> calibration_keys{"min_ess", "on_low_ess", "outputs",
                                                            "targets"};
 constexpr std::array<std::string_view, 6> target_keys{"name",   "output",      "year",
                                                       "policy", "observation", "source"};
@@ -328,26 +328,26 @@ std::optional<CalibrationTarget> read_target(const toml::table& root, const toml
     return target;
 }
 
-/// quantiles = "all" or ["output", ...]: which outputs' posterior quantiles are sketched.
-/// Absent: decided by default_quantile_outputs once the targets are read.
-void read_quantile_outputs(const toml::table& table, Experiment& ex, DiagnosticList& errors) {
-    const toml::node* node = table.get("quantiles");
+/// outputs = "all" or ["output", ...]: the outputs given posterior summaries.
+/// Absent: decided by default_posterior_outputs once the targets are read.
+void read_posterior_outputs(const toml::table& table, Experiment& ex, DiagnosticList& errors) {
+    const toml::node* node = table.get("outputs");
     if (node == nullptr || ex.model == nullptr)
         return;
     const auto& outputs = ex.model->outputs();
-    auto& chosen = ex.calibration.quantile_outputs;
+    auto& chosen = ex.calibration.posterior_outputs;
     chosen.clear();
     if (node->is_string() && node->value<std::string>() == "all") {
         for (std::size_t k = 0; k < outputs.size(); ++k)
             chosen.push_back(k);
-        ex.calibration.quantiles_given = true;
+        ex.calibration.outputs_given = true;
         return;
     }
     const toml::array* list = node->as_array();
     if (list == nullptr) {
-        errors.add(diagnostic_at(*node, "calibration.quantiles must be \"all\" or an array of "
-                                        "output names: the outputs whose posterior quantiles "
-                                        "are computed (every output gets posterior moments)"));
+        errors.add(diagnostic_at(*node, "calibration.outputs must be \"all\" or an array of "
+                                        "output names: the outputs given posterior summaries "
+                                        "(every output keeps its prior summary)"));
         return;
     }
     std::vector<std::string_view> names;
@@ -357,7 +357,7 @@ void read_quantile_outputs(const toml::table& table, Experiment& ex, DiagnosticL
         const auto name = el.value<std::string>();
         const auto at = name ? std::find(names.begin(), names.end(), *name) : names.end();
         if (at == names.end()) {
-            std::string msg = "calibration.quantiles: ";
+            std::string msg = "calibration.outputs: ";
             if (!name)
                 msg += "each entry must be an output name";
             else {
@@ -372,17 +372,17 @@ void read_quantile_outputs(const toml::table& table, Experiment& ex, DiagnosticL
     }
     std::sort(chosen.begin(), chosen.end());
     chosen.erase(std::unique(chosen.begin(), chosen.end()), chosen.end());
-    ex.calibration.quantiles_given = true;
+    ex.calibration.outputs_given = true;
 }
 
-/// Without `quantiles`: the model's headline outputs and the targets' outputs, or every output
+/// Without `outputs`: the model's headline outputs and the targets' outputs, or every output
 /// of a model that names no headline outputs.
-void default_quantile_outputs(Experiment& ex) {
+void default_posterior_outputs(Experiment& ex) {
     auto& settings = ex.calibration;
-    if (settings.quantiles_given || ex.model == nullptr)
+    if (settings.outputs_given || ex.model == nullptr)
         return;
     const auto& outputs = ex.model->outputs();
-    auto& chosen = settings.quantile_outputs;
+    auto& chosen = settings.posterior_outputs;
     chosen.clear();
     const auto headline =
         ex.definition ? ex.definition->headline_outputs : std::vector<std::string>{};
@@ -442,10 +442,10 @@ void read_calibration(const toml::table& root, Experiment& ex, DiagnosticList& e
             errors.add(diagnostic_at(*on_low, msg));
         }
     }
-    read_quantile_outputs(*table, ex, errors);
+    read_posterior_outputs(*table, ex, errors);
     const toml::node* targets = table->get("targets");
     if (targets == nullptr) {
-        default_quantile_outputs(ex);
+        default_posterior_outputs(ex);
         return; // valid: every weight is 1
     }
     const toml::array* list = targets->as_array();
@@ -471,7 +471,7 @@ void read_calibration(const toml::table& root, Experiment& ex, DiagnosticList& e
         }
         settings.targets.push_back(std::move(*target));
     }
-    default_quantile_outputs(ex);
+    default_posterior_outputs(ex);
 }
 
 nlohmann::json calibration_json(const Experiment& ex) {
@@ -492,11 +492,11 @@ nlohmann::json calibration_json(const Experiment& ex) {
         list.push_back(std::move(j));
     }
     auto quantiles = nlohmann::json::array();
-    for (const std::size_t k : settings.quantile_outputs)
+    for (const std::size_t k : settings.posterior_outputs)
         quantiles.push_back(ex.model->outputs()[k].name);
     return {{"min_ess", settings.min_ess},
             {"on_low_ess", settings.refuse_low_ess ? "error" : "warn"},
-            {"quantiles", quantiles},
+            {"outputs", quantiles},
             {"targets", list}};
 }
 

@@ -341,7 +341,10 @@ void write_summaries(const std::string& path, const ResultLayout& layout,
             require_group(file, group.group.empty() ? group.part : group.group + "/" + group.part);
         const bool weighted = group.part != "summary";
         std::size_t column = 0;
-        for (const auto& out : layout.outputs) {
+        for (std::size_t o = 0; o < layout.outputs.size(); ++o) {
+            const auto& out = layout.outputs[o];
+            if (!group.present.empty() && group.present[o] == 0)
+                continue;
             const std::size_t width = out.per_year ? nt : 1;
             auto g = create_group(summary, out.name);
             describe(g, out.units, out.description);

@@ -73,7 +73,7 @@ RunSizeEstimate estimate_run_size(const RunPlan& plan, int ranks, int threads) {
     double posterior_sketched_columns = 0.0;
     if (calibrated)
         for (std::size_t k = 0; k < layout.outputs.size(); ++k)
-            if (layout.calibration->sketched(k)) {
+            if (layout.calibration->has_posterior(k)) {
                 const double width =
                     layout.outputs[k].per_year ? static_cast<double>(layout.years.size()) : 1.0;
                 posterior_sketched_columns += groups * width;
@@ -101,7 +101,7 @@ RunSizeEstimate estimate_run_size(const RunPlan& plan, int ranks, int threads) {
     }
     double leaf =
         all_columns * 6 * sizeof(double) +
-        (calibrated ? (d * 6 + (groups * columns + d) *
+        (calibrated ? (d * 6 + (posterior_sketched_columns + d) *
                                    static_cast<double>(stats::WeightedMoments::serialized_size)) *
                           sizeof(double)
                     : 0.0);
@@ -162,9 +162,11 @@ RunSizeEstimate estimate_run_size(const RunPlan& plan, int ranks, int threads) {
 
     const double q = static_cast<double>(layout.quantile_levels.size());
     double datasets = groups * static_cast<double>(layout.outputs.size()) * 7.0 + 64.0;
-    double bytes = groups * columns * (6.0 + q) * sizeof(double) * (calibrated ? 2.0 : 1.0);
+    double bytes = (groups * columns + posterior_sketched_columns) * (6.0 + q) * sizeof(double);
     if (calibrated) {
-        datasets += groups * static_cast<double>(layout.outputs.size()) * 7.0 + 14.0 * d + 16.0;
+        datasets +=
+            static_cast<double>(layout.calibration->posterior_outputs.size()) * groups * 7.0 +
+            14.0 * d + 16.0;
         bytes += 2.0 * d * (6.0 + q) * sizeof(double);
     }
     if (const auto& s = layout.sensitivity; s && analysed > 0) {

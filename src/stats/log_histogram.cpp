@@ -317,6 +317,11 @@ void LogHistogram::add_mixed(std::span<const double> values) {
 
 void LogHistogram::add_weighted(std::span<const double> values,
                                 std::span<const std::uint64_t> units) {
+    add_weighted(values, units, 0.0, -1.0);
+}
+
+void LogHistogram::add_weighted(std::span<const double> values,
+                                std::span<const std::uint64_t> units, double lo, double hi) {
     if (units.size() != values.size())
         throw std::invalid_argument("LogHistogram: one weight per value");
     constexpr double tiny = std::numeric_limits<double>::min();
@@ -327,9 +332,16 @@ void LogHistogram::add_weighted(std::span<const double> values,
         return integers ? static_cast<std::uint64_t>(magnitude)
                         : std::bit_cast<std::uint64_t>(magnitude) >> shift;
     };
-    // The span of keys of the values that count: finite, of positive weight.
+    // The span of keys of the values that count: finite, of positive weight. Known at once when
+    // every value is positive (it then spans every value's key, weighted or not: the same for
+    // any cut, and the prior sketch's span when every weight is 1).
     std::uint64_t pos_lo = ~0ull, pos_hi = 0, neg_lo = ~0ull, neg_hi = 0;
-    for (std::size_t b = 0; b < values.size(); b += batch) {
+    const bool positive = lo <= hi && lo >= tiny && !integers;
+    if (positive) {
+        pos_lo = key_of(lo);
+        pos_hi = key_of(hi);
+    }
+    for (std::size_t b = 0; !positive && b < values.size(); b += batch) {
         const std::size_t n = std::min(batch, values.size() - b);
 #pragma omp simd reduction(min : pos_lo, neg_lo) reduction(max : pos_hi, neg_hi)
         for (std::size_t i = 0; i < n; ++i) {
@@ -347,10 +359,10 @@ void LogHistogram::add_weighted(std::span<const double> values,
         }
     }
     // Weights go straight to the 64-bit totals: a weight does not fit the 16-bit staging.
-    for (auto [side, lo, hi] :
+    for (auto [side, first, last] :
          {std::tuple{&positive_, pos_lo, pos_hi}, std::tuple{&negative_, neg_lo, neg_hi}}) {
-        if (lo <= hi)
-            side->grow_to(lo, hi);
+        if (first <= last)
+            side->grow_to(first, last);
         if (side->size > 0 && side->counts.empty())
             side->fold();
     }
@@ -452,19 +464,18 @@ std::vector<double> LogHistogram::walk(std::span<const long double> thresholds, 
     std::vector<double> out(thresholds.size(), std::numeric_limits<double>::quiet_NaN());
     // One walk for all levels, in the order of their thresholds: a summary asks for several,
     // and each walk crosses most of the buckets.
-    std::vector<std::pair<long double, std::size_t>> wanted; // threshold, level
+    // An integer count exceeds t >= 0 exactly when it exceeds floor(t): integer comparisons
+    // in the walk.
+    std::vector<std::pair<std::uint64_t, std::size_t>> wanted; // floor(threshold), level
     for (std::size_t j = 0; j < thresholds.size(); ++j)
-        wanted.emplace_back(thresholds[j], j);
+        wanted.emplace_back(static_cast<std::uint64_t>(std::floor(thresholds[j])), j);
     std::sort(wanted.begin(), wanted.end());
     std::size_t next = 0;
     std::uint64_t seen = 0;
     bool complete = false;
     // The value of the bucket where the count first exceeds a threshold is that level's
     // quantile.
-    auto reached = [&] {
-        return next < wanted.size() &&
-               (complete || static_cast<long double>(seen) > wanted[next].first);
-    };
+    auto reached = [&] { return next < wanted.size() && (complete || seen > wanted[next].first); };
     auto take = [&](double x) {
         for (; reached(); ++next)
             out[wanted[next].second] = std::clamp(x, lo, hi);

@@ -70,6 +70,10 @@ public:
     /// (its weight in integer units, so that merging stays exact) instead of 1; values of 0
     /// units are left out. A sketch takes either kind of add, never both.
     void add_weighted(std::span<const double> values, std::span<const std::uint64_t> units);
+    /// The same, given the smallest and largest finite value of every value (whatever its
+    /// weight): a column of positive values then takes one pass.
+    void add_weighted(std::span<const double> values, std::span<const std::uint64_t> units,
+                      double lo, double hi);
     /// Weighted lower quantiles of a sketch filled by add_weighted: at level q, the first
     /// bucket whose cumulative weight exceeds floor(q·(n−1))·W/n, W the total weight and n the
     /// number of values of positive weight. With every weight equal this is exactly the
