@@ -67,8 +67,9 @@ RunSizeEstimate estimate_run_size(const RunPlan& plan, int ranks, int threads) {
     // A calibrated run also sketches every input, and again every group column and input
     // weighted (the posterior).
     const bool calibrated = layout.calibration.has_value();
-    const double input_sketch =
-        static_cast<double>(stats::LogHistogram::memory_ceiling(plan.sketch_mantissa_bits));
+    const double input_sketches =
+        static_cast<double>(stats::LogHistogram::memory_ceiling(plan.sketch_mantissa_bits) +
+                            stats::LogHistogram::memory_ceiling(plan.sketch_mantissa_bits, true));
     double posterior_sketches = 0.0; // one group's weighted sketches
     double posterior_sketched_columns = 0.0;
     if (calibrated)
@@ -81,13 +82,14 @@ RunSizeEstimate estimate_run_size(const RunPlan& plan, int ranks, int threads) {
                     width *
                     static_cast<double>(stats::LogHistogram::memory_ceiling(
                         layout.outputs[k].integer_valued ? stats::LogHistogram::exact_integers
-                                                         : plan.sketch_mantissa_bits));
+                                                         : plan.sketch_mantissa_bits,
+                        true));
             }
     const double sketch_set =
         groups * (group_sketches + posterior_sketches) +
         regret_columns *
             static_cast<double>(stats::LogHistogram::memory_ceiling(plan.sketch_mantissa_bits)) +
-        (calibrated ? 2.0 * d * input_sketch : 0.0);
+        (calibrated ? d * input_sketches : 0.0);
     const double sketched_columns =
         all_columns + (calibrated ? posterior_sketched_columns + 2.0 * d : 0.0);
 
