@@ -219,6 +219,34 @@ sd = 1
     CHECK(policy.line == line_of(text, "policy = \"base\""));
 }
 
+TEST_CASE("calibration of a scalar output under a policy") {
+    const std::string target = R"([[calibration.targets]]
+output = "cum_smuggled"
+policy = "nvidia"
+observation = "interval"
+low = 1
+high = 5
+tolerance = 0
+)";
+    const auto ex = load_experiment_text(race(target));
+    REQUIRE(ex.calibration.targets.size() == 1);
+    const auto& t = ex.calibration.targets[0];
+    CHECK(t.name == "cum_smuggled");
+    CHECK(t.output == output_index(ex, "cum_smuggled"));
+    CHECK_FALSE(ex.model->outputs()[t.output].per_year);
+    CHECK_FALSE(t.year.has_value());
+    CHECK(t.variant == variant_index(ex, "nvidia"));
+    CHECK(t.observation.c == 0.0);
+    CHECK(ex.resolved["calibration"]["min_ess"] == 100.0);
+
+    const auto with_year = race(target + "year = 2030\n");
+    const auto ds = config_errors(with_year);
+    REQUIRE(ds.size() == 1);
+    CHECK(ds[0].message == "calibration.targets: 'cum_smuggled' has one value per future, not one "
+                           "per year: leave out year");
+    CHECK(ds[0].line == line_of(with_year, "year = 2030"));
+}
+
 TEST_CASE("every calibration mistake is located and reported in one pass") {
     const std::string text = race(R"([calibration]
 min_es = 10
