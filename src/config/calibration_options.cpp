@@ -40,6 +40,11 @@ std::vector<std::string_view> number_keys(Kind kind) {
     return {};
 }
 
+/// "a normal", "a lognormal", "an interval": the kind with its article.
+std::string a_kind(Kind kind) {
+    return (kind == Kind::interval ? "an " : "a ") + std::string(stats::Observation::name(kind));
+}
+
 std::string joined(const std::vector<std::string_view>& words) {
     std::string s;
     for (const auto w : words)
@@ -98,11 +103,10 @@ void check_target_keys(const toml::table& t, std::optional<Kind> kind, Diagnosti
                 owner = k;
         }
         if (owner)
-            errors.add(diagnostic_at(
-                key, "calibration.targets: '" + std::string(key.str()) + "' belongs to a " +
-                         std::string(stats::Observation::name(*owner)) + " observation; a " +
-                         std::string(stats::Observation::name(*kind)) + " one takes " +
-                         joined(number_keys(*kind))));
+            errors.add(diagnostic_at(key, "calibration.targets: '" + std::string(key.str()) +
+                                              "' belongs to " + a_kind(*owner) + " observation; " +
+                                              a_kind(*kind) + " one takes " +
+                                              joined(number_keys(*kind))));
         else
             errors.add(
                 diagnostic_at(key, unknown_key_message(key.str(), "calibration.targets", known)));
@@ -113,7 +117,6 @@ void check_target_keys(const toml::table& t, std::optional<Kind> kind, Diagnosti
 std::optional<stats::Observation> read_observation(const toml::table& t, const toml::node& el,
                                                    Kind kind, DiagnosticList& errors) {
     const auto keys = number_keys(kind);
-    const std::string kind_name(stats::Observation::name(kind));
     std::array<double, 3> values{0.0, 0.0, 0.0};
     std::array<const toml::node*, 3> nodes{};
     bool complete = true;
@@ -121,8 +124,8 @@ std::optional<stats::Observation> read_observation(const toml::table& t, const t
         nodes[i] = t.get(keys[i]);
         if (nodes[i] == nullptr) {
             errors.add(diagnostic_at(el, "calibration.targets: " + std::string(keys[i]) +
-                                             " is missing: a " + kind_name + " observation needs " +
-                                             joined(keys)));
+                                             " is missing: " + a_kind(kind) +
+                                             " observation needs " + joined(keys)));
             complete = false;
             continue;
         }
@@ -433,8 +436,8 @@ void read_calibration(const toml::table& root, Experiment& ex, DiagnosticList& e
         } else if (on_low->is_string() && v == "error") {
             settings.refuse_low_ess = true;
         } else {
-            std::string msg = "calibration.on_low_ess must be \"warn\" or \"error\" (no "
-                              "posterior, exit code 1)";
+            std::string msg = "calibration.on_low_ess must be \"warn\" (warn, and write the "
+                              "posterior) or \"error\" (write no posterior, exit code 1)";
             if (on_low->is_string())
                 if (const auto guess = closest_match(*v, on_low_ess_values))
                     msg = "calibration.on_low_ess: unknown value '" + *v + "'; did you mean '" +

@@ -97,6 +97,13 @@ code["robustness"] = keys_of("robustness", race, f"robustness.{PROBE}=1")
 code["robustness.objectives"] = keys_of(
     "robustness.objectives", race,
     f'robustness.objectives=[{{ output = "revenue", year = 2030, better = "higher", {PROBE} = 1 }}]')
+code["calibration"] = keys_of("calibration", race, f"calibration.{PROBE}=1")
+# A target's keys depend on its observation's kind: the documented table holds them all.
+code["calibration.targets"] = set().union(*(
+    keys_of("calibration.targets", race,
+            f'calibration.targets=[{{ output = "revenue", year = 2030, policy = "nvidia", '
+            f'observation = "{kind}", {PROBE} = 1 }}]')
+    for kind in ("normal", "lognormal", "interval")))
 code["design"] = keys_of("design", ishigami, f"design.{PROBE}=1")
 code["sensitivity"] = keys_of("sensitivity", ishigami, "experiment.design=saltelli",
                               f"sensitivity.{PROBE}=1")
