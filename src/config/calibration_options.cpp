@@ -378,8 +378,7 @@ void read_posterior_outputs(const toml::table& table, Experiment& ex, Diagnostic
     ex.calibration.outputs_given = true;
 }
 
-/// Without `outputs`: the model's headline outputs and the targets' outputs, or every output
-/// of a model that names no headline outputs.
+/// Without `outputs`: the model's headline outputs, or every output of a model that names none.
 void default_posterior_outputs(Experiment& ex) {
     auto& settings = ex.calibration;
     if (settings.outputs_given || ex.model == nullptr)
@@ -393,8 +392,6 @@ void default_posterior_outputs(Experiment& ex) {
         if (headline.empty() ||
             std::find(headline.begin(), headline.end(), outputs[k].name) != headline.end())
             chosen.push_back(k);
-    for (const auto& t : settings.targets)
-        chosen.push_back(t.output);
     std::sort(chosen.begin(), chosen.end());
     chosen.erase(std::unique(chosen.begin(), chosen.end()), chosen.end());
 }
