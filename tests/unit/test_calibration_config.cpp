@@ -150,9 +150,12 @@ TEST_CASE("calibration defaults: present without targets is valid, absent is off
         CHECK(ex.calibration.min_ess == 100.0);
         CHECK_FALSE(ex.calibration.refuse_low_ess);
         REQUIRE(ex.resolved.contains("calibration"));
-        CHECK(ex.resolved["calibration"] == nlohmann::json{{"min_ess", 100.0},
-                                                           {"on_low_ess", "warn"},
-                                                           {"targets", nlohmann::json::array()}});
+        // The posterior outputs default to the model's headline outputs, in output order.
+        CHECK(ex.resolved["calibration"] ==
+              nlohmann::json{{"min_ess", 100.0},
+                             {"on_low_ess", "warn"},
+                             {"outputs", {"compute_ratio", "cn_smuggled", "frontier_gap_years"}},
+                             {"targets", nlohmann::json::array()}});
         CHECK(ex.resolved["calibration"]["targets"].is_array());
     }
     const auto off = load_experiment_text(race(""));
@@ -409,7 +412,7 @@ TEST_CASE("calibration table shapes and settings that are wrong") {
                    "\"error\" (write no posterior, exit code 1)"));
     CHECK(mentions(errors("[calibration]\nzzzzzzzz = 1\n"),
                    "unknown key 'zzzzzzzz' in [calibration]; expected one of: min_ess, "
-                   "on_low_ess, targets"));
+                   "on_low_ess, outputs, targets"));
     // A policy that is defined but does not run cannot be what was observed.
     const auto not_running =
         config_errors(race("[[calibration.targets]]\noutput = \"cn_stock\"\nyear = 2025\npolicy = "
@@ -452,4 +455,42 @@ TEST_CASE("the resolved experiment records each calibration target with its numb
                                             {"high", 20.0},
                                             {"tolerance", 2.0},
                                             {"source", ""}});
+}
+
+TEST_CASE("calibration outputs: the outputs given posterior summaries") {
+    const auto& outputs = load_experiment_text(race("[calibration]\n")).model->outputs();
+    auto index = [&](const std::string& name) {
+        for (std::size_t k = 0; k < outputs.size(); ++k)
+            if (outputs[k].name == name)
+                return k;
+        FAIL("no output " << name);
+        return std::size_t{0};
+    };
+    const auto all = load_experiment_text(race("[calibration]\noutputs = \"all\"\n"));
+    CHECK(all.calibration.posterior_outputs.size() == outputs.size());
+    const auto two = load_experiment_text(
+        race("[calibration]\noutputs = [\"revenue\", \"cn_stock\", \"revenue\"]\n"));
+    const std::vector<std::size_t> expected =
+        index("cn_stock") < index("revenue")
+            ? std::vector<std::size_t>{index("cn_stock"), index("revenue")}
+            : std::vector<std::size_t>{index("revenue"), index("cn_stock")};
+    CHECK(two.calibration.posterior_outputs == expected);
+    CHECK(two.resolved["calibration"]["outputs"].size() == 2);
+    // Targets do not add their outputs: the default is the headline outputs alone.
+    const auto with_target = load_experiment_text(race(R"([calibration]
+[[calibration.targets]]
+output = "us_stock"
+year = 2025
+policy = "rescission_deals"
+observation = "normal"
+mean = 14
+sd = 2
+)"));
+    CHECK(with_target.calibration.posterior_outputs ==
+          std::vector<std::size_t>{index("compute_ratio"), index("cn_smuggled"),
+                                   index("frontier_gap_years")});
+    CHECK(mentions(config_errors(race("[calibration]\noutputs = [\"cn_stok\"]\n")),
+                   "calibration.outputs: unknown output 'cn_stok'; did you mean 'cn_stock'?"));
+    CHECK(mentions(config_errors(race("[calibration]\noutputs = 3\n")),
+                   "calibration.outputs must be \"all\" or an array of output names"));
 }
