@@ -188,6 +188,28 @@ int print_config_error(const ConfigError& e, bool root) {
     return exit_code::bad_input;
 }
 
+/// A calibrated run whose effective sample size fell below min_ess: a warning, or with
+/// on_low_ess = "error" an error (the posterior was not written). True when the run is to
+/// exit with failure.
+bool low_effective_sample_size(const config::Experiment& ex, const parallel::RunReport& report,
+                               const std::string& output, bool root) {
+    if (!ex.calibration.enabled || !(report.ess < ex.calibration.min_ess))
+        return false;
+    if (root)
+        std::cerr << "chiprace: " << (report.posterior_refused ? "error" : "warning")
+                  << ": calibration: the effective sample size is " << std::setprecision(4)
+                  << std::defaultfloat << report.ess << " of " << report.samples
+                  << " samples, below calibration.min_ess = " << ex.calibration.min_ess
+                  << (report.posterior_refused
+                          ? "; the posterior summaries were not written (on_low_ess = "
+                            "\"error\"); the prior results are in " +
+                                output
+                          : "; posterior summaries rest on few futures")
+                  << ". Run more samples, or widen the observations if they are tighter than "
+                     "the evidence (docs/calibration.md, \"Degeneracy\")\n";
+    return report.posterior_refused;
+}
+
 int command_run(const RunArguments& args, const std::string& command_line,
                 const parallel::MpiSession& mpi) {
     const bool root = mpi.is_root();
@@ -394,22 +416,8 @@ int command_run(const RunArguments& args, const std::string& command_line,
                       << " output values were not finite (NaN or inf); they are excluded from "
                          "the summaries and counted in each summary's n_non_finite\n";
     }
-    if (ex.calibration.enabled && report.ess < ex.calibration.min_ess && !part) {
-        if (root)
-            std::cerr << "chiprace: " << (report.posterior_refused ? "error" : "warning")
-                      << ": calibration: the effective sample size is " << std::setprecision(4)
-                      << std::defaultfloat << report.ess << " of " << report.samples
-                      << " samples, below calibration.min_ess = " << ex.calibration.min_ess
-                      << (report.posterior_refused
-                              ? "; the posterior summaries were not written (on_low_ess = "
-                                "\"error\"); the prior results are in " +
-                                    output
-                              : "; posterior summaries rest on few futures")
-                      << ". Run more samples, or widen the observations if they are tighter "
-                         "than the evidence (docs/calibration.md, \"Degeneracy\")\n";
-        if (report.posterior_refused)
-            return exit_code::failure;
-    }
+    if (!part && low_effective_sample_size(ex, report, output, root))
+        return exit_code::failure;
     return exit_code::success;
 }
 
@@ -781,6 +789,8 @@ int command_merge(const RunArguments& args, const std::string& command_line,
         if (!args.quiet)
             std::cerr << "chiprace: merged " << args.parts.size() << " parts (" << report.samples
                       << " runs) into " << output << "\n";
+        if (low_effective_sample_size(ex, report, output, true))
+            return exit_code::failure;
         return exit_code::success;
     } catch (const parallel::ResumeRefused& e) {
         std::cerr << "chiprace: error: " << e.what() << '\n';
