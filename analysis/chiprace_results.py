@@ -598,8 +598,11 @@ class Result:
                 f"summaries are in the file")
 
     def calibration_targets(self):
-        """[CalibrationTarget] in the experiment's order."""
+        """[CalibrationTarget] in the experiment's order ([] for [calibration] without targets,
+        whose per-target datasets are absent)."""
         c = self._calibration()
+        if "target" not in c:
+            return []
         params = c["observation_parameters"][()]
         ess = c["diagnostics"]["target_ess"][()]
         texts = {k: [_text(x) for x in c[k][()]]

@@ -73,8 +73,13 @@ void print_targets(const io::ResultOverview& o, const io::CalibrationView& c, st
     std::string samples = o.attribute("n_samples_run");
     if (samples.empty())
         samples = o.attribute("n_samples");
-    out << "\ncalibration  " << c.targets.size() << " target(s); each future weighted by the "
-        << "likelihood of what was observed (docs/calibration.md)\n";
+    out << "\ncalibration  ";
+    if (c.targets.empty())
+        out << "no targets: every weight is 1 and the posterior is the prior "
+               "(docs/calibration.md)\n";
+    else
+        out << c.targets.size() << " target(s); each future weighted by the likelihood of what "
+            << "was observed (docs/calibration.md)\n";
     // Columns as wide as their widest entry: names and policies are the experiment's.
     std::vector<std::array<std::string, 3>> rows;
     std::array<std::size_t, 3> width{0, 0, 0};
@@ -223,11 +228,14 @@ void print_inputs(const io::CalibrationView& c, bool all, std::ostream& out) {
         << "shift" << std::right << "\n";
     for (std::size_t i = 0; i < shown; ++i) {
         const auto& r = rows[i];
+        // An input without spread (a fixed value) has no ratio nor shift.
+        const bool spread = !std::isnan(r.ratio);
         std::ostringstream shift;
         shift << std::showpos << std::setprecision(3) << r.shift;
-        out << "  " << std::left << std::setw(30) << r.name << std::setw(11) << number(r.ratio)
-            << std::setw(14) << number(r.prior_mean) << std::setw(16) << number(r.posterior_mean)
-            << shift.str() << std::right << "\n";
+        out << "  " << std::left << std::setw(30) << r.name << std::setw(11)
+            << (spread ? number(r.ratio) : "-") << std::setw(14) << number(r.prior_mean)
+            << std::setw(16) << number(r.posterior_mean) << (spread ? shift.str() : "-")
+            << std::right << "\n";
     }
 }
 

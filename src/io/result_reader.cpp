@@ -193,29 +193,32 @@ CalibrationView read_calibration(hid_t file) {
     CalibrationView v;
     v.min_ess = read_double_attribute(c, "min_ess");
     v.on_low_ess = read_string_attribute(c, "on_low_ess");
-    const auto names = read_string_array(c, "target");
-    const auto outputs = read_string_array(c, "output");
-    const auto policies = read_string_array(c, "policy");
-    const auto observations = read_string_array(c, "observation");
-    const auto sources = read_string_array(c, "source");
-    const auto years = read_int_dataset(c, "year");
-    const auto parameters = read_double_dataset(c, "observation_parameters");
     auto d = h5_group(H5Gopen2(c, "diagnostics", H5P_DEFAULT), "opening /calibration/diagnostics");
-    const auto target_ess = read_double_dataset(d, "target_ess");
-    const std::size_t n = names.size();
-    if (outputs.size() != n || policies.size() != n || observations.size() != n ||
-        sources.size() != n || years.size() != n || parameters.size() != 3 * n ||
-        target_ess.size() != n)
-        throw RuntimeFailure("/calibration: the targets' datasets have unequal sizes");
-    for (std::size_t t = 0; t < n; ++t)
-        v.targets.push_back({names[t],
-                             outputs[t],
-                             policies[t],
-                             observations[t],
-                             sources[t],
-                             years[t],
-                             {parameters[3 * t], parameters[3 * t + 1], parameters[3 * t + 2]},
-                             target_ess[t]});
+    // Without targets (every weight 1) the per-target datasets are absent.
+    if (link_exists(c, "target")) {
+        const auto names = read_string_array(c, "target");
+        const auto outputs = read_string_array(c, "output");
+        const auto policies = read_string_array(c, "policy");
+        const auto observations = read_string_array(c, "observation");
+        const auto sources = read_string_array(c, "source");
+        const auto years = read_int_dataset(c, "year");
+        const auto parameters = read_double_dataset(c, "observation_parameters");
+        const auto target_ess = read_double_dataset(d, "target_ess");
+        const std::size_t n = names.size();
+        if (outputs.size() != n || policies.size() != n || observations.size() != n ||
+            sources.size() != n || years.size() != n || parameters.size() != 3 * n ||
+            target_ess.size() != n)
+            throw RuntimeFailure("/calibration: the targets' datasets have unequal sizes");
+        for (std::size_t t = 0; t < n; ++t)
+            v.targets.push_back({names[t],
+                                 outputs[t],
+                                 policies[t],
+                                 observations[t],
+                                 sources[t],
+                                 years[t],
+                                 {parameters[3 * t], parameters[3 * t + 1], parameters[3 * t + 2]},
+                                 target_ess[t]});
+    }
     v.ess = read_double_scalar(d, "ess");
     v.ess_fraction = read_double_scalar(d, "ess_fraction");
     v.max_weight = read_double_scalar(d, "max_weight");
