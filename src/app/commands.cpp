@@ -938,13 +938,16 @@ int main_with_mpi(int argc, char** argv, const parallel::MpiSession& mpi) {
     bool info_debug = false;
     auto* info = app.add_subcommand(
         "info", "Summarise a result file: provenance, and the mean, std, median and 90% "
-                "interval of every output");
+                "interval of every output; for a calibrated run also the targets, the effective "
+                "sample size and prior against posterior (docs/calibration.md)");
     info->add_option("file", info_path, "Result file (.h5)")->required();
     bool info_all = false;
     info->add_flag("--all", info_all,
                    "List every output of every policy and year (by default a model with "
                    "policies shows its headline outputs in its headline years, which "
-                   "`chiprace models NAME` lists)");
+                   "`chiprace models NAME` lists); for a calibrated run, prior and posterior of "
+                   "every output and year and of every input (by default: the headline outputs "
+                   "and the five most narrowed inputs)");
     info->add_flag("--debug", info_debug, "Show HDF5's own error stack");
 
     AnalyzeArguments analyze_args;
