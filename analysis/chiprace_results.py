@@ -143,6 +143,60 @@ class Summary:
 
 
 @dataclass
+class CalibrationTarget:
+    """One [[calibration.targets]] entry as recorded in /calibration: what was observed of
+    `output` (in `year`, None for a scalar output) under `policy` ("" for a model without
+    policies), as a `observation` ("normal", "lognormal" or "interval") with `parameters`
+    (normal: mean, sd; lognormal: p05, p95; interval: low, high, tolerance), and the
+    effective sample size of this target's weights alone (`ess`)."""
+    name: str
+    output: str
+    policy: str
+    year: object               # int, or None for a scalar output
+    observation: str
+    parameters: tuple
+    source: str
+    ess: float
+
+
+@dataclass
+class CalibrationDiagnostics:
+    """/calibration/diagnostics and the attributes of /calibration: how much the weights kept.
+    `ess` is Kish's effective sample size (sum w)^2 / sum w^2, `ess_fraction` = ess / N;
+    `posterior_written` is False when on_low_ess = "error" refused a posterior."""
+    ess: float
+    ess_fraction: float
+    sum_weights: float
+    sum_weights_squared: float
+    max_weight: float
+    n_positive: int
+    posterior_written: bool
+    min_ess: float
+    on_low_ess: str
+    weight_resolution: float
+
+    @property
+    def low_ess(self):
+        """True when the ESS is below min_ess (the run warned, or refused the posterior)."""
+        return not self.ess >= self.min_ess
+
+
+@dataclass
+class InputSummary:
+    """The prior (unweighted) or posterior (weighted) summary of one sampled input, from
+    /calibration/inputs/{prior,posterior}/<parameter>; `quantiles` at `levels`."""
+    parameter: str
+    mean: float
+    std: float
+    min: float
+    max: float
+    quantiles: np.ndarray
+    n_finite: int
+    n_non_finite: int
+    levels: np.ndarray
+
+
+@dataclass
 class Sensitivity:
     """Sobol' or Morris results of one output in one group: `data[name]` has the parameter on
     axis 0 and, for a per-year output, the analysed year (`years`) on axis 1."""
@@ -419,17 +473,26 @@ class Result:
 
     # ---- summaries -----------------------------------------------------------------------------
 
-    def summary(self, group, output):
+    def summary(self, group, output, posterior=False):
+        """The summary of `output` in `group`; with posterior=True the one weighted by the
+        calibration's likelihoods (<group>/posterior, docs/calibration.md)."""
         g = self._group(group)
-        if "summary" not in g or output not in g["summary"]:
+        where = "summary"
+        if posterior:
+            self._require_posterior()
+            where = "posterior"
+        if where not in g or output not in g[where]:
             raise ResultFileError(
-                f"{self.path}: no summary of {output!r} in {group or '/'} "
+                f"{self.path}: no {where} of {output!r} in {group or '/'} "
                 f"(outputs: {', '.join(self.outputs(group)) or 'none'})")
-        s = g["summary"][output]
+        s = g[where][output]
         q = s["quantiles"]
         series = s["mean"].ndim == 1
+        units = s.attrs.get("units", None)
+        if units is None:  # the posterior group carries the numbers; units are the prior's
+            units = g["summary"][output].attrs.get("units", "1") if "summary" in g else "1"
         return Summary(
-            output=output, group=group, units=_text(s.attrs.get("units", "1")),
+            output=output, group=group, units=_text(units),
             mean=s["mean"][()], std=s["std"][()], min=s["min"][()], max=s["max"][()],
             quantiles=q[()], n_finite=s["n_finite"][()], n_non_finite=s["n_non_finite"][()],
             levels=self.quantile_levels, years=self.years if series else None,
@@ -498,18 +561,116 @@ class Result:
                    for kind in ("dominance", "best") for k in ("count", "share", "low", "high")})
         return found
 
-    def quantile(self, group, output, level, year=None):
+    def quantile(self, group, output, level, year=None, posterior=False):
         """The stored quantile at `level` (it must be one of quantile_levels): a scalar for a
-        scalar output or a given year, else one value per year."""
-        q = self.summary(group, output).quantiles[..., self.level_index(level)]
+        scalar output or a given year, else one value per year. posterior=True: the weighted
+        quantile of a calibrated run."""
+        q = self.summary(group, output, posterior).quantiles[..., self.level_index(level)]
         return q if year is None else q[self.year_index(year)]
 
-    def mean(self, group, output, year=None):
-        m = self.summary(group, output).mean
+    def mean(self, group, output, year=None, posterior=False):
+        m = self.summary(group, output, posterior).mean
         return m if year is None else m[self.year_index(year)]
 
     def units(self, group, output):
         return self.summary(group, output).units
+
+    # ---- calibration ---------------------------------------------------------------------------
+
+    @property
+    def calibrated(self):
+        """True for a run with [calibration] (the file has /calibration)."""
+        return "calibration" in self._file
+
+    def _calibration(self):
+        if not self.calibrated:
+            raise ResultFileError(
+                f"{self.path}: not a calibrated run (no /calibration; the experiment has no "
+                f"[calibration] table, docs/calibration.md)")
+        return self._file["calibration"]
+
+    def _require_posterior(self):
+        if not self.calibration_diagnostics().posterior_written:
+            d = self.calibration_diagnostics()
+            raise ResultFileError(
+                f"{self.path}: the run wrote no posterior (effective sample size {d.ess:.6g} "
+                f"below min_ess {d.min_ess:.6g} with on_low_ess = \"error\"); only the prior "
+                f"summaries are in the file")
+
+    def calibration_targets(self):
+        """[CalibrationTarget] in the experiment's order ([] for [calibration] without targets,
+        whose per-target datasets are absent)."""
+        c = self._calibration()
+        if "target" not in c:
+            return []
+        params = c["observation_parameters"][()]
+        ess = c["diagnostics"]["target_ess"][()]
+        texts = {k: [_text(x) for x in c[k][()]]
+                 for k in ("target", "output", "policy", "observation", "source")}
+        years = c["year"][()]
+        return [CalibrationTarget(
+            name=texts["target"][i], output=texts["output"][i], policy=texts["policy"][i],
+            year=None if int(years[i]) < 0 else int(years[i]),
+            observation=texts["observation"][i],
+            parameters=tuple(float(x) for x in params[i] if not math.isnan(x)),
+            source=texts["source"][i], ess=float(ess[i]))
+            for i in range(len(texts["target"]))]
+
+    def calibration_diagnostics(self):
+        c = self._calibration()
+        d = c["diagnostics"]
+        return CalibrationDiagnostics(
+            ess=float(d["ess"][()]), ess_fraction=float(d["ess_fraction"][()]),
+            sum_weights=float(d["sum_weights"][()]),
+            sum_weights_squared=float(d["sum_weights_squared"][()]),
+            max_weight=float(d["max_weight"][()]), n_positive=int(d["n_positive"][()]),
+            posterior_written=int(d["posterior_written"][()]) != 0,
+            min_ess=float(c.attrs["min_ess"]), on_low_ess=_text(c.attrs["on_low_ess"]),
+            weight_resolution=float(c.attrs["weight_resolution"]))
+
+    def weights(self):
+        """(N) float64: each future's likelihood weight, in [0, 1] (raw mode only)."""
+        c = self._calibration()
+        if "weight" not in c:
+            raise ResultFileError(
+                f"{self.path}: no per-sample weights (the run used store = \"summary\"; "
+                f"rerun with --set output.store=raw)")
+        return c["weight"][()].astype(np.float64)
+
+    @property
+    def calibration_inputs(self):
+        """Names of the sampled inputs summarised under /calibration/inputs (sorted)."""
+        inputs = self._calibration().get("inputs")
+        return sorted(inputs["prior"]) if inputs is not None and "prior" in inputs else []
+
+    def input_summary(self, parameter, posterior=False):
+        """The prior (unweighted) or, with posterior=True, the weighted summary of a sampled
+        input."""
+        c = self._calibration()
+        if posterior:
+            self._require_posterior()
+        kind = "posterior" if posterior else "prior"
+        if "inputs" not in c or kind not in c["inputs"] or parameter not in c["inputs"][kind]:
+            raise ResultFileError(
+                f"{self.path}: no {kind} summary of input {parameter!r} (inputs: "
+                f"{', '.join(self.calibration_inputs) or 'none'})")
+        g = c["inputs"][kind][parameter]
+        return InputSummary(
+            parameter=parameter, mean=float(g["mean"][()]), std=float(g["std"][()]),
+            min=float(g["min"][()]), max=float(g["max"][()]), quantiles=g["quantiles"][()],
+            n_finite=int(g["n_finite"][()]), n_non_finite=int(g["n_non_finite"][()]),
+            levels=self.quantile_levels)
+
+    def narrowed_inputs(self):
+        """[(parameter, posterior std / prior std, (posterior mean - prior mean) / prior std)],
+        the most narrowed first (NaN ratios, e.g. of a constant input, last; ties by name)."""
+        found = []
+        for p in self.calibration_inputs:
+            prior, post = self.input_summary(p), self.input_summary(p, posterior=True)
+            found.append((p, post.std / prior.std if prior.std > 0 else math.nan,
+                          (post.mean - prior.mean) / prior.std if prior.std > 0 else math.nan))
+        return sorted(found, key=lambda x: (math.isnan(x[1]), x[1] if not math.isnan(x[1])
+                                            else 0.0, x[0]))
 
     # ---- raw rows ------------------------------------------------------------------------------
 

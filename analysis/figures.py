@@ -29,6 +29,7 @@ FIGURES = {
     "crux": ("fig_crux.py", "crux.h5"),
     "prim_gap2030_anthropic": ("fig_prim.py", "scenario_discovery.h5"),
     "robustness": ("fig_robustness.py", "policy_comparison.h5"),
+    "calibration": ("fig_calibration.py", "calibrated.h5"),
 }
 
 

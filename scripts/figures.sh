@@ -56,7 +56,7 @@ fi
 
 # The experiments the figures read (analysis/figures.py maps each figure to its result file).
 experiments=(policy_comparison policy_distributions sensitivity screening cap_leakage_grid crux
-    scenario_discovery)
+    scenario_discovery calibrated)
 overrides=() recorded=()
 if [ -n "$samples" ]; then
     overrides=(--samples "$samples")

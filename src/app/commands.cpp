@@ -2,7 +2,9 @@
 
 #include "chiprace/app/analyze_command.hpp"
 #include "chiprace/app/build_info.hpp"
+#include "chiprace/app/calibration_report.hpp"
 #include "chiprace/app/discover_command.hpp"
+#include "chiprace/app/headline_selection.hpp"
 #include "chiprace/app/models_command.hpp"
 #include "chiprace/app/progress_reporter.hpp"
 #include "chiprace/app/run_plan_builder.hpp"
@@ -471,26 +473,9 @@ std::string number(double x) {
 void print_key_results(const io::ResultOverview& o, std::size_t median, std::size_t lo,
                        std::size_t hi, std::ostream& out) {
     const std::size_t nq = o.quantile_levels.size();
-    auto words = [](const std::string& text) {
-        std::vector<std::string> list;
-        std::istringstream in(text);
-        for (std::string w; in >> w;)
-            list.push_back(w);
-        return list;
-    };
-    std::vector<std::size_t> year_rows;
-    for (const auto& wanted : words(o.attribute("headline_years")))
-        for (std::size_t r = 0; r < o.years.size(); ++r)
-            if (std::to_string(o.years[r]) == wanted)
-                year_rows.push_back(r);
-    if (year_rows.empty() && !o.years.empty())
-        year_rows = {0, o.years.size() - 1};
-    std::vector<std::string> headline = words(o.attribute("headline_outputs"));
-    if (headline.empty())
-        for (const auto& s : o.summaries)
-            if (s.per_year && headline.size() < 3 &&
-                std::find(headline.begin(), headline.end(), s.name) == headline.end())
-                headline.push_back(s.name);
+    const auto selected = headline_selection(o);
+    const auto& year_rows = selected.year_rows;
+    const auto& headline = selected.outputs;
     for (const char* prefix : {"policies/", "contrasts/"}) {
         bool header = false;
         for (const auto& name : headline) {
@@ -806,7 +791,9 @@ int command_info(const std::string& path, bool all, bool debug, const parallel::
         return exit_code::success;
     io::set_hdf5_error_printing(debug);
     try {
-        print_overview(io::read_result_overview(path), all, std::cout);
+        const auto overview = io::read_result_overview(path);
+        print_overview(overview, all, std::cout);
+        print_calibration(overview, all, std::cout);
         print_rank_correlation_note(path, std::cout);
         print_discovery_note(path, std::cout);
         return exit_code::success;
@@ -961,13 +948,16 @@ int main_with_mpi(int argc, char** argv, const parallel::MpiSession& mpi) {
     bool info_debug = false;
     auto* info = app.add_subcommand(
         "info", "Summarise a result file: provenance, and the mean, std, median and 90% "
-                "interval of every output");
+                "interval of every output; for a calibrated run also the targets, the effective "
+                "sample size and prior against posterior (docs/calibration.md)");
     info->add_option("file", info_path, "Result file (.h5)")->required();
     bool info_all = false;
     info->add_flag("--all", info_all,
                    "List every output of every policy and year (by default a model with "
                    "policies shows its headline outputs in its headline years, which "
-                   "`chiprace models NAME` lists)");
+                   "`chiprace models NAME` lists); for a calibrated run, prior and posterior of "
+                   "every output and year and of every input (by default: the headline outputs "
+                   "and the five most narrowed inputs)");
     info->add_flag("--debug", info_debug, "Show HDF5's own error stack");
 
     AnalyzeArguments analyze_args;

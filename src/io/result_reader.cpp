@@ -35,8 +35,10 @@ herr_t collect_attribute_name(hid_t, const char* name, const H5A_info_t*, void* 
     return 0;
 }
 
-void read_summary_group(hid_t file, const std::string& group, ResultOverview& out) {
-    const std::string path = group.empty() ? "summary" : group + "/summary";
+/// The summaries under <group>/<kind>: "summary" (the prior, every run) or "posterior".
+void read_summary_group(hid_t file, const std::string& group, const std::string& kind,
+                        std::vector<OutputSummaryView>& out) {
+    const std::string path = group.empty() ? kind : group + "/" + kind;
     if (!link_exists(file, path))
         return;
     auto summary = h5_group(H5Gopen2(file, path.c_str(), H5P_DEFAULT), "opening " + path);
@@ -85,7 +87,7 @@ void read_summary_group(hid_t file, const std::string& group, ResultOverview& ou
                 v.events.push_back(std::move(ev));
             }
         }
-        out.summaries.push_back(std::move(v));
+        out.push_back(std::move(v));
     }
 }
 
@@ -158,6 +160,81 @@ void read_robustness(hid_t file, ResultOverview& out) {
     }
 }
 
+double read_double_attribute(hid_t object, const std::string& name) {
+    auto attr = h5_attribute(H5Aopen(object, name.c_str(), H5P_DEFAULT), "opening attribute");
+    double v = 0;
+    check_h5(H5Aread(attr, H5T_NATIVE_DOUBLE, &v), "reading attribute " + name);
+    return v;
+}
+
+double read_double_scalar(hid_t parent, const std::string& name) {
+    const auto v = read_double_dataset(parent, name);
+    if (v.size() != 1)
+        throw RuntimeFailure("/calibration: " + name + " is not a single number");
+    return v[0];
+}
+
+std::vector<CalibrationView::InputSummary> read_input_summaries(hid_t calibration,
+                                                                const std::string& kind) {
+    std::vector<CalibrationView::InputSummary> found;
+    const std::string path = "inputs/" + kind;
+    if (!link_exists(calibration, "inputs") || !link_exists(calibration, path))
+        return found;
+    auto g = h5_group(H5Gopen2(calibration, path.c_str(), H5P_DEFAULT), "opening " + path);
+    for (const auto& name : list_links(g)) {
+        auto p = h5_group(H5Gopen2(g, name.c_str(), H5P_DEFAULT), "opening " + path + "/" + name);
+        found.push_back({name, read_double_scalar(p, "mean"), read_double_scalar(p, "std")});
+    }
+    return found;
+}
+
+CalibrationView read_calibration(hid_t file) {
+    auto c = h5_group(H5Gopen2(file, "calibration", H5P_DEFAULT), "opening /calibration");
+    CalibrationView v;
+    v.min_ess = read_double_attribute(c, "min_ess");
+    v.on_low_ess = read_string_attribute(c, "on_low_ess");
+    auto d = h5_group(H5Gopen2(c, "diagnostics", H5P_DEFAULT), "opening /calibration/diagnostics");
+    // Without targets (every weight 1) the per-target datasets are absent.
+    if (link_exists(c, "target")) {
+        const auto names = read_string_array(c, "target");
+        const auto outputs = read_string_array(c, "output");
+        const auto policies = read_string_array(c, "policy");
+        const auto observations = read_string_array(c, "observation");
+        const auto sources = read_string_array(c, "source");
+        const auto years = read_int_dataset(c, "year");
+        const auto parameters = read_double_dataset(c, "observation_parameters");
+        const auto target_ess = read_double_dataset(d, "target_ess");
+        const std::size_t n = names.size();
+        if (outputs.size() != n || policies.size() != n || observations.size() != n ||
+            sources.size() != n || years.size() != n || parameters.size() != 3 * n ||
+            target_ess.size() != n)
+            throw RuntimeFailure("/calibration: the targets' datasets have unequal sizes");
+        for (std::size_t t = 0; t < n; ++t)
+            v.targets.push_back({names[t],
+                                 outputs[t],
+                                 policies[t],
+                                 observations[t],
+                                 sources[t],
+                                 years[t],
+                                 {parameters[3 * t], parameters[3 * t + 1], parameters[3 * t + 2]},
+                                 target_ess[t]});
+    }
+    v.ess = read_double_scalar(d, "ess");
+    v.ess_fraction = read_double_scalar(d, "ess_fraction");
+    v.max_weight = read_double_scalar(d, "max_weight");
+    const auto positive = read_uint_dataset(d, "n_positive");
+    const auto written = read_int_dataset(d, "posterior_written");
+    if (positive.size() != 1 || written.size() != 1)
+        throw RuntimeFailure("/calibration/diagnostics: n_positive or posterior_written is not "
+                             "a single number");
+    v.n_positive = positive[0];
+    v.posterior_written = written[0] != 0;
+    v.prior_inputs = read_input_summaries(c, "prior");
+    if (v.posterior_written)
+        v.posterior_inputs = read_input_summaries(c, "posterior");
+    return v;
+}
+
 } // namespace
 
 ResultOverview read_result_overview(const std::string& path) {
@@ -207,11 +284,23 @@ ResultOverview read_result_overview(const std::string& path) {
             groups.push_back(std::string(kind) + "/" + name);
     }
     for (const auto& group : groups) {
-        read_summary_group(file, group, out);
+        read_summary_group(file, group, "summary", out.summaries);
         read_sensitivity_group(file, group, out);
     }
     if (link_exists(file, "robustness"))
         read_robustness(file, out);
+    if (link_exists(file, "calibration")) {
+        out.calibration = read_calibration(file);
+        for (const auto& group : groups)
+            read_summary_group(file, group, "posterior", out.posterior);
+        // A posterior summary is about the same output as its prior: same units and text.
+        for (auto& p : out.posterior)
+            for (const auto& s : out.summaries)
+                if (s.group == p.group && s.name == p.name && p.units.empty()) {
+                    p.units = s.units;
+                    p.description = s.description;
+                }
+    }
     return out;
 }
 

@@ -9,7 +9,7 @@ export OMPI_MCA_rmaps_base_oversubscribe=1
 export CHIPRACE MPIEXEC
 N=256   # a multiple of the grids' 8 and 16 cells, and a power of two for the Sobol' base
 figures=(fan_chart gap_cdf china_sources sobol_indices morris_screening tradeoff
-         cap_leakage_heatmap paired_effect crux robustness prim_gap2030_anthropic)
+         cap_leakage_heatmap paired_effect crux robustness prim_gap2030_anthropic calibration)
 
 bash "$SOURCE_DIR/scripts/figures.sh" --samples $N --results "$WORK/res" --out "$WORK/fig1" \
     >"$WORK/log1" 2>&1 || { cat "$WORK/log1"; fail "first run"; }
@@ -23,7 +23,7 @@ done
 # Every CSV against the result file it was drawn from, number for number (CSVs hold the
 # shortest repr of each double, so equality is exact).
 PYTHONPATH="$SOURCE_DIR/analysis" "$PYTHON" - "$WORK/res" "$WORK/fig1" $N <<'PY'
-import csv, sys
+import csv, math, sys
 import numpy as np
 from chiprace_results import open_result
 
@@ -191,13 +191,48 @@ with open_result(f"{res}/crux.h5") as r:
         same(row["p_anthropic_ahead"], np.mean(a[ok] > b[ok]), row)
         same(row["median_ratio"], np.median(a[ok] / b[ok]), row)
         same(row["median_difference"], np.median(a[ok] - b[ok]), row)
+# Prior against posterior (experiments/calibrated.toml): the compute ratio of every policy at
+# three levels, and the most narrowed inputs, in order, with their summaries and the two
+# derived numbers computed here from /calibration/inputs.
+with open_result(f"{res}/calibrated.h5") as r:
+    assert r.n_samples == n and r.calibrated
+    cal = rows("calibration")
+    ratio = [row for row in cal if row["panel"] == "compute_ratio"]
+    assert len(ratio) == len(r.policies) * 3, len(ratio)
+    assert {row["subject"] for row in ratio} == set(r.policies)
+    for row in ratio:
+        g, level, year = r.policy(row["subject"]), float(row["level"]), int(row["year"])
+        assert row["statistic"] == "quantile" and level in (0.05, 0.5, 0.95), row
+        same(row["prior"], r.quantile(g, "compute_ratio", level, year=year), row)
+        same(row["posterior"], r.quantile(g, "compute_ratio", level, year=year, posterior=True), row)
+    summaries = {p: (r.input_summary(p), r.input_summary(p, posterior=True))
+                 for p in r.calibration_inputs}
+    spread = sorted((post.std / prior.std, p) for p, (prior, post) in summaries.items()
+                    if prior.std > 0)
+    drawn = list(dict.fromkeys(row["subject"] for row in cal if row["panel"] == "inputs"))
+    assert drawn == [p for _, p in spread[:8]], (drawn, spread[:8])
+    for row in cal:
+        if row["panel"] != "inputs":
+            continue
+        prior, post = summaries[row["subject"]]
+        kind = row["statistic"]
+        if kind in ("mean", "std"):
+            same(row["prior"], getattr(prior, kind), row)
+            same(row["posterior"], getattr(post, kind), row)
+        elif kind == "std_ratio":
+            same(row["posterior"], post.std / prior.std, row)
+        elif kind == "mean_shift_in_prior_sd":
+            same(row["posterior"], (post.mean - prior.mean) / prior.std, row)
+        else:
+            raise AssertionError(row)
+    assert len(cal) == len(ratio) + 4 * len(drawn), len(cal)
 print("CSVs match the result files")
 PY
 
 # Second run: every experiment is current, and every file is the same, byte for byte.
 bash "$SOURCE_DIR/scripts/figures.sh" --samples $N --results "$WORK/res" --out "$WORK/fig2" \
     >"$WORK/log2" 2>&1 || { cat "$WORK/log2"; fail "second run"; }
-[ "$(grep -c 'current, not rerun' "$WORK/log2")" -eq 7 ] || { cat "$WORK/log2"; fail "reran a current experiment"; }
+[ "$(grep -c 'current, not rerun' "$WORK/log2")" -eq 8 ] || { cat "$WORK/log2"; fail "reran a current experiment"; }
 (cd "$WORK/fig1" && sha256sum -- *) >"$WORK/sums"
 (cd "$WORK/fig2" && sha256sum --quiet -c "$WORK/sums") || fail "a second run changed figure files (determinism)"
 echo "second run: experiments skipped, $((3 * ${#figures[@]})) files byte-identical"

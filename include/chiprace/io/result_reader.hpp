@@ -1,6 +1,7 @@
 #pragma once
 // Reading a result file back: provenance and summaries, for `chiprace info` and tests.
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -51,6 +52,29 @@ struct RobustnessView {
     std::vector<double> dominance_share;   // (policies × policies): P(row better than column)
 };
 
+/// /calibration of a calibrated run (docs/calibration.md): the targets, how much of the sample
+/// the weights kept, and the prior and posterior summaries of every sampled input.
+struct CalibrationView {
+    struct Target {
+        std::string name, output, policy, observation, source;
+        std::int64_t year = -1;             // -1 for a scalar output
+        std::array<double, 3> parameters{}; // NaN where the observation has fewer
+        double ess = 0.0;                   // of this target's weights alone
+    };
+    struct InputSummary {
+        std::string name;
+        double mean = 0.0, std_dev = 0.0;
+    };
+    std::vector<Target> targets;
+    double min_ess = 0.0;
+    std::string on_low_ess;
+    double ess = 0.0, ess_fraction = 0.0, max_weight = 0.0;
+    std::uint64_t n_positive = 0;
+    bool posterior_written = false;
+    /// By name; posterior_inputs is empty when no posterior was written.
+    std::vector<InputSummary> prior_inputs, posterior_inputs;
+};
+
 struct ResultOverview {
     std::vector<std::pair<std::string, std::string>> attributes; // root, as text
     std::vector<int> years;
@@ -63,6 +87,10 @@ struct ResultOverview {
     std::vector<SensitivityView> sensitivity;
     std::vector<std::string> robustness_policies; // /robustness/policy
     std::vector<RobustnessView> robustness;
+    std::optional<CalibrationView> calibration;
+    /// <group>/posterior of a calibrated run: the summaries weighted by the futures'
+    /// likelihoods, in the groups' order of `summaries` (no events).
+    std::vector<OutputSummaryView> posterior;
 
     [[nodiscard]] std::string attribute(const std::string& name) const;
 };
