@@ -394,6 +394,22 @@ int command_run(const RunArguments& args, const std::string& command_line,
                       << " output values were not finite (NaN or inf); they are excluded from "
                          "the summaries and counted in each summary's n_non_finite\n";
     }
+    if (ex.calibration.enabled && report.ess < ex.calibration.min_ess && !part) {
+        if (root)
+            std::cerr << "chiprace: " << (report.posterior_refused ? "error" : "warning")
+                      << ": calibration: the effective sample size is " << std::setprecision(4)
+                      << std::defaultfloat << report.ess << " of " << report.samples
+                      << " samples, below calibration.min_ess = " << ex.calibration.min_ess
+                      << (report.posterior_refused
+                              ? "; the posterior summaries were not written (on_low_ess = "
+                                "\"error\"); the prior results are in " +
+                                    output
+                              : "; posterior summaries rest on few futures")
+                      << ". Run more samples, or widen the observations if they are tighter "
+                         "than the evidence (docs/calibration.md, \"Degeneracy\")\n";
+        if (report.posterior_refused)
+            return exit_code::failure;
+    }
     return exit_code::success;
 }
 

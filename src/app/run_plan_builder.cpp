@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <ctime>
+#include <limits>
 #include <unistd.h>
 
 namespace chiprace::app {
@@ -95,6 +96,27 @@ io::ResultLayout make_layout(const config::Experiment& ex, std::uint64_t runs) {
     for (const auto& o : ex.robustness)
         layout.robustness.push_back({o.name, o.output, o.year_index,
                                      o.direction == stats::Direction::higher, o.thresholds});
+    if (ex.calibration.enabled) {
+        io::CalibrationLayout c;
+        c.min_ess = ex.calibration.min_ess;
+        c.refuse_low_ess = ex.calibration.refuse_low_ess;
+        for (const auto& t : ex.calibration.targets) {
+            io::CalibrationLayout::Target d;
+            d.name = t.name;
+            d.output = ex.model->outputs()[t.output].name;
+            d.policy = t.policy;
+            d.observation = std::string(stats::Observation::name(t.observation.kind));
+            d.source = t.source;
+            d.year = t.year ? *t.year : -1;
+            const double nan = std::numeric_limits<double>::quiet_NaN();
+            d.parameters[0] = t.observation.a;
+            d.parameters[1] = t.observation.b;
+            d.parameters[2] =
+                t.observation.kind == stats::Observation::Kind::interval ? t.observation.c : nan;
+            c.targets.push_back(std::move(d));
+        }
+        layout.calibration = std::move(c);
+    }
     for (const auto& sweep : ex.policy_sweeps) {
         io::PolicySweepDescription d;
         d.name = sweep.name;
@@ -275,6 +297,9 @@ parallel::RunPlan make_run_plan(const config::Experiment& ex, const design::Desi
                                                   "_vs_" + ex.model->variant_name(ref));
         }
     }
+    for (const auto& t : ex.calibration.targets)
+        plan.calibration_targets.push_back(
+            {t.variant, plan.layout.column_of(t.output, t.year_index), t.observation});
     plan.metadata = make_metadata(ex, design, command_line, ranks, threads);
     // A resumed run must compute the same thing: everything but how it was asked for.
     auto identity = ex.resolved;

@@ -1,5 +1,6 @@
 #include "chiprace/config/experiment_loader.hpp"
 
+#include "chiprace/config/calibration_options.hpp"
 #include "chiprace/config/correlations.hpp"
 #include "chiprace/config/design_options.hpp"
 #include "chiprace/config/event_options.hpp"
@@ -48,9 +49,9 @@ struct Document {
     toml::table table;
 };
 
-constexpr std::array<std::string_view, 10> top_level_keys{
-    "experiment", "model",        "parameters", "policies",    "policy_sweeps",
-    "design",     "correlations", "output",     "sensitivity", "robustness"};
+constexpr std::array<std::string_view, 11> top_level_keys{
+    "experiment",   "model",  "parameters",  "policies",   "policy_sweeps", "design",
+    "correlations", "output", "sensitivity", "robustness", "calibration"};
 constexpr std::array<std::string_view, 11> experiment_keys{
     "name",       "model",       "samples",  "seed",      "design", "include",
     "block_size", "description", "policies", "reference", "plugins"};
@@ -847,6 +848,7 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
     read_sensitivity_options(root, ex, errors);
     read_events(root, ex, errors);
     read_robustness(root, ex, errors);
+    read_calibration(root, ex, errors);
     read_kept_outputs(root, ex, errors);
     if (exp != nullptr)
         check_run_count(*exp, root, ex, errors);
@@ -904,6 +906,8 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
     // Only when asked for: the resolved text of experiments without it stays as it was.
     if (!ex.robustness.empty())
         j["robustness"] = robustness_json(ex);
+    if (ex.calibration.enabled)
+        j["calibration"] = calibration_json(ex);
     j["correlations"] = nlohmann::json::array();
     for (const auto& c : ex.correlations)
         j["correlations"].push_back(

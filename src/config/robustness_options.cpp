@@ -1,5 +1,6 @@
 #include "chiprace/config/robustness_options.hpp"
 
+#include "chiprace/config/group_name.hpp"
 #include "chiprace/config/toml_diagnostics.hpp"
 
 #include <algorithm>
@@ -15,13 +16,6 @@ constexpr std::array<std::string_view, 5> objective_keys{"output", "year", "bett
                                                          "name"};
 constexpr const char* example =
     "{ output = \"frontier_gap_years\", year = 2030, better = \"higher\", thresholds = [1.0] }";
-
-/// Objective names become HDF5 group names (/robustness/<name>): plain characters only.
-bool valid_name(std::string_view name) {
-    return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
-    });
-}
 
 /// One objective table; nullopt after reporting what is wrong with it.
 std::optional<RobustnessObjective> read_objective(const toml::node& el, const Experiment& ex,
@@ -124,9 +118,10 @@ std::optional<RobustnessObjective> read_objective(const toml::node& el, const Ex
             }
     }
     if (const toml::node* n = t->get("name")) {
-        if (!n->is_string() || !valid_name(n->as_string()->get()))
+        if (!n->is_string() || !valid_group_name(n->as_string()->get()))
             errors.add(diagnostic_at(*n, "robustness.objectives: name must be a string of 1 to 64 "
-                                         "letters, digits, '_', '-' or '.'"));
+                                         "letters, digits, '_', '-' or '.', not starting with "
+                                         "'.'"));
         else
             o.name = n->as_string()->get();
     } else if (errors.size() == errors_before) {

@@ -46,7 +46,7 @@ void roll_back_finishing(const std::string& path, const ResultLayout& layout) {
     std::vector<std::string> groups = layout.variant_groups;
     groups.insert(groups.end(), layout.contrast_groups.begin(), layout.contrast_groups.end());
     for (const auto& group : groups)
-        for (const char* part : {"summary", "sensitivity"}) {
+        for (const char* part : {"summary", "sensitivity", "posterior"}) {
             const std::string where = ResultLayout::join(group, part);
             if (!link_exists(file, where))
                 continue;
@@ -54,6 +54,14 @@ void roll_back_finishing(const std::string& path, const ResultLayout& layout) {
                 detach(file, ds, scales);
             check_h5(H5Ldelete(file, where.c_str(), H5P_DEFAULT), "deleting " + where);
         }
+    // A calibrated run's diagnostics and input summaries; its targets and weights stay.
+    for (const char* where : {"calibration/diagnostics", "calibration/inputs"}) {
+        if (!link_exists(file, where))
+            continue;
+        for (const auto& ds : datasets_under(file, std::string("/") + where))
+            detach(file, ds, scales);
+        check_h5(H5Ldelete(file, where, H5P_DEFAULT), std::string("deleting /") + where);
+    }
     // /robustness: its own scales (policy, versus, threshold) go with it; /quantile_level must
     // first forget the regret quantiles.
     if (link_exists(file, "robustness")) {

@@ -41,6 +41,10 @@ void RawRowWriter::open(MPI_Comm comm) {
         input_sets_.push_back(
             h5_dataset(H5Dopen2(file_, ("inputs/" + in.name).c_str(), H5P_DEFAULT),
                        "opening /inputs/" + in.name));
+    // A calibrated run's weights travel as one more input column (the runner's last).
+    if (layout_.calibration)
+        input_sets_.push_back(h5_dataset(H5Dopen2(file_, "calibration/weight", H5P_DEFAULT),
+                                         "opening /calibration/weight"));
     for (const auto& group : layout_.variant_groups) {
         auto& sets = output_sets_.emplace_back();
         for (const auto& out : layout_.outputs) {

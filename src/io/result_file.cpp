@@ -4,6 +4,7 @@
 #include "chiprace/io/durable_rename.hpp"
 #include "chiprace/io/exclusive_file.hpp"
 #include "chiprace/io/hdf5_write.hpp"
+#include "chiprace/stats/calibration_weights.hpp"
 #include "chiprace/stats/event_count.hpp"
 #include "chiprace/stats/interval.hpp"
 
@@ -156,6 +157,50 @@ void write_policy_sweeps(hid_t file, const ResultLayout& layout) {
     }
 }
 
+/// /calibration as the run starts: the targets (docs/file-format.md, "Calibration").
+void write_calibration_targets(hid_t file, const ResultLayout& layout) {
+    if (!layout.calibration)
+        return;
+    const auto& c = *layout.calibration;
+    auto g = create_group(file, "calibration");
+    write_attribute(g, "description",
+                    std::string("importance weights of the futures by the likelihood of what was "
+                                "observed (docs/calibration.md)"));
+    write_attribute(g, "min_ess", c.min_ess);
+    write_attribute(g, "on_low_ess", std::string(c.refuse_low_ess ? "error" : "warn"));
+    write_attribute(g, "weight_resolution", 1.0 / stats::weight_units_per_one);
+    std::vector<std::string> name, output, policy, observation, source;
+    std::vector<std::int64_t> year;
+    std::vector<double> parameters;
+    for (const auto& t : c.targets) {
+        name.push_back(t.name);
+        output.push_back(t.output);
+        policy.push_back(t.policy);
+        observation.push_back(t.observation);
+        source.push_back(t.source);
+        year.push_back(t.year);
+        parameters.insert(parameters.end(), std::begin(t.parameters), std::end(t.parameters));
+    }
+    write_attribute(g, "n_targets", static_cast<std::int64_t>(c.targets.size()));
+    if (c.targets.empty())
+        return; // HDF5 has no empty string arrays worth reading: n_targets says 0
+    write_string_array(g, "target", name);
+    write_string_array(g, "output", output);
+    write_string_array(g, "policy", policy);
+    write_string_array(g, "observation", observation);
+    write_string_array(g, "source", source);
+    const hsize_t n = c.targets.size();
+    write_dataset(g, "year", std::span<const std::int64_t>(year), std::span(&n, 1));
+    const hsize_t dims[2] = {n, 3};
+    write_dataset(g, "observation_parameters", std::span<const double>(parameters),
+                  std::span(dims));
+    auto ds = h5_dataset(H5Dopen2(g, "observation_parameters", H5P_DEFAULT),
+                         "opening observation_parameters");
+    write_attribute(ds, "description",
+                    std::string("normal: mean, sd, NaN; lognormal: p05, p95, NaN; interval: low, "
+                                "high, tolerance"));
+}
+
 } // namespace
 
 void create_result_file(const std::string& path, const ResultLayout& layout,
@@ -210,6 +255,7 @@ void create_result_file(const std::string& path, const ResultLayout& layout,
     }
 
     write_policy_sweeps(file, layout);
+    write_calibration_targets(file, layout);
 
     if (!layout.store_raw)
         return;
@@ -242,6 +288,15 @@ void create_result_file(const std::string& path, const ResultLayout& layout,
         describe(ds, in.units, in.description.empty() ? in.name : in.description);
         scales.attach(ds, {sample});
         write_attribute(ds, "distribution", in.distribution);
+    }
+    if (layout.calibration) {
+        auto c = require_group(file, "calibration");
+        auto ds = create_row_dataset(c, "weight", layout.n_samples, 0, layout.compression,
+                                     H5T_IEEE_F64LE);
+        describe(ds, "1",
+                 "each sample's importance weight: the product of its targets' likelihoods, "
+                 "each scaled to 1 at its maximum");
+        scales.attach(ds, {sample});
     }
     for (const auto& group : layout.variant_groups) {
         auto g = require_group(file, group.empty() ? std::string("outputs") : group + "/outputs");
@@ -282,8 +337,9 @@ void write_summaries(const std::string& path, const ResultLayout& layout,
 
     for (const auto& group : groups) {
         std::size_t event_count_at = 0; // next of group.event_counts
-        auto summary = require_group(file, group.group.empty() ? std::string("summary")
-                                                               : group.group + "/summary");
+        auto summary =
+            require_group(file, group.group.empty() ? group.part : group.group + "/" + group.part);
+        const bool weighted = group.part != "summary";
         std::size_t column = 0;
         for (const auto& out : layout.outputs) {
             const std::size_t width = out.per_year ? nt : 1;
@@ -321,9 +377,13 @@ void write_summaries(const std::string& path, const ResultLayout& layout,
                 write_attribute(ds, "units", out.units.empty() ? std::string("1") : out.units);
                 write_attribute(ds, "relative_error_bound",
                                 out.integer_valued ? 0.0 : layout.quantile_relative_error);
-                write_attribute(ds, "definition",
-                                std::string("lower sample quantile x_(floor(q*(n-1))) of the "
-                                            "finite values, from a log-linear histogram"));
+                write_attribute(
+                    ds, "definition",
+                    std::string(weighted ? "weighted lower quantile: the first value whose "
+                                           "cumulative weight exceeds floor(q*(n-1))*W/n, from a "
+                                           "log-linear histogram (docs/calibration.md)"
+                                         : "lower sample quantile x_(floor(q*(n-1))) of the "
+                                           "finite values, from a log-linear histogram"));
                 if (out.per_year)
                     scales.attach(ds, {time, qlevel});
                 else
@@ -339,7 +399,7 @@ void write_summaries(const std::string& path, const ResultLayout& layout,
             }
             std::vector<const EventDescription*> events;
             for (const auto& e : out.events)
-                if (e.applies(group.contrast))
+                if (!weighted && e.applies(group.contrast))
                     events.push_back(&e);
             if (events.empty())
                 continue;
@@ -416,6 +476,54 @@ void write_summaries(const std::string& path, const ResultLayout& layout,
 void publish_result_file(const std::string& partial, const std::string& final_path) {
     // The data must be on disk before the name says the file is complete.
     durable_rename(partial, final_path);
+}
+
+void write_calibration(const std::string& path, const ResultLayout& layout,
+                       const CalibrationResult& result) {
+    {
+        auto file = h5_file(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), "opening " + path);
+        auto d = require_group(file, "calibration/diagnostics");
+        const std::pair<const char*, double> scalars[] = {
+            {"ess", result.ess},
+            {"ess_fraction", result.ess_fraction},
+            {"sum_weights", result.sum_weights},
+            {"sum_weights_squared", result.sum_weights_squared},
+            {"max_weight", result.max_weight}};
+        for (const auto& [name, value] : scalars)
+            write_dataset(d, name, std::span(&value, 1), {});
+        write_dataset(d, "n_positive", std::span(&result.n_positive, 1), {});
+        const std::int64_t written = result.posterior_written ? 1 : 0;
+        write_dataset(d, "posterior_written", std::span(&written, 1), {});
+        const hsize_t nt = result.target_ess.size();
+        write_dataset(d, "target_ess", std::span<const double>(result.target_ess),
+                      std::span(&nt, 1));
+        write_attribute(d, "description",
+                        std::string("Kish effective sample size (sum w)^2 / sum w^2 of the "
+                                    "weights, overall and for each target alone"));
+        check_h5(H5Fflush(file, H5F_SCOPE_LOCAL), "flushing " + path);
+        file.close(path);
+    }
+    // The inputs' summaries are written as a group's scalar outputs would be.
+    ResultLayout inputs;
+    inputs.quantile_levels = layout.quantile_levels;
+    inputs.quantile_relative_error = layout.quantile_relative_error;
+    for (const auto& in : layout.inputs) {
+        OutputDescription o;
+        o.name = in.name;
+        o.units = in.units;
+        o.description = in.description.empty() ? in.name : in.description;
+        o.per_year = false;
+        inputs.outputs.push_back(o);
+    }
+    std::vector<SummaryGroup> groups(2);
+    groups[0].group = groups[1].group = "calibration/inputs";
+    groups[0].part = "prior";
+    groups[0].columns = result.prior_inputs;
+    groups[1].part = "posterior";
+    groups[1].columns = result.posterior_inputs;
+    if (!result.posterior_written)
+        groups.pop_back();
+    write_summaries(path, inputs, groups, {});
 }
 
 } // namespace chiprace::io

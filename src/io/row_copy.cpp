@@ -16,6 +16,8 @@ void copy_rows(const std::string& from, const std::string& to, const ResultLayou
     std::vector<std::pair<std::string, std::size_t>> datasets; // path, columns (0: 1-D)
     for (const auto& in : layout.inputs)
         datasets.emplace_back("inputs/" + in.name, 0);
+    if (layout.calibration)
+        datasets.emplace_back("calibration/weight", 0);
     for (const auto& group : layout.variant_groups)
         for (const auto& out : layout.outputs)
             if (out.kept)

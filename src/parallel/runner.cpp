@@ -186,11 +186,19 @@ std::uint64_t finishing_bytes(const io::ResultLayout& layout, std::size_t inputs
     for (const auto& o : layout.robustness)
         robustness_values += variants * (layout.quantile_levels.size() + 16) +
                              4 * variants * (variants + o.thresholds.size() + 1);
+    // A calibrated run writes every group's summaries twice, and its inputs' twice.
+    const std::uint64_t summaries = layout.calibration ? 2 : 1;
+    const std::uint64_t calibration_values =
+        layout.calibration ? 2 * inputs * (layout.quantile_levels.size() + 16) +
+                                 4 * layout.calibration->targets.size() + 16
+                           : 0;
     const std::uint64_t values =
-        groups * (columns * (layout.quantile_levels.size() + 16) + targets * per_target) +
-        robustness_values;
-    const std::uint64_t objects = groups * (layout.outputs.size() * 16 + targets * 12 + 8) + 64 +
-                                  layout.robustness.size() * 32;
+        groups *
+            (summaries * columns * (layout.quantile_levels.size() + 16) + targets * per_target) +
+        robustness_values + calibration_values;
+    const std::uint64_t objects =
+        groups * (summaries * layout.outputs.size() * 16 + targets * 12 + 8) + 64 +
+        layout.robustness.size() * 32 + (layout.calibration ? 2 * inputs * 16 + 32 : 0);
     return std::max<std::uint64_t>(std::uint64_t{1} << 20, 2 * (8 * values + 1024 * objects));
 }
 
@@ -280,7 +288,9 @@ constexpr int tag_sketches = 102;
 struct BlockWorkspace {
     std::vector<double> unit, values, outputs, difference, weights, weight, f_ab, f_ba, steps;
     std::vector<std::size_t> moved;
-    std::vector<double> objective, regret; // one robustness objective's column of every variant
+    std::vector<double> objective, regret;  // one robustness objective's column of every variant
+    std::vector<double> calibration_weight; // each sample's weight (calibrated runs)
+    std::vector<std::uint64_t> calibration_units; // the same in sketch units
 };
 
 } // namespace
@@ -337,6 +347,57 @@ void finish_results(const RunPlan& plan, std::vector<Reduction::Node> held,
                                                  plan.layout.quantile_levels));
         }
         groups.push_back(std::move(g));
+    }
+    // Calibration: posterior groups beside the prior ones, the inputs' prior and posterior, and
+    // the weights' diagnostics.
+    std::optional<io::CalibrationResult> calibration;
+    std::vector<io::SummaryGroup> posterior;
+    if (plan.layout.calibration) {
+        if (!merged->calibration)
+            throw RuntimeFailure("the calibration sums are missing from the finished blocks");
+        const auto& sums = *merged->calibration;
+        const std::size_t all_columns = plan.layout.summary_columns();
+        const std::size_t group_columns = (variants + contrasts) * columns;
+        const std::size_t d = plan.layout.inputs.size();
+        io::CalibrationResult r;
+        r.ess = sums.ess();
+        r.ess_fraction = samples_run > 0 ? r.ess / static_cast<double>(samples_run) : 0.0;
+        r.sum_weights = sums.sum_w;
+        r.sum_weights_squared = sums.sum_w2;
+        r.max_weight = sums.max_w;
+        r.n_positive = sums.n_positive;
+        for (std::size_t t = 0; t < sums.target_sum_w.size(); ++t)
+            r.target_ess.push_back(sums.target_ess(t));
+        r.posterior_written =
+            !(plan.layout.calibration->refuse_low_ess && r.ess < plan.layout.calibration->min_ess);
+        report.ess = r.ess;
+        report.posterior_refused = !r.posterior_written;
+        const std::size_t posterior_sketches = all_columns + d;
+        for (std::size_t j = 0; j < d; ++j) {
+            r.prior_inputs.push_back(stats::summarize(merged->moments.columns[all_columns + j],
+                                                      sketch.columns[all_columns + j],
+                                                      plan.layout.quantile_levels));
+            r.posterior_inputs.push_back(
+                stats::summarize_weighted(merged->posterior[group_columns + j],
+                                          sketch.columns[posterior_sketches + group_columns + j],
+                                          plan.layout.quantile_levels));
+        }
+        if (r.posterior_written)
+            for (std::size_t g = 0; g < variants + contrasts; ++g) {
+                io::SummaryGroup pg{g < variants ? plan.layout.variant_groups[g]
+                                                 : plan.layout.contrast_groups[g - variants],
+                                    {}};
+                pg.part = "posterior";
+                pg.contrast = g >= variants;
+                for (std::size_t c = 0; c < columns; ++c) {
+                    const std::size_t col = g * columns + c;
+                    pg.columns.push_back(stats::summarize_weighted(
+                        merged->posterior[col], sketch.columns[posterior_sketches + col],
+                        plan.layout.quantile_levels));
+                }
+                posterior.push_back(std::move(pg));
+            }
+        calibration = std::move(r);
     }
     // Robustness: each objective's regret columns and its counts after the event counts.
     std::vector<io::RobustnessResult> robustness;
@@ -410,6 +471,10 @@ void finish_results(const RunPlan& plan, std::vector<Reduction::Node> held,
     io::reserve_space(partial, room, "writing the contrasts");
     io::write_summaries(partial, plan.layout, {contrast_start, groups.end()}, closing);
     io::write_robustness(partial, plan.layout, robustness, samples_run);
+    if (calibration) {
+        io::write_summaries(partial, plan.layout, posterior, {});
+        io::write_calibration(partial, plan.layout, *calibration);
+    }
     fault_point("sensitivity", 0, plan.output_path);
     if (sens) {
         io::reserve_space(partial, room, "writing the sensitivity indices");
@@ -488,11 +553,28 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
                              o.integer_valued ? stats::LogHistogram::exact_integers
                                               : plan.sketch_mantissa_bits);
     precision.insert(precision.end(), objectives.size() * variants, plan.sketch_mantissa_bits);
+    // Calibration: the inputs' prior sketches, then the weighted sketches of every group column
+    // and every input (docs/calibration.md). Same precision as the prior's.
+    const bool calibrated = plan.layout.calibration.has_value();
+    const std::size_t group_columns = regret_base;
+    const std::size_t input_columns = calibrated ? d : 0;
+    const std::size_t posterior_columns = calibrated ? group_columns + d : 0;
+    const std::size_t input_sketch_base = all_columns;
+    const std::size_t posterior_sketch_base = all_columns + input_columns;
+    if (calibrated) {
+        precision.insert(precision.end(), d, plan.sketch_mantissa_bits);
+        precision.insert(precision.end(), precision.begin(),
+                         precision.begin() + static_cast<std::ptrdiff_t>(group_columns));
+        precision.insert(precision.end(), d, plan.sketch_mantissa_bits);
+    }
+    std::vector<stats::Observation> observations;
+    for (const auto& t : plan.calibration_targets)
+        observations.push_back(t.observation);
     // One set per rank, shared by its threads under a lock per column: a set per thread
     // multiplied the sketches' memory, which dominates a run's, by the thread count. Counts
     // add exactly, so the order in which threads take a column changes nothing.
     std::vector<stats::SketchSet> sketches(1, stats::SketchSet(precision));
-    const auto column_locks = std::make_unique<std::mutex[]>(all_columns);
+    const auto column_locks = std::make_unique<std::mutex[]>(precision.size());
     // Sensitivity: the analysed columns of every group (variants, then contrasts), the shift
     // that keeps Sobol' sums well conditioned, and the Morris steps.
     const auto& sens = plan.layout.sensitivity;
@@ -559,7 +641,9 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
                               std::vector<double>(d), std::vector<double>(d * (bs / group_runs)),
                               std::vector<std::size_t>(d * (bs / group_runs)),
                               std::vector<double>(objectives.empty() ? 0 : variants * bs),
-                              std::vector<double>(objectives.empty() ? 0 : variants * bs)});
+                              std::vector<double>(objectives.empty() ? 0 : variants * bs),
+                              std::vector<double>(calibrated ? bs : 0),
+                              std::vector<std::uint64_t>(calibrated ? bs : 0)});
 
     // Rank 0 lays out the file, or with --resume reads the ledger of the interrupted run; the
     // others wait for its verdict rather than hang.
@@ -660,7 +744,8 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
     }
 
     const std::size_t round_rows = raw ? per_round * bs : 0;
-    std::vector<double> round_inputs(raw ? d * round_rows : 0);
+    // A calibrated run's weights follow the inputs as one more column (RawRowWriter::write).
+    std::vector<double> round_inputs(raw ? (d + (calibrated ? 1 : 0)) * round_rows : 0);
     std::vector<std::vector<double>> round_outputs(
         variants, std::vector<double>(raw ? columns * round_rows : 0));
 
@@ -765,6 +850,8 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
                 auto &f_ab = ws.f_ab, &f_ba = ws.f_ba, &steps = ws.steps;
                 auto& moved = ws.moved;
                 auto &objective = ws.objective, &regret = ws.regret;
+                auto& weight_of = ws.calibration_weight;
+                auto& units_of = ws.calibration_units;
 #pragma omp for schedule(static)
                 for (std::uint64_t k = 0; k < n_blocks; ++k) {
                     try {
@@ -784,25 +871,70 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
                                                 static_cast<std::ptrdiff_t>(j * rows + offset));
                         }
                         auto& leaf = leaves[k];
-                        leaf.moments.columns.resize(all_columns);
+                        leaf.moments.columns.resize(all_columns + input_columns);
                         leaf.events.assign(counted, 0);
                         const model::InputBlock in(std::span<const double>(values).first(d * n), n);
-                        auto accumulate = [&](std::size_t c, std::span<const double> col) {
+                        const auto w = std::span<const double>(weight_of).first(calibrated ? n : 0);
+                        const auto units =
+                            std::span<const std::uint64_t>(units_of).first(calibrated ? n : 0);
+                        // Moments and sketch of summary column c; a group column or an input
+                        // of a calibrated run also gets its weighted moments and sketch
+                        // (posterior index p).
+                        auto summarise = [&](std::size_t c, std::size_t p,
+                                             std::span<const double> col) {
                             auto& m = leaf.moments.columns[c];
                             m = stats::RunningMoments::of(col);
-                            for (const std::size_t i : slots_of_column[c])
-                                leaf.events[i] = stats::count_meeting(col, slots[i].comparison,
-                                                                      slots[i].threshold);
-                            const std::lock_guard column(column_locks[c]);
-                            sketches[0].columns[c].add(col, m.min, m.max);
+                            if (c < all_columns)
+                                for (const std::size_t i : slots_of_column[c])
+                                    leaf.events[i] = stats::count_meeting(col, slots[i].comparison,
+                                                                          slots[i].threshold);
+                            {
+                                const std::lock_guard column(column_locks[c]);
+                                sketches[0].columns[c].add(col, m.min, m.max);
+                            }
+                            if (!calibrated || p == posterior_columns)
+                                return;
+                            leaf.posterior[p] = stats::WeightedMoments::of(col, w);
+                            const std::size_t q = posterior_sketch_base + p;
+                            const std::lock_guard column(column_locks[q]);
+                            sketches[0].columns[q].add_weighted(col, units);
+                        };
+                        auto accumulate = [&](std::size_t c, std::span<const double> col) {
+                            summarise(c, c < group_columns ? c : posterior_columns, col);
                         };
                         // Every policy meets the same sampled futures (common random numbers).
                         std::vector<model::OutputBlock> outs;
-                        for (std::size_t v = 0; v < variants; ++v) {
+                        for (std::size_t v = 0; v < variants; ++v)
                             outs.emplace_back(
                                 std::span<double>(outputs).subspan(v * columns * n, columns * n),
                                 n);
-                            model.evaluate(v, in, outs[v]);
+                        std::vector<char> evaluated(variants, 0);
+                        if (calibrated) {
+                            // The weights first: the policies the targets observe are evaluated
+                            // before the others, whose columns are then summarised while hot.
+                            std::vector<std::span<const double>> observed;
+                            for (const auto& t : plan.calibration_targets) {
+                                if (evaluated[t.variant] == 0) {
+                                    model.evaluate(t.variant, in, outs[t.variant]);
+                                    evaluated[t.variant] = 1;
+                                }
+                                observed.push_back(outs[t.variant].column(t.column));
+                            }
+                            leaf.calibration = stats::calibration_weights(
+                                observations, observed, std::span(weight_of).first(n),
+                                std::span(units_of).first(n));
+                            leaf.posterior.resize(posterior_columns);
+                            for (std::size_t j = 0; j < d; ++j)
+                                summarise(input_sketch_base + j, group_columns + j,
+                                          std::span<const double>(values).subspan(j * n, n));
+                            if (raw)
+                                std::copy_n(weight_of.begin(), n,
+                                            round_inputs.begin() +
+                                                static_cast<std::ptrdiff_t>(d * rows + offset));
+                        }
+                        for (std::size_t v = 0; v < variants; ++v) {
+                            if (evaluated[v] == 0)
+                                model.evaluate(v, in, outs[v]);
                             for (std::size_t c = 0; c < columns; ++c) {
                                 const auto col = std::span<const double>(outs[v].column(c));
                                 accumulate(v * columns + c, col);

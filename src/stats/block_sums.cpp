@@ -7,7 +7,8 @@ namespace chiprace::stats {
 
 void BlockSums::merge(const BlockSums& right) {
     if (right.sobol.size() != sobol.size() || right.morris.size() != morris.size() ||
-        right.events.size() != events.size())
+        right.events.size() != events.size() || right.posterior.size() != posterior.size() ||
+        right.calibration.has_value() != calibration.has_value())
         throw std::logic_error("BlockSums: merging blocks of different shapes");
     moments.merge(right.moments);
     for (std::size_t i = 0; i < sobol.size(); ++i)
@@ -16,6 +17,10 @@ void BlockSums::merge(const BlockSums& right) {
         morris[i].merge(right.morris[i]);
     for (std::size_t i = 0; i < events.size(); ++i)
         events[i] += right.events[i];
+    for (std::size_t i = 0; i < posterior.size(); ++i)
+        posterior[i].merge(right.posterior[i]);
+    if (calibration)
+        calibration->merge(*right.calibration);
 }
 
 std::vector<double> BlockSums::serialize() const {
@@ -33,6 +38,21 @@ std::vector<double> BlockSums::serialize() const {
     out.push_back(std::bit_cast<double>(std::uint64_t{events.size()}));
     for (const auto n : events)
         out.push_back(std::bit_cast<double>(n));
+    // Calibrated runs only: ledgers without calibration end before this.
+    if (calibration) {
+        out.push_back(std::bit_cast<double>(std::uint64_t{posterior.size()}));
+        for (const auto& w : posterior) {
+            out.push_back(std::bit_cast<double>(w.count));
+            out.push_back(std::bit_cast<double>(w.non_finite));
+            out.push_back(w.sum_w);
+            out.push_back(w.sum_w2);
+            out.push_back(w.mean);
+            out.push_back(w.m2);
+            out.push_back(w.min);
+            out.push_back(w.max);
+        }
+        calibration->serialize(out);
+    }
     return out;
 }
 
@@ -66,6 +86,25 @@ BlockSums BlockSums::deserialize(std::span<const double> data) {
             fail();
         for (std::uint64_t i = 0; i < n_events; ++i)
             b.events.push_back(std::bit_cast<std::uint64_t>(data[pos++]));
+    }
+    if (pos < data.size()) { // a calibrated run's
+        const auto n_posterior = count();
+        if (n_posterior > (data.size() - pos) / WeightedMoments::serialized_size)
+            fail();
+        b.posterior.resize(n_posterior);
+        for (auto& w : b.posterior) {
+            const double* p = data.data() + pos;
+            w.count = std::bit_cast<std::uint64_t>(p[0]);
+            w.non_finite = std::bit_cast<std::uint64_t>(p[1]);
+            w.sum_w = p[2];
+            w.sum_w2 = p[3];
+            w.mean = p[4];
+            w.m2 = p[5];
+            w.min = p[6];
+            w.max = p[7];
+            pos += WeightedMoments::serialized_size;
+        }
+        b.calibration = CalibrationSums::deserialize(data, pos);
     }
     if (pos != data.size())
         fail();

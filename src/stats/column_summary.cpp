@@ -132,4 +132,19 @@ ColumnSummary summarize(const RunningMoments& moments, const LogHistogram& sketc
     return s;
 }
 
+ColumnSummary summarize_weighted(const WeightedMoments& moments, const LogHistogram& sketch,
+                                 std::span<const double> levels) {
+    constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+    ColumnSummary s;
+    s.n_finite = moments.count;
+    s.n_non_finite = moments.non_finite;
+    const bool any = moments.count > 0;
+    s.mean = any ? moments.mean : nan;
+    s.std_dev = moments.std_dev();
+    s.min = any ? moments.min : nan;
+    s.max = any ? moments.max : nan;
+    s.quantiles = sketch.weighted_quantiles(levels, moments.min, moments.max, moments.count);
+    return s;
+}
+
 } // namespace chiprace::stats

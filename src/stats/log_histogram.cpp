@@ -6,6 +6,7 @@
 #include <limits>
 #include <optional>
 #include <stdexcept>
+#include <tuple>
 
 namespace chiprace::stats {
 
@@ -314,6 +315,88 @@ void LogHistogram::add_mixed(std::span<const double> values) {
     zeros_ += zeros;
 }
 
+void LogHistogram::add_weighted(std::span<const double> values,
+                                std::span<const std::uint64_t> units) {
+    if (units.size() != values.size())
+        throw std::invalid_argument("LogHistogram: one weight per value");
+    constexpr double tiny = std::numeric_limits<double>::min();
+    constexpr double largest = std::numeric_limits<double>::max();
+    const unsigned shift = 52u - bits_;
+    const bool integers = bits_ == exact_integers;
+    auto key_of = [shift, integers](double magnitude) {
+        return integers ? static_cast<std::uint64_t>(magnitude)
+                        : std::bit_cast<std::uint64_t>(magnitude) >> shift;
+    };
+    // The span of keys of the values that count: finite, of positive weight.
+    std::uint64_t pos_lo = ~0ull, pos_hi = 0, neg_lo = ~0ull, neg_hi = 0;
+    for (std::size_t b = 0; b < values.size(); b += batch) {
+        const std::size_t n = std::min(batch, values.size() - b);
+#pragma omp simd reduction(min : pos_lo, neg_lo) reduction(max : pos_hi, neg_hi)
+        for (std::size_t i = 0; i < n; ++i) {
+            const double v = values[b + i];
+            const double a = std::fabs(v);
+            const std::uint64_t counted =
+                mask_of(a >= tiny) & mask_of(a <= largest) & mask_of(units[b + i] != 0);
+            const std::uint64_t k = key_of(counted != 0 ? a : 1.0);
+            const std::uint64_t pos = counted & mask_of(v > 0);
+            const std::uint64_t neg = counted & mask_of(v < 0);
+            pos_lo = (k | ~pos) < pos_lo ? (k | ~pos) : pos_lo;
+            pos_hi = (k & pos) > pos_hi ? (k & pos) : pos_hi;
+            neg_lo = (k | ~neg) < neg_lo ? (k | ~neg) : neg_lo;
+            neg_hi = (k & neg) > neg_hi ? (k & neg) : neg_hi;
+        }
+    }
+    // Weights go straight to the 64-bit totals: a weight does not fit the 16-bit staging.
+    for (auto [side, lo, hi] :
+         {std::tuple{&positive_, pos_lo, pos_hi}, std::tuple{&negative_, neg_lo, neg_hi}}) {
+        if (lo <= hi)
+            side->grow_to(lo, hi);
+        if (side->size > 0 && side->counts.empty())
+            side->fold();
+    }
+    std::uint64_t scratch[8] = {};
+    std::uint64_t* const pos_base =
+        positive_.size == 0 ? scratch
+                            : positive_.counts.data() + (positive_.first_key - positive_.base_key);
+    std::uint64_t* const neg_base =
+        negative_.size == 0 ? scratch
+                            : negative_.counts.data() + (negative_.first_key - negative_.base_key);
+    const std::uint64_t pos_first = positive_.first_key, neg_first = negative_.first_key;
+    std::uint64_t zeros = 0;
+    std::uint64_t* slots[batch];
+    for (std::size_t b = 0; b < values.size(); b += batch) {
+        const std::size_t n = std::min(batch, values.size() - b);
+#pragma omp simd reduction(+ : zeros)
+        for (std::size_t i = 0; i < n; ++i) {
+            const double v = values[b + i];
+            const double a = std::fabs(v);
+            const std::uint64_t counted = mask_of(a >= tiny) & mask_of(a <= largest);
+            zeros += units[b + i] & mask_of(a < tiny); // NaN compares false
+            const std::uint64_t k = key_of(counted != 0 ? a : 1.0);
+            const std::uint64_t pos = counted & mask_of(v > 0);
+            const std::uint64_t neg = counted & mask_of(v < 0);
+            // Keys below a side's first bucket (past its range bound) go to that bucket; a
+            // value of 0 units may lie outside the span and goes to scratch.
+            const std::uint64_t live = mask_of(units[b + i] != 0);
+            const std::uint64_t pos_index =
+                ((k > pos_first ? k : pos_first) - pos_first) & pos & live;
+            const std::uint64_t neg_index =
+                ((k > neg_first ? k : neg_first) - neg_first) & neg & live;
+            const std::uint64_t use_pos = pos & live, use_neg = neg & live;
+            const auto p = reinterpret_cast<std::uintptr_t>(pos_base + pos_index);
+            const auto q = reinterpret_cast<std::uintptr_t>(neg_base + neg_index);
+            const auto r = reinterpret_cast<std::uintptr_t>(scratch + (i & 7u));
+            slots[i] = reinterpret_cast<std::uint64_t*>((p & use_pos) | (q & use_neg) |
+                                                        (r & ~(use_pos | use_neg)));
+        }
+        for (std::size_t i = 0; i < n; ++i)
+            __builtin_prefetch(slots[i], 1);
+        for (std::size_t i = 0; i < n; ++i)
+            *slots[i] += units[b + i];
+    }
+    zeros_ += zeros;
+}
+
 void LogHistogram::merge(const LogHistogram& other) {
     if (other.bits_ != bits_)
         throw std::invalid_argument("LogHistogram: merging sketches of different precision");
@@ -337,22 +420,51 @@ double LogHistogram::quantile(double q, double lo, double hi) const {
 std::vector<double> LogHistogram::quantiles(std::span<const double> levels, double lo,
                                             double hi) const {
     const std::uint64_t n = count();
-    std::vector<double> out(levels.size(), std::numeric_limits<double>::quiet_NaN());
     if (n == 0)
-        return out;
-    // One walk for all levels, in the order of their ranks: a summary asks for several, and
-    // each walk crosses most of the buckets.
-    std::vector<std::pair<std::uint64_t, std::size_t>> wanted; // rank, level
-    for (std::size_t j = 0; j < levels.size(); ++j) {
-        const double clamped_q = std::clamp(levels[j], 0.0, 1.0);
-        wanted.emplace_back(
-            static_cast<std::uint64_t>(std::floor(clamped_q * static_cast<double>(n - 1))), j);
-    }
+        return std::vector<double>(levels.size(), std::numeric_limits<double>::quiet_NaN());
+    // Ranks below 2^64 are exact in long double's 64-bit significand.
+    std::vector<long double> ranks;
+    for (const double q : levels)
+        ranks.push_back(static_cast<long double>(static_cast<std::uint64_t>(
+            std::floor(std::clamp(q, 0.0, 1.0) * static_cast<double>(n - 1)))));
+    return walk(ranks, lo, hi);
+}
+
+std::vector<double> LogHistogram::weighted_quantiles(std::span<const double> levels, double lo,
+                                                     double hi, std::uint64_t n) const {
+    const std::uint64_t total = count();
+    if (n == 0 || total == 0)
+        return std::vector<double>(levels.size(), std::numeric_limits<double>::quiet_NaN());
+    // The unweighted rank scaled by the mean weight. When every value carries the same units u
+    // (a power of two, the total below 2^64), total/n is u exactly and so is rank·u: the
+    // comparison in walk() is then the unweighted one, and so are the quantiles.
+    const long double mean_units = static_cast<long double>(total) / static_cast<long double>(n);
+    std::vector<long double> thresholds;
+    for (const double q : levels)
+        thresholds.push_back(static_cast<long double>(static_cast<std::uint64_t>(std::floor(
+                                 std::clamp(q, 0.0, 1.0) * static_cast<double>(n - 1)))) *
+                             mean_units);
+    return walk(thresholds, lo, hi);
+}
+
+std::vector<double> LogHistogram::walk(std::span<const long double> thresholds, double lo,
+                                       double hi) const {
+    std::vector<double> out(thresholds.size(), std::numeric_limits<double>::quiet_NaN());
+    // One walk for all levels, in the order of their thresholds: a summary asks for several,
+    // and each walk crosses most of the buckets.
+    std::vector<std::pair<long double, std::size_t>> wanted; // threshold, level
+    for (std::size_t j = 0; j < thresholds.size(); ++j)
+        wanted.emplace_back(thresholds[j], j);
     std::sort(wanted.begin(), wanted.end());
     std::size_t next = 0;
     std::uint64_t seen = 0;
-    // The value of the bucket where the count first exceeds a rank is that rank's quantile.
-    auto reached = [&] { return next < wanted.size() && seen > wanted[next].first; };
+    bool complete = false;
+    // The value of the bucket where the count first exceeds a threshold is that level's
+    // quantile.
+    auto reached = [&] {
+        return next < wanted.size() &&
+               (complete || static_cast<long double>(seen) > wanted[next].first);
+    };
     auto take = [&](double x) {
         for (; reached(); ++next)
             out[wanted[next].second] = std::clamp(x, lo, hi);
@@ -370,7 +482,7 @@ std::vector<double> LogHistogram::quantiles(std::span<const double> levels, doub
         if (reached())
             take(bucket_midpoint(positive_.first_key + i));
     }
-    seen = n + 1; // unreachable: the counts sum to n
+    complete = true; // every count is seen: any threshold left is reached at the top
     take(hi);
     return out;
 }

@@ -28,8 +28,9 @@ public:
     ~RawRowWriter();
 
     /// Collective: every rank calls it the same number of times; a rank with nothing to write
-    /// passes n = 0. inputs: one column per input, column j at j*stride; outputs[v]: the
-    /// model's columns of variant v, column c at c*stride.
+    /// passes n = 0. inputs: one column per input, column j at j*stride, then a calibrated
+    /// run's weights (/calibration/weight) as one more column; outputs[v]: the model's columns
+    /// of variant v, column c at c*stride.
     void write(std::uint64_t first, std::size_t n, std::span<const double> inputs,
                std::span<const std::span<const double>> outputs, std::size_t stride);
 

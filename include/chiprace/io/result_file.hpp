@@ -28,7 +28,25 @@ struct SummaryGroup {
     /// Samples meeting each event that applies to the group: per output, per event, per year.
     std::vector<std::uint64_t> event_counts = {};
     std::uint64_t event_samples = 0; // the denominator: every sample run
+    /// The subgroup: "summary", or "posterior" for a calibrated run's weighted summaries
+    /// (whose quantiles are weighted and which count no events).
+    std::string part = "summary";
 };
+
+/// A calibrated run's diagnostics and its inputs' prior and posterior summaries
+/// (/calibration/diagnostics, /calibration/inputs; docs/file-format.md).
+struct CalibrationResult {
+    double ess = 0.0, ess_fraction = 0.0, sum_weights = 0.0, sum_weights_squared = 0.0,
+           max_weight = 0.0;
+    std::uint64_t n_positive = 0;
+    std::vector<double> target_ess;
+    bool posterior_written = true;
+    std::vector<stats::ColumnSummary> prior_inputs, posterior_inputs; // layout.inputs' order
+};
+
+/// Writes /calibration/diagnostics and /calibration/inputs/{prior,posterior}.
+void write_calibration(const std::string& path, const ResultLayout& layout,
+                       const CalibrationResult& result);
 
 /// Writes <group>/summary/<output>/{mean,std,min,max,quantiles,n_finite,n_non_finite}, the
 /// events group of an output with events, and the closing root attributes.

@@ -13,6 +13,7 @@
 #include "chiprace/model/model.hpp"
 #include "chiprace/random/gaussian_copula.hpp"
 #include "chiprace/random/parameter_space.hpp"
+#include "chiprace/stats/observation.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -72,6 +73,13 @@ struct RunPlan {
     /// that do not change results), and the software version (same major).
     std::string identity;
     std::string software_version;
+    /// Calibration (layout.calibration set): each target's observation of one model column
+    /// (variant, column within it).
+    struct CalibrationTarget {
+        std::size_t variant = 0, column = 0;
+        stats::Observation observation;
+    };
+    std::vector<CalibrationTarget> calibration_targets;
     /// Upper bound on the per-rank round buffers, bytes.
     std::size_t round_bytes = std::size_t{64} << 20;
 };
@@ -90,6 +98,10 @@ struct RunReport {
     std::string interrupt_signal;        // "SIGTERM", "SIGINT" or "SIGUSR1"
     std::string late_signal;     // a signal that came after the last round: the run still completed
     std::string stopping_reason; // adaptive runs: why they stopped
+    /// Calibrated runs: the Kish effective sample size, and whether the posterior was left out
+    /// because it fell below min_ess with on_low_ess = "error".
+    double ess = 0.0;
+    bool posterior_refused = false;
     double widest_interval = 0.0; // adaptive runs: at the last check
     /// Raw writes on this rank that HDF5 performed independently instead of collectively,
     /// with its reason; empty when every write was collective, as it should be.

@@ -3,11 +3,14 @@
 // the moments of every column and, with a sensitivity design, the Sobol' or Morris sums of
 // the analysed columns. The unit of the run's dyadic reduction (stats/dyadic_reduction.hpp).
 
+#include "chiprace/stats/calibration_weights.hpp"
 #include "chiprace/stats/column_summary.hpp"
 #include "chiprace/stats/morris_sums.hpp"
 #include "chiprace/stats/sobol_sums.hpp"
+#include "chiprace/stats/weighted_moments.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -20,6 +23,10 @@ struct BlockSums {
     /// Samples meeting each counted event, per (group, output, event, year) slot in the
     /// runner's order (event_slots in parallel/runner.cpp), or none. Merged by addition.
     std::vector<std::uint64_t> events;
+    /// Calibration ([calibration]): the weighted moments of every posterior column and the
+    /// weights' sums; empty without calibration.
+    std::vector<WeightedMoments> posterior;
+    std::optional<CalibrationSums> calibration;
 
     /// right covers the blocks after this one's.
     void merge(const BlockSums& right);

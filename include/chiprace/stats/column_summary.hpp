@@ -3,6 +3,7 @@
 
 #include "chiprace/stats/log_histogram.hpp"
 #include "chiprace/stats/running_moments.hpp"
+#include "chiprace/stats/weighted_moments.hpp"
 
 #include <cstdint>
 #include <span>
@@ -51,5 +52,9 @@ struct ColumnSummary {
 
 ColumnSummary summarize(const RunningMoments& moments, const LogHistogram& sketch,
                         std::span<const double> levels);
+/// The posterior summary of a calibrated column: weighted moments and the weighted quantiles of
+/// a sketch filled by LogHistogram::add_weighted. With every weight 1, summarize()'s bits.
+ColumnSummary summarize_weighted(const WeightedMoments& moments, const LogHistogram& sketch,
+                                 std::span<const double> levels);
 
 } // namespace chiprace::stats

@@ -66,6 +66,17 @@ public:
     [[nodiscard]] std::vector<double> quantiles(std::span<const double> levels, double lo,
                                                 double hi) const;
 
+    /// Weighted adds (calibration, docs/calibration.md): each finite value counts units[i]
+    /// (its weight in integer units, so that merging stays exact) instead of 1; values of 0
+    /// units are left out. A sketch takes either kind of add, never both.
+    void add_weighted(std::span<const double> values, std::span<const std::uint64_t> units);
+    /// Weighted lower quantiles of a sketch filled by add_weighted: at level q, the first
+    /// bucket whose cumulative weight exceeds floor(q·(n−1))·W/n, W the total weight and n the
+    /// number of values of positive weight. With every weight equal this is exactly the
+    /// bucket quantiles() finds for the same values.
+    [[nodiscard]] std::vector<double> weighted_quantiles(std::span<const double> levels, double lo,
+                                                         double hi, std::uint64_t n) const;
+
     /// Flat form for sending between ranks and for checkpoints: compact (varint counts, runs
     /// of empty buckets as one entry) and exact.
     [[nodiscard]] std::vector<std::uint64_t> serialize() const;
@@ -125,6 +136,9 @@ private:
     void add_mixed(std::span<const double> values);
 
     [[nodiscard]] std::uint64_t key(double magnitude) const;
+    /// The value of the bucket where the cumulative count first exceeds each threshold.
+    [[nodiscard]] std::vector<double> walk(std::span<const long double> thresholds, double lo,
+                                           double hi) const;
     [[nodiscard]] double bucket_midpoint(std::uint64_t key) const;
 
     unsigned bits_;
