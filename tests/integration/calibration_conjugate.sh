@@ -192,6 +192,8 @@ with h5py.File(conjugate, "r") as f:
     check(p.shape == (1, 3) and p[0, 0] == 1.5 and p[0, 1] == 1.0 and math.isnan(p[0, 2]),
           f"observation parameters (1.5, 1.0, NaN): {p.tolist()}")
     check(float(f["/calibration"].attrs["min_ess"]) == 100.0, "min_ess attribute")
+    check(int(f["/calibration"].attrs["n_targets"]) == 1, "n_targets attribute 1")
+    check(f["/calibration"].attrs["on_low_ess"] in ("warn", b"warn"), "on_low_ess attribute warn")
 
 # ---- 2. an interval target with tolerance 0: ABC rejection -----------------------------------
 # x1 ~ N(0, 1), y = x1, accepted when -0.5 <= y <= 1.5: the posterior is the standard normal

@@ -85,7 +85,9 @@ import numpy as np
 
 with h5py.File(sys.argv[1], "r") as raw, h5py.File(sys.argv[2], "r") as summary:
     w = raw["/calibration/weight"][()]
-    assert w.shape == (3001,) and 0 < w.min() < w.max() <= 1, (w.min(), w.max())
+    # (A few futures have no smuggling in 2025: a lognormal observation gives them weight 0.)
+    assert w.shape == (3001,) and 0 <= w.min() < w.max() <= 1, (w.min(), w.max())
+    assert int(raw["/calibration/diagnostics/n_positive"][()]) == int((w > 0).sum())
     ess = float(raw["/calibration/diagnostics/ess"][()])
     assert 50 < ess < 3001, ess
     targets = [t.decode() if isinstance(t, bytes) else t for t in raw["/calibration/target"][()]]
