@@ -55,31 +55,37 @@ read_source() {
     fi
 }
 
-# Copies experiment $1 to directory $2 with its includes (paths relative to the experiment's
-# directory, as chiprace reads them) made absolute, and experiment.samples set.
-stage_experiment() {
-    local src="$1" dir="$2" rev="" path="$1"
+# Writes file $1 (a path, or REV:PATH) to $2 with its includes (paths relative to the file's
+# directory, as chiprace reads them) staged beside it the same way, recursively, and named by
+# absolute paths.
+stage_file() {
+    local src="$1" out="$2" rev="" path="$1"
     if [[ ! -f "$src" && "$src" == *:* ]]; then
         rev="${src%%:*}:"
         path="${src#*:}"
     fi
     local base
     base="$(dirname "$path")"
-    mkdir -p "$dir/included"
     local includes
     includes="$(read_source "$src" | sed -n 's/^include *= *\[\(.*\)\].*/\1/p' | tr ',' '\n' |
         sed 's/^ *"\(.*\)" *$/\1/' | grep -v '^ *$' || true)"
-    local replaced="" inc i=0
+    local replaced="" inc i=0 dir="${out%.toml}.included"
     while IFS= read -r inc; do
         [[ -n "$inc" ]] || continue
-        local target="$dir/included/$i.toml"
-        read_source "$rev$base/$inc" >"$target"
+        mkdir -p "$dir"
+        local target="$dir/$i.toml"
+        stage_file "$rev$base/$inc" "$target"
         replaced+="${replaced:+, }\"$target\""
         i=$((i + 1))
     done <<<"$includes"
-    read_source "$src" |
-        sed -e "s|^samples *=.*|samples = $SAMPLES|" \
-            -e "s|^include *=.*|include = [$replaced]|" >"$dir/experiment.toml"
+    read_source "$src" | sed -e "s|^include *=.*|include = [$replaced]|" >"$out"
+}
+
+# Copies experiment $1 to directory $2 with its includes, and experiment.samples set.
+stage_experiment() {
+    local src="$1" dir="$2"
+    stage_file "$src" "$dir/staged.toml"
+    sed -e "s|^samples *=.*|samples = $SAMPLES|" "$dir/staged.toml" >"$dir/experiment.toml"
     grep -q "^samples = $SAMPLES" "$dir/experiment.toml" || die "$src: no experiment.samples line"
 }
 

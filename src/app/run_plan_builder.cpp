@@ -100,6 +100,7 @@ io::ResultLayout make_layout(const config::Experiment& ex, std::uint64_t runs) {
         io::CalibrationLayout c;
         c.min_ess = ex.calibration.min_ess;
         c.refuse_low_ess = ex.calibration.refuse_low_ess;
+        c.posterior_outputs = ex.calibration.posterior_outputs;
         for (const auto& t : ex.calibration.targets) {
             io::CalibrationLayout::Target d;
             d.name = t.name;

@@ -17,7 +17,8 @@ namespace {
 
 using Kind = stats::Observation::Kind;
 
-constexpr std::array<std::string_view, 3> calibration_keys{"min_ess", "on_low_ess", "targets"};
+constexpr std::array<std::string_view, 4> calibration_keys{"min_ess", "on_low_ess", "outputs",
+                                                           "targets"};
 constexpr std::array<std::string_view, 6> target_keys{"name",   "output",      "year",
                                                       "policy", "observation", "source"};
 constexpr std::array<Kind, 3> kinds{Kind::normal, Kind::lognormal, Kind::interval};
@@ -37,6 +38,11 @@ std::vector<std::string_view> number_keys(Kind kind) {
         return {"low", "high", "tolerance"};
     }
     return {};
+}
+
+/// "a normal", "a lognormal", "an interval": the kind with its article.
+std::string a_kind(Kind kind) {
+    return (kind == Kind::interval ? "an " : "a ") + std::string(stats::Observation::name(kind));
 }
 
 std::string joined(const std::vector<std::string_view>& words) {
@@ -97,11 +103,10 @@ void check_target_keys(const toml::table& t, std::optional<Kind> kind, Diagnosti
                 owner = k;
         }
         if (owner)
-            errors.add(diagnostic_at(
-                key, "calibration.targets: '" + std::string(key.str()) + "' belongs to a " +
-                         std::string(stats::Observation::name(*owner)) + " observation; a " +
-                         std::string(stats::Observation::name(*kind)) + " one takes " +
-                         joined(number_keys(*kind))));
+            errors.add(diagnostic_at(key, "calibration.targets: '" + std::string(key.str()) +
+                                              "' belongs to " + a_kind(*owner) + " observation; " +
+                                              a_kind(*kind) + " one takes " +
+                                              joined(number_keys(*kind))));
         else
             errors.add(
                 diagnostic_at(key, unknown_key_message(key.str(), "calibration.targets", known)));
@@ -112,7 +117,6 @@ void check_target_keys(const toml::table& t, std::optional<Kind> kind, Diagnosti
 std::optional<stats::Observation> read_observation(const toml::table& t, const toml::node& el,
                                                    Kind kind, DiagnosticList& errors) {
     const auto keys = number_keys(kind);
-    const std::string kind_name(stats::Observation::name(kind));
     std::array<double, 3> values{0.0, 0.0, 0.0};
     std::array<const toml::node*, 3> nodes{};
     bool complete = true;
@@ -120,8 +124,8 @@ std::optional<stats::Observation> read_observation(const toml::table& t, const t
         nodes[i] = t.get(keys[i]);
         if (nodes[i] == nullptr) {
             errors.add(diagnostic_at(el, "calibration.targets: " + std::string(keys[i]) +
-                                             " is missing: a " + kind_name + " observation needs " +
-                                             joined(keys)));
+                                             " is missing: " + a_kind(kind) +
+                                             " observation needs " + joined(keys)));
             complete = false;
             continue;
         }
@@ -327,6 +331,71 @@ std::optional<CalibrationTarget> read_target(const toml::table& root, const toml
     return target;
 }
 
+/// outputs = "all" or ["output", ...]: the outputs given posterior summaries.
+/// Absent: decided by default_posterior_outputs once the targets are read.
+void read_posterior_outputs(const toml::table& table, Experiment& ex, DiagnosticList& errors) {
+    const toml::node* node = table.get("outputs");
+    if (node == nullptr || ex.model == nullptr)
+        return;
+    const auto& outputs = ex.model->outputs();
+    auto& chosen = ex.calibration.posterior_outputs;
+    chosen.clear();
+    if (node->is_string() && node->value<std::string>() == "all") {
+        for (std::size_t k = 0; k < outputs.size(); ++k)
+            chosen.push_back(k);
+        ex.calibration.outputs_given = true;
+        return;
+    }
+    const toml::array* list = node->as_array();
+    if (list == nullptr) {
+        errors.add(diagnostic_at(*node, "calibration.outputs must be \"all\" or an array of "
+                                        "output names: the outputs given posterior summaries "
+                                        "(every output keeps its prior summary)"));
+        return;
+    }
+    std::vector<std::string_view> names;
+    for (const auto& o : outputs)
+        names.push_back(o.name);
+    for (const auto& el : *list) {
+        const auto name = el.value<std::string>();
+        const auto at = name ? std::find(names.begin(), names.end(), *name) : names.end();
+        if (at == names.end()) {
+            std::string msg = "calibration.outputs: ";
+            if (!name)
+                msg += "each entry must be an output name";
+            else {
+                msg += "unknown output '" + *name + "'";
+                if (const auto guess = closest_match(*name, names))
+                    msg += "; did you mean '" + *guess + "'?";
+            }
+            errors.add(diagnostic_at(el, msg));
+            continue;
+        }
+        chosen.push_back(static_cast<std::size_t>(at - names.begin()));
+    }
+    std::sort(chosen.begin(), chosen.end());
+    chosen.erase(std::unique(chosen.begin(), chosen.end()), chosen.end());
+    ex.calibration.outputs_given = true;
+}
+
+/// Without `outputs`: the model's headline outputs, or every output of a model that names none.
+void default_posterior_outputs(Experiment& ex) {
+    auto& settings = ex.calibration;
+    if (settings.outputs_given || ex.model == nullptr)
+        return;
+    const auto& outputs = ex.model->outputs();
+    auto& chosen = settings.posterior_outputs;
+    chosen.clear();
+    const auto headline =
+        ex.definition ? ex.definition->headline_outputs : std::vector<std::string>{};
+    for (std::size_t k = 0; k < outputs.size(); ++k)
+        if (headline.empty() ||
+            std::find(headline.begin(), headline.end(), outputs[k].name) != headline.end())
+            chosen.push_back(k);
+    std::sort(chosen.begin(), chosen.end());
+    chosen.erase(std::unique(chosen.begin(), chosen.end()), chosen.end());
+}
+
 } // namespace
 
 void read_calibration(const toml::table& root, Experiment& ex, DiagnosticList& errors) {
@@ -364,8 +433,8 @@ void read_calibration(const toml::table& root, Experiment& ex, DiagnosticList& e
         } else if (on_low->is_string() && v == "error") {
             settings.refuse_low_ess = true;
         } else {
-            std::string msg = "calibration.on_low_ess must be \"warn\" or \"error\" (no "
-                              "posterior, exit code 1)";
+            std::string msg = "calibration.on_low_ess must be \"warn\" (warn, and write the "
+                              "posterior) or \"error\" (write no posterior, exit code 1)";
             if (on_low->is_string())
                 if (const auto guess = closest_match(*v, on_low_ess_values))
                     msg = "calibration.on_low_ess: unknown value '" + *v + "'; did you mean '" +
@@ -373,9 +442,12 @@ void read_calibration(const toml::table& root, Experiment& ex, DiagnosticList& e
             errors.add(diagnostic_at(*on_low, msg));
         }
     }
+    read_posterior_outputs(*table, ex, errors);
     const toml::node* targets = table->get("targets");
-    if (targets == nullptr)
+    if (targets == nullptr) {
+        default_posterior_outputs(ex);
         return; // valid: every weight is 1
+    }
     const toml::array* list = targets->as_array();
     if (list == nullptr) {
         errors.add(diagnostic_at(*targets, "calibration.targets must be an array of tables: "
@@ -399,6 +471,7 @@ void read_calibration(const toml::table& root, Experiment& ex, DiagnosticList& e
         }
         settings.targets.push_back(std::move(*target));
     }
+    default_posterior_outputs(ex);
 }
 
 nlohmann::json calibration_json(const Experiment& ex) {
@@ -418,8 +491,12 @@ nlohmann::json calibration_json(const Experiment& ex) {
             j[std::string(keys[i])] = values[i];
         list.push_back(std::move(j));
     }
+    auto quantiles = nlohmann::json::array();
+    for (const std::size_t k : settings.posterior_outputs)
+        quantiles.push_back(ex.model->outputs()[k].name);
     return {{"min_ess", settings.min_ess},
             {"on_low_ess", settings.refuse_low_ess ? "error" : "warn"},
+            {"outputs", quantiles},
             {"targets", list}};
 }
 

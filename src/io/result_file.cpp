@@ -341,7 +341,10 @@ void write_summaries(const std::string& path, const ResultLayout& layout,
             require_group(file, group.group.empty() ? group.part : group.group + "/" + group.part);
         const bool weighted = group.part != "summary";
         std::size_t column = 0;
-        for (const auto& out : layout.outputs) {
+        for (std::size_t o = 0; o < layout.outputs.size(); ++o) {
+            const auto& out = layout.outputs[o];
+            if (!group.present.empty() && group.present[o] == 0)
+                continue;
             const std::size_t width = out.per_year ? nt : 1;
             auto g = create_group(summary, out.name);
             describe(g, out.units, out.description);
@@ -371,8 +374,9 @@ void write_summaries(const std::string& path, const ResultLayout& layout,
                 if (out.per_year)
                     scales.attach(ds, {time});
             }
-            write_dataset(g, "quantiles", std::span<const double>(quantiles), qdims);
-            {
+            // A posterior without quantiles ([calibration] quantiles leaves the output out).
+            if (!(weighted && quantiles.empty())) {
+                write_dataset(g, "quantiles", std::span<const double>(quantiles), qdims);
                 auto ds = h5_dataset(H5Dopen2(g, "quantiles", H5P_DEFAULT), "opening quantiles");
                 write_attribute(ds, "units", out.units.empty() ? std::string("1") : out.units);
                 write_attribute(ds, "relative_error_bound",

@@ -64,10 +64,34 @@ RunSizeEstimate estimate_run_size(const RunPlan& plan, int ranks, int threads) {
                           static_cast<double>(stats::LogHistogram::memory_ceiling(
                               o.integer_valued ? stats::LogHistogram::exact_integers
                                                : plan.sketch_mantissa_bits));
+    // A calibrated run also sketches every input, and again every group column and input
+    // weighted (the posterior).
+    const bool calibrated = layout.calibration.has_value();
+    const double input_sketches =
+        static_cast<double>(stats::LogHistogram::memory_ceiling(plan.sketch_mantissa_bits) +
+                            stats::LogHistogram::memory_ceiling(plan.sketch_mantissa_bits, true));
+    double posterior_sketches = 0.0; // one group's weighted sketches
+    double posterior_sketched_columns = 0.0;
+    if (calibrated)
+        for (std::size_t k = 0; k < layout.outputs.size(); ++k)
+            if (layout.calibration->has_posterior(k)) {
+                const double width =
+                    layout.outputs[k].per_year ? static_cast<double>(layout.years.size()) : 1.0;
+                posterior_sketched_columns += groups * width;
+                posterior_sketches +=
+                    width *
+                    static_cast<double>(stats::LogHistogram::memory_ceiling(
+                        layout.outputs[k].integer_valued ? stats::LogHistogram::exact_integers
+                                                         : plan.sketch_mantissa_bits,
+                        true));
+            }
     const double sketch_set =
-        groups * group_sketches +
+        groups * (group_sketches + posterior_sketches) +
         regret_columns *
-            static_cast<double>(stats::LogHistogram::memory_ceiling(plan.sketch_mantissa_bits));
+            static_cast<double>(stats::LogHistogram::memory_ceiling(plan.sketch_mantissa_bits)) +
+        (calibrated ? d * input_sketches : 0.0);
+    const double sketched_columns =
+        all_columns + (calibrated ? posterior_sketched_columns + 2.0 * d : 0.0);
 
     // One block's sums (moments of every column, sensitivity sums of the analysed ones): the
     // leaf of the reduction, and the size of each piece rank 0 keeps.
@@ -77,7 +101,12 @@ RunSizeEstimate estimate_run_size(const RunPlan& plan, int ranks, int threads) {
             analysed += layout.outputs[k].per_year ? s->years.size() : 1;
         analysed *= static_cast<std::size_t>(groups);
     }
-    double leaf = all_columns * 6 * sizeof(double);
+    double leaf =
+        all_columns * 6 * sizeof(double) +
+        (calibrated ? (d * 6 + (posterior_sketched_columns + d) *
+                                   static_cast<double>(stats::WeightedMoments::serialized_size)) *
+                          sizeof(double)
+                    : 0.0);
     if (const auto& s = layout.sensitivity; s && analysed > 0) {
         const std::size_t dim = plan.parameters->dimension();
         stats::BlockSums one;
@@ -98,7 +127,8 @@ RunSizeEstimate estimate_run_size(const RunPlan& plan, int ranks, int threads) {
     // or resumes from a ledger.
     const double sets = (r > 1 || plan.resume) ? 2.0 : 1.0;
     e.memory.push_back({"quantile sketches (" + std::to_string(static_cast<int>(sets)) +
-                            " set(s) of " + std::to_string(static_cast<long long>(all_columns)) +
+                            " set(s) of " +
+                            std::to_string(static_cast<long long>(sketched_columns)) +
                             " columns on rank 0, 1 on the others; each sketch at most " +
                             format_bytes(static_cast<double>(
                                 stats::LogHistogram::memory_ceiling(plan.sketch_mantissa_bits))) +
@@ -114,7 +144,9 @@ RunSizeEstimate estimate_run_size(const RunPlan& plan, int ranks, int threads) {
         samples,
         2.0 * static_cast<double>(stats::LogHistogram::max_buckets(plan.sketch_mantissa_bits)));
     const double varint = std::ceil(std::log2(std::max(2.0, samples)) / 7.0);
-    const double flat_set = all_columns * (64.0 + (varint + 4.0) * used);
+    // Weighted counts take up to 8 bytes more per used bucket.
+    const double flat_set = all_columns * (64.0 + (varint + 4.0) * used) +
+                            (sketched_columns - all_columns) * (64.0 + 12.0 * used);
     // Counted even with --checkpoint-every 0: a signal still asks for a ledger.
     e.memory.push_back({"checkpoint ledger (" + std::to_string(static_cast<long long>(r)) +
                             " rank(s)' sketches, flat)",
@@ -132,7 +164,13 @@ RunSizeEstimate estimate_run_size(const RunPlan& plan, int ranks, int threads) {
 
     const double q = static_cast<double>(layout.quantile_levels.size());
     double datasets = groups * static_cast<double>(layout.outputs.size()) * 7.0 + 64.0;
-    double bytes = groups * columns * (6.0 + q) * sizeof(double);
+    double bytes = (groups * columns + posterior_sketched_columns) * (6.0 + q) * sizeof(double);
+    if (calibrated) {
+        datasets +=
+            static_cast<double>(layout.calibration->posterior_outputs.size()) * groups * 7.0 +
+            14.0 * d + 16.0;
+        bytes += 2.0 * d * (6.0 + q) * sizeof(double);
+    }
     if (const auto& s = layout.sensitivity; s && analysed > 0) {
         const double per_output = s->method == io::SensitivityLayout::Method::morris ? 6.0 : 10.0;
         datasets += groups * static_cast<double>(s->outputs.size()) * per_output;
@@ -148,8 +186,8 @@ RunSizeEstimate estimate_run_size(const RunPlan& plan, int ranks, int threads) {
                 kept_outputs += 1.0;
                 kept_columns += o.per_year ? static_cast<double>(layout.years.size()) : 1.0;
             }
-        datasets += variants * kept_outputs + d;
-        bytes += samples * (d * sizeof(double) +
+        datasets += variants * kept_outputs + d + (calibrated ? 1.0 : 0.0);
+        bytes += samples * ((d + (calibrated ? 1.0 : 0.0)) * sizeof(double) +
                             variants * kept_columns * (layout.single_precision ? 4.0 : 8.0));
         e.output_what = kept_outputs < static_cast<double>(layout.outputs.size())
                             ? "raw rows of the kept outputs and summaries"

@@ -283,6 +283,23 @@ std::string resume_mismatch(const io::Checkpoint& c, const RunPlan& plan) {
 constexpr int tag_moments = 101;
 constexpr int tag_sketches = 102;
 
+/// A calibrated run's posterior columns ([calibration] outputs in every group, in the order of
+/// the summary columns): the group column of each. The inputs' follow them.
+std::vector<std::size_t> posterior_group_columns(const io::ResultLayout& layout,
+                                                 std::size_t groups) {
+    std::vector<std::size_t> chosen;
+    if (!layout.calibration)
+        return chosen;
+    for (std::size_t g = 0, c = 0; g < groups; ++g)
+        for (std::size_t k = 0; k < layout.outputs.size(); ++k) {
+            const std::size_t width = layout.outputs[k].per_year ? layout.years.size() : 1;
+            for (std::size_t t = 0; t < width; ++t, ++c)
+                if (layout.calibration->has_posterior(k))
+                    chosen.push_back(c);
+        }
+    return chosen;
+}
+
 /// One thread's buffers for computing a block: its design points, inputs, outputs and the
 /// sensitivity sums' scratch.
 struct BlockWorkspace {
@@ -357,7 +374,7 @@ void finish_results(const RunPlan& plan, std::vector<Reduction::Node> held,
             throw RuntimeFailure("the calibration sums are missing from the finished blocks");
         const auto& sums = *merged->calibration;
         const std::size_t all_columns = plan.layout.summary_columns();
-        const std::size_t group_columns = (variants + contrasts) * columns;
+        const auto chosen = posterior_group_columns(plan.layout, variants + contrasts);
         const std::size_t d = plan.layout.inputs.size();
         io::CalibrationResult r;
         r.ess = sums.ess();
@@ -372,29 +389,30 @@ void finish_results(const RunPlan& plan, std::vector<Reduction::Node> held,
             !(plan.layout.calibration->refuse_low_ess && r.ess < plan.layout.calibration->min_ess);
         report.ess = r.ess;
         report.posterior_refused = !r.posterior_written;
+        // Sketches: the summary columns, the inputs' prior, then the posterior columns.
         const std::size_t posterior_sketches = all_columns + d;
         for (std::size_t j = 0; j < d; ++j) {
+            const std::size_t p = chosen.size() + j;
             r.prior_inputs.push_back(stats::summarize(merged->moments.columns[all_columns + j],
                                                       sketch.columns[all_columns + j],
                                                       plan.layout.quantile_levels));
-            r.posterior_inputs.push_back(
-                stats::summarize_weighted(merged->posterior[group_columns + j],
-                                          sketch.columns[posterior_sketches + group_columns + j],
-                                          plan.layout.quantile_levels));
+            r.posterior_inputs.push_back(stats::summarize_weighted(
+                merged->posterior[p], sketch.columns[posterior_sketches + p],
+                plan.layout.quantile_levels));
         }
         if (r.posterior_written)
-            for (std::size_t g = 0; g < variants + contrasts; ++g) {
+            for (std::size_t g = 0, p = 0; g < variants + contrasts; ++g) {
                 io::SummaryGroup pg{g < variants ? plan.layout.variant_groups[g]
                                                  : plan.layout.contrast_groups[g - variants],
                                     {}};
                 pg.part = "posterior";
                 pg.contrast = g >= variants;
-                for (std::size_t c = 0; c < columns; ++c) {
-                    const std::size_t col = g * columns + c;
+                for (std::size_t k = 0; k < plan.layout.outputs.size(); ++k)
+                    pg.present.push_back(plan.layout.calibration->has_posterior(k) ? 1 : 0);
+                for (; p < chosen.size() && chosen[p] / columns == g; ++p)
                     pg.columns.push_back(stats::summarize_weighted(
-                        merged->posterior[col], sketch.columns[posterior_sketches + col],
+                        merged->posterior[p], sketch.columns[posterior_sketches + p],
                         plan.layout.quantile_levels));
-                }
                 posterior.push_back(std::move(pg));
             }
         calibration = std::move(r);
@@ -558,13 +576,20 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
     const bool calibrated = plan.layout.calibration.has_value();
     const std::size_t group_columns = regret_base;
     const std::size_t input_columns = calibrated ? d : 0;
-    const std::size_t posterior_columns = calibrated ? group_columns + d : 0;
+    // The weighted work of every column would cost as much as the rest of the run: only the
+    // columns of [calibration] outputs have a posterior (dense index p; the inputs' last).
+    const auto chosen = posterior_group_columns(plan.layout, variants + contrasts);
+    constexpr std::size_t none = ~std::size_t{0};
+    std::vector<std::size_t> posterior_of(group_columns, none);
+    for (std::size_t p = 0; p < chosen.size(); ++p)
+        posterior_of[chosen[p]] = p;
+    const std::size_t posterior_columns = calibrated ? chosen.size() + d : 0;
     const std::size_t input_sketch_base = all_columns;
     const std::size_t posterior_sketch_base = all_columns + input_columns;
     if (calibrated) {
         precision.insert(precision.end(), d, plan.sketch_mantissa_bits);
-        precision.insert(precision.end(), precision.begin(),
-                         precision.begin() + static_cast<std::ptrdiff_t>(group_columns));
+        for (const std::size_t c : chosen)
+            precision.push_back(precision[c]);
         precision.insert(precision.end(), d, plan.sketch_mantissa_bits);
     }
     std::vector<stats::Observation> observations;
@@ -880,6 +905,7 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
                         // Moments and sketch of summary column c; a group column or an input
                         // of a calibrated run also gets its weighted moments and sketch
                         // (posterior index p).
+                        stats::WeightedMoments::BlockWeights block_weights;
                         auto summarise = [&](std::size_t c, std::size_t p,
                                              std::span<const double> col) {
                             auto& m = leaf.moments.columns[c];
@@ -892,15 +918,16 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
                                 const std::lock_guard column(column_locks[c]);
                                 sketches[0].columns[c].add(col, m.min, m.max);
                             }
-                            if (!calibrated || p == posterior_columns)
+                            if (!calibrated || p == none)
                                 return;
-                            leaf.posterior[p] = stats::WeightedMoments::of(col, w);
+                            leaf.posterior[p] =
+                                stats::WeightedMoments::of(col, w, block_weights, m);
                             const std::size_t q = posterior_sketch_base + p;
                             const std::lock_guard column(column_locks[q]);
-                            sketches[0].columns[q].add_weighted(col, units);
+                            sketches[0].columns[q].add_weighted(col, units, m.min, m.max);
                         };
                         auto accumulate = [&](std::size_t c, std::span<const double> col) {
-                            summarise(c, c < group_columns ? c : posterior_columns, col);
+                            summarise(c, c < group_columns ? posterior_of[c] : none, col);
                         };
                         // Every policy meets the same sampled futures (common random numbers).
                         std::vector<model::OutputBlock> outs;
@@ -923,9 +950,11 @@ RunReport run(const RunPlan& plan, MPI_Comm comm) {
                             leaf.calibration = stats::calibration_weights(
                                 observations, observed, std::span(weight_of).first(n),
                                 std::span(units_of).first(n));
+                            block_weights = stats::WeightedMoments::BlockWeights::of(
+                                std::span<const double>(weight_of).first(n));
                             leaf.posterior.resize(posterior_columns);
                             for (std::size_t j = 0; j < d; ++j)
-                                summarise(input_sketch_base + j, group_columns + j,
+                                summarise(input_sketch_base + j, chosen.size() + j,
                                           std::span<const double>(values).subspan(j * n, n));
                             if (raw)
                                 std::copy_n(weight_of.begin(), n,

@@ -7,6 +7,7 @@
 #include <optional>
 #include <stdexcept>
 #include <tuple>
+#include <type_traits>
 
 namespace chiprace::stats {
 
@@ -21,9 +22,10 @@ std::size_t LogHistogram::max_buckets(unsigned mantissa_bits) {
                                            : std::size_t{range_binades} << mantissa_bits;
 }
 
-std::size_t LogHistogram::memory_ceiling(unsigned mantissa_bits) {
+std::size_t LogHistogram::memory_ceiling(unsigned mantissa_bits, bool weighted) {
     return sizeof(LogHistogram) +
-           2 * max_buckets(mantissa_bits) * (sizeof(std::uint64_t) + sizeof(std::uint16_t));
+           2 * max_buckets(mantissa_bits) *
+               (sizeof(std::uint64_t) + (weighted ? sizeof(std::uint32_t) : sizeof(std::uint16_t)));
 }
 
 std::uint64_t LogHistogram::key(double magnitude) const {
@@ -49,7 +51,10 @@ void LogHistogram::Side::grow_to(std::uint64_t lo_key, std::uint64_t hi_key) {
     if (size == 0) {
         first_key = base_key = std::max(lo_key, floor_of(hi_key));
         size = hi_key - first_key + 1;
-        recent.assign(size, 0);
+        if (weighted)
+            wide.assign(size, 0);
+        else
+            recent.assign(size, 0);
         counts.clear();
         return;
     }
@@ -60,7 +65,7 @@ void LogHistogram::Side::grow_to(std::uint64_t lo_key, std::uint64_t hi_key) {
         rebuild(new_first, new_last);
         return;
     }
-    const std::uint64_t end = base_key + recent.size();
+    const std::uint64_t end = base_key + storage();
     if (new_first < base_key || new_last >= end) {
         // A column's extremes creep outwards over its first blocks: a quarter of the span as
         // slack on the side that grew bounds the copies to a few per side, and costs at most a
@@ -73,10 +78,16 @@ void LogHistogram::Side::grow_to(std::uint64_t lo_key, std::uint64_t hi_key) {
         const std::uint64_t new_end =
             std::min(new_last >= end ? new_last + 1 + slack : end, new_base + cap);
         const std::size_t from = first_key - base_key, to = first_key - new_base;
-        std::vector<std::uint16_t> wider(new_end - new_base, 0);
-        std::copy_n(recent.begin() + static_cast<std::ptrdiff_t>(from), size,
-                    wider.begin() + static_cast<std::ptrdiff_t>(to));
-        recent = std::move(wider);
+        auto widen = [&](auto& storage) {
+            std::remove_reference_t<decltype(storage)> wider(new_end - new_base, 0);
+            std::copy_n(storage.begin() + static_cast<std::ptrdiff_t>(from), size,
+                        wider.begin() + static_cast<std::ptrdiff_t>(to));
+            storage = std::move(wider);
+        };
+        if (weighted)
+            widen(wide);
+        else
+            widen(recent);
         if (!counts.empty()) {
             std::vector<std::uint64_t> wider_counts(new_end - new_base, 0);
             std::copy_n(counts.begin() + static_cast<std::ptrdiff_t>(from), size,
@@ -97,7 +108,11 @@ void LogHistogram::Side::rebuild(std::uint64_t first, std::uint64_t last) {
             collapsed[std::max(k, first) - first] += at(i);
     }
     counts = std::move(collapsed);
-    recent.assign(counts.size(), 0); // staged counts are folded into the totals above
+    // Staged counts are folded into the totals above.
+    if (weighted)
+        wide.assign(counts.size(), 0);
+    else
+        recent.assign(counts.size(), 0);
     first_key = base_key = first;
     size = counts.size();
 }
@@ -107,7 +122,7 @@ void LogHistogram::Side::add(const Side& other) {
         return;
     grow_to(other.first_key, other.last_key());
     if (counts.empty())
-        counts.assign(recent.size(), 0);
+        counts.assign(storage(), 0);
     // Keys below this side's first bucket were collapsed away by its (larger) largest key.
     for (std::size_t i = 0; i < other.size; ++i)
         counts[std::max(other.first_key + i, first_key) - base_key] += other.at(i);
@@ -117,8 +132,14 @@ void LogHistogram::Side::fold() {
     if (size == 0)
         return;
     if (counts.empty())
-        counts.assign(recent.size(), 0);
+        counts.assign(storage(), 0);
     // Outside the span both are zero.
+    if (weighted) {
+        for (std::size_t j = first_key - base_key, end = j + size; j < end; ++j)
+            counts[j] += wide[j];
+        std::fill(wide.begin(), wide.end(), std::uint32_t{0});
+        return;
+    }
     for (std::size_t j = first_key - base_key, end = j + size; j < end; ++j)
         counts[j] += recent[j];
     std::fill(recent.begin(), recent.end(), std::uint16_t{0});
@@ -317,6 +338,11 @@ void LogHistogram::add_mixed(std::span<const double> values) {
 
 void LogHistogram::add_weighted(std::span<const double> values,
                                 std::span<const std::uint64_t> units) {
+    add_weighted(values, units, 0.0, -1.0);
+}
+
+void LogHistogram::add_weighted(std::span<const double> values,
+                                std::span<const std::uint64_t> units, double lo, double hi) {
     if (units.size() != values.size())
         throw std::invalid_argument("LogHistogram: one weight per value");
     constexpr double tiny = std::numeric_limits<double>::min();
@@ -327,9 +353,16 @@ void LogHistogram::add_weighted(std::span<const double> values,
         return integers ? static_cast<std::uint64_t>(magnitude)
                         : std::bit_cast<std::uint64_t>(magnitude) >> shift;
     };
-    // The span of keys of the values that count: finite, of positive weight.
+    // The span of keys of the values that count: finite, of positive weight. Known at once when
+    // every value is positive (it then spans every value's key, weighted or not: the same for
+    // any cut, and the prior sketch's span when every weight is 1).
     std::uint64_t pos_lo = ~0ull, pos_hi = 0, neg_lo = ~0ull, neg_hi = 0;
-    for (std::size_t b = 0; b < values.size(); b += batch) {
+    const bool positive = lo <= hi && lo >= tiny && !integers;
+    if (positive) {
+        pos_lo = key_of(lo);
+        pos_hi = key_of(hi);
+    }
+    for (std::size_t b = 0; !positive && b < values.size(); b += batch) {
         const std::size_t n = std::min(batch, values.size() - b);
 #pragma omp simd reduction(min : pos_lo, neg_lo) reduction(max : pos_hi, neg_hi)
         for (std::size_t i = 0; i < n; ++i) {
@@ -346,24 +379,40 @@ void LogHistogram::add_weighted(std::span<const double> values,
             neg_hi = (k & neg) > neg_hi ? (k & neg) : neg_hi;
         }
     }
-    // Weights go straight to the 64-bit totals: a weight does not fit the 16-bit staging.
-    for (auto [side, lo, hi] :
-         {std::tuple{&positive_, pos_lo, pos_hi}, std::tuple{&negative_, neg_lo, neg_hi}}) {
-        if (lo <= hi)
-            side->grow_to(lo, hi);
-        if (side->size > 0 && side->counts.empty())
-            side->fold();
+    // Weights are staged in 32-bit buckets (a weight takes at most 2^16 units), folded into the
+    // 64-bit totals before any of them could overflow, as unit counts are in 16-bit ones.
+    for (Side* side : {&positive_, &negative_}) {
+        if (side->size == 0 && side->recent.empty() && side->counts.empty())
+            side->weighted = true;
+        if (!side->weighted)
+            throw std::logic_error("LogHistogram: weighted adds to a sketch of counts");
     }
-    std::uint64_t scratch[8] = {};
-    std::uint64_t* const pos_base =
+    std::uint64_t block_units = 0;
+    for (const std::uint64_t u : units) {
+        if (u > max_value_units)
+            throw std::invalid_argument("LogHistogram: a weight above 2^16 units");
+        block_units += u;
+    }
+    if (staged_units_ + block_units > max_staged_units) {
+        positive_.fold();
+        negative_.fold();
+        staged_units_ = 0;
+    }
+    staged_units_ += block_units; // below 2^32 too: a block holds far fewer than 2^16 values
+    for (auto [side, first, last] :
+         {std::tuple{&positive_, pos_lo, pos_hi}, std::tuple{&negative_, neg_lo, neg_hi}})
+        if (first <= last)
+            side->grow_to(first, last);
+    std::uint32_t scratch[8] = {};
+    std::uint32_t* const pos_base =
         positive_.size == 0 ? scratch
-                            : positive_.counts.data() + (positive_.first_key - positive_.base_key);
-    std::uint64_t* const neg_base =
+                            : positive_.wide.data() + (positive_.first_key - positive_.base_key);
+    std::uint32_t* const neg_base =
         negative_.size == 0 ? scratch
-                            : negative_.counts.data() + (negative_.first_key - negative_.base_key);
+                            : negative_.wide.data() + (negative_.first_key - negative_.base_key);
     const std::uint64_t pos_first = positive_.first_key, neg_first = negative_.first_key;
     std::uint64_t zeros = 0;
-    std::uint64_t* slots[batch];
+    std::uint32_t* slots[batch];
     for (std::size_t b = 0; b < values.size(); b += batch) {
         const std::size_t n = std::min(batch, values.size() - b);
 #pragma omp simd reduction(+ : zeros)
@@ -386,13 +435,13 @@ void LogHistogram::add_weighted(std::span<const double> values,
             const auto p = reinterpret_cast<std::uintptr_t>(pos_base + pos_index);
             const auto q = reinterpret_cast<std::uintptr_t>(neg_base + neg_index);
             const auto r = reinterpret_cast<std::uintptr_t>(scratch + (i & 7u));
-            slots[i] = reinterpret_cast<std::uint64_t*>((p & use_pos) | (q & use_neg) |
+            slots[i] = reinterpret_cast<std::uint32_t*>((p & use_pos) | (q & use_neg) |
                                                         (r & ~(use_pos | use_neg)));
         }
         for (std::size_t i = 0; i < n; ++i)
             __builtin_prefetch(slots[i], 1);
         for (std::size_t i = 0; i < n; ++i)
-            *slots[i] += units[b + i];
+            *slots[i] += static_cast<std::uint32_t>(units[b + i]);
     }
     zeros_ += zeros;
 }
@@ -452,19 +501,18 @@ std::vector<double> LogHistogram::walk(std::span<const long double> thresholds, 
     std::vector<double> out(thresholds.size(), std::numeric_limits<double>::quiet_NaN());
     // One walk for all levels, in the order of their thresholds: a summary asks for several,
     // and each walk crosses most of the buckets.
-    std::vector<std::pair<long double, std::size_t>> wanted; // threshold, level
+    // An integer count exceeds t >= 0 exactly when it exceeds floor(t): integer comparisons
+    // in the walk.
+    std::vector<std::pair<std::uint64_t, std::size_t>> wanted; // floor(threshold), level
     for (std::size_t j = 0; j < thresholds.size(); ++j)
-        wanted.emplace_back(thresholds[j], j);
+        wanted.emplace_back(static_cast<std::uint64_t>(std::floor(thresholds[j])), j);
     std::sort(wanted.begin(), wanted.end());
     std::size_t next = 0;
     std::uint64_t seen = 0;
     bool complete = false;
     // The value of the bucket where the count first exceeds a threshold is that level's
     // quantile.
-    auto reached = [&] {
-        return next < wanted.size() &&
-               (complete || static_cast<long double>(seen) > wanted[next].first);
-    };
+    auto reached = [&] { return next < wanted.size() && (complete || seen > wanted[next].first); };
     auto take = [&](double x) {
         for (; reached(); ++next)
             out[wanted[next].second] = std::clamp(x, lo, hi);

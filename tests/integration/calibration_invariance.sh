@@ -92,11 +92,15 @@ with h5py.File(sys.argv[1], "r") as raw, h5py.File(sys.argv[2], "r") as summary:
     assert 50 < ess < 3001, ess
     targets = [t.decode() if isinstance(t, bytes) else t for t in raw["/calibration/target"][()]]
     assert targets == ["cn_stock_2025", "smuggled_2025"], targets
+    # The posterior outputs are [calibration] outputs' default: the model's headline outputs.
     for policy in raw["/policies"]:
-        prior = raw[f"/policies/{policy}/summary/cn_stock/mean"][()]
-        post = raw[f"/policies/{policy}/posterior/cn_stock/mean"][()]
-        assert not np.array_equal(prior, post), policy
-    assert "/contrasts/anthropic_vs_diffusion_rule/posterior/cn_stock/mean" in raw
+        outputs = list(raw[f"/policies/{policy}/posterior"])
+        assert outputs, policy
+        for output in outputs:
+            prior = raw[f"/policies/{policy}/summary/{output}/mean"][()]
+            post = raw[f"/policies/{policy}/posterior/{output}/mean"][()]
+            assert not np.array_equal(prior, post), (policy, output)
+    assert list(raw["/contrasts/anthropic_vs_diffusion_rule/posterior"]) == outputs
     # Summary mode has everything raw mode has except the rows and the weights.
     def names(f):
         found = []

@@ -21,6 +21,7 @@ include = ["plain.toml"]
 
 [calibration]
 min_ess = 100
+outputs = "all" # a posterior for every output, to compare with every prior summary
 EOF
 
 for store in summary raw; do

@@ -109,6 +109,13 @@ code["robustness"] = keys_of("robustness", race, f"robustness.{PROBE}=1")
 code["robustness.objectives"] = keys_of(
     "robustness.objectives", race,
     f'robustness.objectives=[{{ output = "revenue", year = 2030, better = "higher", {PROBE} = 1 }}]')
+code["calibration"] = keys_of("calibration", race, f"calibration.{PROBE}=1")
+# A target's keys depend on its observation's kind: the documented table holds them all.
+code["calibration.targets"] = set().union(*(
+    keys_of("calibration.targets", race,
+            f'calibration.targets=[{{ output = "revenue", year = 2030, policy = "nvidia", '
+            f'observation = "{kind}", {PROBE} = 1 }}]')
+    for kind in ("normal", "lognormal", "interval")))
 code["design"] = keys_of("design", ishigami, f"design.{PROBE}=1")
 code["sensitivity"] = keys_of("sensitivity", ishigami, "experiment.design=saltelli",
                               f"sensitivity.{PROBE}=1")
@@ -121,6 +128,15 @@ code["policies.<name>"] = keys_of("policies.nvidia", race, f"policies.nvidia.{PR
 code["policy_sweeps.<name>"] = keys_of(
     "policy_sweeps.s", race,
     f'policy_sweeps.s={{ based_on = "nvidia", grid = {{ enforcement = [1] }}, {PROBE} = 1 }}')
+code["calibration"] = keys_of("calibration", race, f"calibration.{PROBE}=1")
+# A target accepts the keys of its own observation: the union over the three.
+code["calibration.targets"] = set()
+for obs in ('"normal", mean = 1, sd = 1', '"lognormal", p05 = 1, p95 = 2',
+            '"interval", low = 1, high = 2, tolerance = 0'):
+    code["calibration.targets"] |= keys_of(
+        "calibration.targets", race,
+        f'calibration.targets=[{{ output = "revenue", year = 2030, policy = "nvidia", '
+        f'observation = {obs}, {PROBE} = 1 }}]')
 
 models = listed(stderr_of(ishigami, f"experiment.model={PROBE}"),
                 r"unknown model '\w+'; models: ", "models")

@@ -54,6 +54,11 @@ cp results/policy_comparison.h5 results/x.h5
 "$CHIPRACE" run "$SOURCE_DIR/experiments/sensitivity.toml" --samples 256 -o results/sensitivity.h5 -q 2>/dev/null
 cp examples/leakage_sweep.h5 results/leakage_sweep.h5
 "$CHIPRACE" run "$SOURCE_DIR/experiments/tier2_sweep.toml" --samples 200 -o results/tier2_sweep.h5 -q
+# The calibrated flagship (docs/calibration.md), with and without rows; 600 futures are below its
+# min_ess, so the run warns (and still writes the posterior).
+"$CHIPRACE" run "$SOURCE_DIR/experiments/calibrated.toml" --samples 600 -o results/calibrated.h5 -q 2>/dev/null
+"$CHIPRACE" run "$SOURCE_DIR/experiments/calibrated.toml" --samples 600 --set output.store=raw \
+    -o results/calibrated_raw.h5 -q 2>/dev/null
 
 # ---- 2. the Python examples ----------------------------------------------------------------------
 "$PYTHON" - "$DOCS" "$SOURCE_DIR" "$PYTHON" <<'PY'

@@ -96,6 +96,11 @@ struct CalibrationSettings {
     std::vector<CalibrationTarget> targets;
     double min_ess = 100.0;      // Kish effective sample size below which the run warns
     bool refuse_low_ess = false; // on_low_ess = "error": no posterior below min_ess, exit 1
+    /// Outputs (indices into model->outputs(), ascending) given posterior summaries: `outputs`,
+    /// by default the model's headline outputs (every output for a model without headline
+    /// outputs). Every output keeps its prior summary.
+    std::vector<std::size_t> posterior_outputs;
+    bool outputs_given = false; // `outputs` was in the file
 };
 
 struct Experiment {

@@ -31,6 +31,8 @@ struct SummaryGroup {
     /// The subgroup: "summary", or "posterior" for a calibrated run's weighted summaries
     /// (whose quantiles are weighted and which count no events).
     std::string part = "summary";
+    /// Which outputs the group holds (columns then cover only those), or empty: every one.
+    std::vector<char> present = {};
 };
 
 /// A calibrated run's diagnostics and its inputs' prior and posterior summaries

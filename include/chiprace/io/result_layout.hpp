@@ -100,6 +100,15 @@ struct CalibrationLayout {
     std::vector<Target> targets;
     double min_ess = 100.0;
     bool refuse_low_ess = false;
+    /// Outputs (indices into ResultLayout::outputs) given posterior summaries in every group;
+    /// the weighted work of every output would cost as much as the rest of the run.
+    std::vector<std::size_t> posterior_outputs;
+    [[nodiscard]] bool has_posterior(std::size_t output) const {
+        for (const std::size_t k : posterior_outputs)
+            if (k == output)
+                return true;
+        return false;
+    }
 };
 
 struct ResultLayout {

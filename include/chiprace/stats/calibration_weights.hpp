@@ -12,9 +12,9 @@
 namespace chiprace::stats {
 
 /// Weights enter the quantile sketches as integers of this many units per weight 1, so that
-/// sketches still merge exactly in any order; weights below half a unit count 0 there (not in
-/// the moments). 2^24 keeps 2^40 samples of weight 1 below 2^64 units.
-inline constexpr double weight_units_per_one = 16777216.0; // 2^24
+/// sketches still merge exactly in any order; weights below half a unit (7.6e-6) count 0 there
+/// (not in the moments). A power of two: equal weights give the unweighted quantiles exactly.
+inline constexpr double weight_units_per_one = 65536.0; // 2^16
 
 /// Sums over the samples of a range of blocks, merged in block order like the moments.
 struct CalibrationSums {

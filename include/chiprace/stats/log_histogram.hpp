@@ -43,7 +43,8 @@ public:
     [[nodiscard]] static std::size_t max_buckets(unsigned mantissa_bits);
     /// Bytes one sketch may hold at most (both signs, 64-bit totals and 16-bit staging counts,
     /// the vectors' headers): what a run's memory estimate counts per sketch.
-    [[nodiscard]] static std::size_t memory_ceiling(unsigned mantissa_bits);
+    /// (weighted: a sketch filled by add_weighted, whose staging buckets are 32-bit.)
+    [[nodiscard]] static std::size_t memory_ceiling(unsigned mantissa_bits, bool weighted = false);
 
     /// Adds the finite values; non-finite ones are skipped (RunningMoments counts them).
     void add(std::span<const double> values);
@@ -70,6 +71,10 @@ public:
     /// (its weight in integer units, so that merging stays exact) instead of 1; values of 0
     /// units are left out. A sketch takes either kind of add, never both.
     void add_weighted(std::span<const double> values, std::span<const std::uint64_t> units);
+    /// The same, given the smallest and largest finite value of every value (whatever its
+    /// weight): a column of positive values then takes one pass.
+    void add_weighted(std::span<const double> values, std::span<const std::uint64_t> units,
+                      double lo, double hi);
     /// Weighted lower quantiles of a sketch filled by add_weighted: at level q, the first
     /// bucket whose cumulative weight exceeds floor(q·(n−1))·W/n, W the total weight and n the
     /// number of values of positive weight. With every weight equal this is exactly the
@@ -106,6 +111,9 @@ private:
         std::uint64_t base_key = 0;        // key of recent[0] (and counts[0])
         std::vector<std::uint16_t> recent; // storage; zero outside the counted span
         std::vector<std::uint64_t> counts; // empty until the first fold, then as recent
+        bool weighted = false;             // staged in wide (add_weighted), recent unused
+        std::vector<std::uint32_t> wide;   // storage of a weighted side's staged units
+        [[nodiscard]] std::size_t storage() const { return weighted ? wide.size() : recent.size(); }
         /// The lowest key kept when the largest is `last`.
         [[nodiscard]] std::uint64_t floor_of(std::uint64_t last) const {
             return last >= cap ? last - cap + 1 : 0;
@@ -124,10 +132,13 @@ private:
         /// Count of the i-th bucket of the span.
         [[nodiscard]] std::uint64_t at(std::size_t i) const {
             const std::size_t j = first_key - base_key + i;
-            return recent[j] + (counts.empty() ? 0 : counts[j]);
+            return (weighted ? std::uint64_t{wide[j]} : std::uint64_t{recent[j]}) +
+                   (counts.empty() ? 0 : counts[j]);
         }
     };
     static constexpr std::uint64_t max_recent = 0xffff;
+    static constexpr std::uint64_t max_value_units = std::uint64_t{1} << 16;
+    static constexpr std::uint64_t max_staged_units = 0xffffffff;
 
     /// Makes room for n more values in the 16-bit buckets.
     void reserve_recent(std::size_t n);
@@ -144,6 +155,7 @@ private:
     unsigned bits_;
     std::uint64_t zeros_ = 0;
     std::uint64_t recent_values_ = 0; // values in the 16-bit buckets: bounds every one of them
+    std::uint64_t staged_units_ = 0;  // weight units in the 32-bit buckets (add_weighted)
     Side positive_;
     Side negative_; // keyed by magnitude
 };

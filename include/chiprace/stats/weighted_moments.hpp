@@ -89,6 +89,105 @@ struct WeightedMoments {
         return r;
     }
 
+    /// The same when every value is finite, given the block's weight sums (BlockWeights, in the
+    /// same lanes) and the values' unweighted moments (their min and max, the weighted ones when
+    /// every weight is positive): one multiply-add per value and pass, no conditionals.
+    struct BlockWeights {
+        double sum_w = 0.0, sum_w2 = 0.0;
+        std::uint64_t n_positive = 0;
+        bool all_positive = false;
+        static BlockWeights of(std::span<const double> w) {
+            constexpr std::size_t lanes = 8;
+            double weight[lanes] = {}, weight2[lanes] = {};
+            bool positive = true;
+            const std::size_t n = w.size(), whole = n - n % lanes;
+            for (std::size_t i = 0; i < whole; i += lanes)
+                for (std::size_t j = 0; j < lanes; ++j) {
+                    weight[j] += w[i + j];
+                    weight2[j] += w[i + j] * w[i + j];
+                }
+            for (std::size_t i = whole; i < n; ++i) {
+                weight[i - whole] += w[i];
+                weight2[i - whole] += w[i] * w[i];
+            }
+            std::uint64_t n_positive = 0;
+            for (const double v : w)
+                n_positive += v > 0.0 ? 1 : 0;
+            positive = n_positive == n;
+            BlockWeights b;
+            b.n_positive = n_positive;
+            for (std::size_t j = 0; j < lanes; ++j) {
+                b.sum_w += weight[j];
+                b.sum_w2 += weight2[j];
+            }
+            b.all_positive = positive;
+            return b;
+        }
+    };
+    template <typename Unweighted>
+    static WeightedMoments of(std::span<const double> x, std::span<const double> w,
+                              const BlockWeights& block, const Unweighted& unweighted) {
+        if (unweighted.non_finite != 0 || x.empty())
+            return of(x, w);
+        constexpr std::size_t lanes = 8;
+        const std::size_t n = x.size(), whole = n - n % lanes;
+        double sum[lanes] = {};
+        for (std::size_t i = 0; i < whole; i += lanes)
+            for (std::size_t j = 0; j < lanes; ++j)
+                sum[j] += w[i + j] * x[i + j];
+        for (std::size_t i = whole; i < n; ++i)
+            sum[i - whole] += w[i] * x[i];
+        WeightedMoments r;
+        double total = 0.0;
+        for (std::size_t j = 0; j < lanes; ++j)
+            total += sum[j];
+        r.count = block.n_positive;
+        if (r.count == 0)
+            return r;
+        r.sum_w = block.sum_w;
+        r.sum_w2 = block.sum_w2;
+        if (block.all_positive) {
+            r.min = unweighted.min;
+            r.max = unweighted.max;
+        } else {
+            // The extremes of the values of positive weight, in the lanes of of().
+            constexpr double inf = std::numeric_limits<double>::infinity();
+            double lo[lanes], hi[lanes];
+            for (std::size_t j = 0; j < lanes; ++j) {
+                lo[j] = inf;
+                hi[j] = -inf;
+            }
+            auto visit = [&](std::size_t j, double v, double wv) {
+                const double low = wv > 0.0 ? v : inf, high = wv > 0.0 ? v : -inf;
+                lo[j] = low < lo[j] ? low : lo[j];
+                hi[j] = hi[j] < high ? high : hi[j];
+            };
+            for (std::size_t i = 0; i < whole; i += lanes)
+                for (std::size_t j = 0; j < lanes; ++j)
+                    visit(j, x[i + j], w[i + j]);
+            for (std::size_t i = whole; i < n; ++i)
+                visit(i - whole, x[i], w[i]);
+            for (std::size_t j = 0; j < lanes; ++j) {
+                r.min = lo[j] < r.min ? lo[j] : r.min;
+                r.max = r.max < hi[j] ? hi[j] : r.max;
+            }
+        }
+        r.mean = total / r.sum_w;
+        double m2[lanes] = {};
+        for (std::size_t i = 0; i < whole; i += lanes)
+            for (std::size_t j = 0; j < lanes; ++j) {
+                const double d = x[i + j] - r.mean;
+                m2[j] += w[i + j] * (d * d);
+            }
+        for (std::size_t i = whole; i < n; ++i) {
+            const double d = x[i] - r.mean;
+            m2[i - whole] += w[i] * (d * d);
+        }
+        for (std::size_t j = 0; j < lanes; ++j)
+            r.m2 += m2[j];
+        return r;
+    }
+
     /// this ← this ⊕ right, where right holds the samples after this one's.
     void merge(const WeightedMoments& right) {
         non_finite += right.non_finite;
