@@ -201,7 +201,8 @@ TEST_CASE("calibration weights: the product of the targets' likelihoods, with th
     CHECK(w[4] == std::exp(-2.0));
     CHECK(u[1] == one_unit);
     CHECK(u[2] == 0);
-    CHECK(u[0] == static_cast<std::uint64_t>(std::floor(std::exp(-0.5) * 16777216.0 + 0.5)));
+    CHECK(u[0] ==
+          static_cast<std::uint64_t>(std::floor(std::exp(-0.5) * weight_units_per_one + 0.5)));
     CHECK(sums.n_positive == 3);
     CHECK(sums.max_w == 1.0);
     const double sw = std::exp(-0.5) + 1.0 + std::exp(-2.0);
