@@ -3,6 +3,7 @@
 #include "chiprace/model/compute_race.hpp"
 #include "chiprace/model/failure_box.hpp"
 #include "chiprace/model/ishigami.hpp"
+#include "chiprace/model/linear.hpp"
 #include "chiprace/model/model_registry.hpp"
 #include "chiprace/model/sobol_g.hpp"
 
@@ -12,7 +13,7 @@ ModelRegistry& model_registry() {
     static ModelRegistry registry = [] {
         ModelRegistry r;
         for (auto definition : {compute_race_definition, failure_box_definition,
-                                ishigami_definition, sobol_g_definition})
+                                ishigami_definition, linear_definition, sobol_g_definition})
             r.add(definition(), "built-in");
         return r;
     }();

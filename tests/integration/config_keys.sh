@@ -50,6 +50,18 @@ upper = [0.8]
 [parameters]
 x1 = { dist = "uniform", low = 0, high = 1 }
 EOF
+cat >"$WORK/linear.toml" <<'EOF'
+[experiment]
+name = "keys"
+model = "linear"
+samples = 8
+
+[model]
+coefficients = [1]
+
+[parameters]
+x1 = { dist = "normal", mean = 0, sd = 1 }
+EOF
 printf '[experiment]\n\n[parameters]\nx1 = { dist = "uniform", low = 0, high = 1 }\n' >"$WORK/empty.toml"
 
 "$PYTHON" - "$CHIPRACE" "$WORK" "$SOURCE_DIR/experiments/policy_comparison.toml" "$DOC" <<'PY'
@@ -111,6 +123,7 @@ code["model (ishigami)"] = keys_of("model", ishigami, f"model.{PROBE}=1")
 code["model (sobol_g)"] = keys_of("model", sobol_g, f"model.{PROBE}=1")
 code["model (compute_race)"] = keys_of("model", race, f"model.{PROBE}=1")
 code["model (failure_box)"] = keys_of("model", f"{work}/failure_box.toml", f"model.{PROBE}=1")
+code["model (linear)"] = keys_of("model", f"{work}/linear.toml", f"model.{PROBE}=1")
 code["policies.<name>"] = keys_of("policies.nvidia", race, f"policies.nvidia.{PROBE}=1")
 code["policy_sweeps.<name>"] = keys_of(
     "policy_sweeps.s", race,

@@ -48,7 +48,7 @@ model::ModelDefinition minimal(std::string name) {
 
 TEST_CASE("registry: the built-in models are registered definitions") {
     const auto& registry = model::model_registry();
-    for (const char* name : {"compute_race", "failure_box", "ishigami", "sobol_g"}) {
+    for (const char* name : {"compute_race", "failure_box", "ishigami", "linear", "sobol_g"}) {
         const auto* m = registry.find(name);
         REQUIRE(m != nullptr);
         CHECK(m->origin == "built-in");

@@ -1,10 +1,12 @@
 #include "chiprace/model/failure_box.hpp"
 #include "chiprace/model/ishigami.hpp"
+#include "chiprace/model/linear.hpp"
 #include "chiprace/model/sobol_g.hpp"
 
 #include <cmath>
 #include <doctest/doctest.h>
 #include <numbers>
+#include <string>
 #include <vector>
 
 using namespace chiprace::model;
@@ -72,4 +74,68 @@ TEST_CASE("failure_box: 1 inside the closed box, flips a share of the samples") 
     // Binomial(20000, 0.1): standard error 42; 5 standard errors.
     CHECK(flipped > 2000 - 212);
     CHECK(flipped < 2000 + 212);
+}
+
+TEST_CASE("linear: intercept + sum of coefficient times input, inputs read by index") {
+    // Three inputs whose columns are stored as x3, x1, x2; values chosen so every sum is exact.
+    const Linear f({2.0, -0.5, 4.0}, 1.25, {1, 2, 0});
+    std::vector<double> in{/*x3*/ 0.0, 1.0, -0.25, /*x1*/ 0.0, 3.0, 0.5,
+                           /*x2*/ 0.0, 2.0, 8.0};
+    std::vector<double> out(3);
+    OutputBlock ob(out, 3);
+    f.evaluate(0, InputBlock(in, 3), ob);
+    CHECK(out[0] == 1.25);
+    CHECK(out[1] == 1.25 + 2.0 * 3.0 - 0.5 * 2.0 + 4.0 * 1.0);
+    CHECK(out[2] == 1.25 + 2.0 * 0.5 - 0.5 * 8.0 + 4.0 * -0.25);
+    CHECK(f.column_count() == 1);
+    CHECK(f.years().empty());
+    CHECK(f.outputs().size() == 1);
+    CHECK(f.outputs()[0].name == "y");
+}
+
+TEST_CASE(
+    "linear: rounds as intercept + c1 x1 + c2 x2 in that order (what an analysis recomputes)") {
+    const Linear f({0.1, 0.7}, 0.3, {0, 1});
+    std::vector<double> in{1.0 / 3.0, 2.0 / 7.0};
+    std::vector<double> out(1);
+    OutputBlock ob(out, 1);
+    f.evaluate(0, InputBlock(in, 1), ob);
+    const double expected = (0.3 + 0.1 * (1.0 / 3.0)) + 0.7 * (2.0 / 7.0);
+    CHECK(out[0] == expected);
+}
+
+TEST_CASE("linear: its definition (intercept defaults to 0, one coefficient per input)") {
+    const auto d = linear_definition();
+    CHECK(d.name == "linear");
+    CHECK(d.inputs == ModelDefinition::Inputs::positional);
+    REQUIRE(d.settings.size() == 2);
+    CHECK(d.settings[0].name == "coefficients");
+    CHECK(d.settings[0].required);
+    CHECK(d.settings[1].name == "intercept");
+    CHECK_FALSE(d.settings[1].required);
+    CHECK(d.settings[1].default_number == 0.0);
+
+    SettingValues s;
+    s.set("coefficients", std::vector<double>{1.0, 3.0});
+    s.set("intercept", 0.0);
+    const std::vector<std::string> two{"a", "b"}, one{"a"};
+    CHECK(d.check(s, two).empty());
+    const auto problems = d.check(s, one);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].at == ModelProblem::At::setting);
+    CHECK(problems[0].name == "coefficients");
+    CHECK(problems[0].message ==
+          "model 'linear' has one input per entry of coefficients (2), but [parameters] lists 1");
+
+    ModelArguments args;
+    args.settings = s;
+    args.parameter_index = {1, 0};
+    const auto m = d.build(args);
+    REQUIRE(m != nullptr);
+    CHECK(m->name() == "linear");
+    std::vector<double> in{/*column 0*/ 10.0, /*column 1*/ 2.0};
+    std::vector<double> out(1);
+    OutputBlock ob(out, 1);
+    m->evaluate(0, InputBlock(in, 1), ob);
+    CHECK(out[0] == 1.0 * 2.0 + 3.0 * 10.0);
 }
