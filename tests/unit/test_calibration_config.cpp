@@ -458,7 +458,8 @@ TEST_CASE("the resolved experiment records each calibration target with its numb
 }
 
 TEST_CASE("calibration outputs: the outputs given posterior summaries") {
-    const auto& outputs = load_experiment_text(race("[calibration]\n")).model->outputs();
+    const auto base = load_experiment_text(race("[calibration]\n")); // outputs() lives in it
+    const auto& outputs = base.model->outputs();
     auto index = [&](const std::string& name) {
         for (std::size_t k = 0; k < outputs.size(); ++k)
             if (outputs[k].name == name)
