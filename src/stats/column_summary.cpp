@@ -117,8 +117,11 @@ SketchSet SketchSet::deserialize(std::span<const std::uint64_t> data) {
     return set;
 }
 
-ColumnSummary summarize(const RunningMoments& moments, const LogHistogram& sketch,
-                        std::span<const double> levels) {
+namespace {
+
+/// Everything of a summary but its quantiles, from unweighted or weighted moments alike.
+template <typename Moments>
+ColumnSummary summary_of(const Moments& moments) {
     constexpr double nan = std::numeric_limits<double>::quiet_NaN();
     ColumnSummary s;
     s.n_finite = moments.count;
@@ -128,21 +131,21 @@ ColumnSummary summarize(const RunningMoments& moments, const LogHistogram& sketc
     s.std_dev = moments.std_dev();
     s.min = any ? moments.min : nan;
     s.max = any ? moments.max : nan;
+    return s;
+}
+
+} // namespace
+
+ColumnSummary summarize(const RunningMoments& moments, const LogHistogram& sketch,
+                        std::span<const double> levels) {
+    auto s = summary_of(moments);
     s.quantiles = sketch.quantiles(levels, moments.min, moments.max);
     return s;
 }
 
 ColumnSummary summarize_weighted(const WeightedMoments& moments, const LogHistogram& sketch,
                                  std::span<const double> levels) {
-    constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-    ColumnSummary s;
-    s.n_finite = moments.count;
-    s.n_non_finite = moments.non_finite;
-    const bool any = moments.count > 0;
-    s.mean = any ? moments.mean : nan;
-    s.std_dev = moments.std_dev();
-    s.min = any ? moments.min : nan;
-    s.max = any ? moments.max : nan;
+    auto s = summary_of(moments);
     s.quantiles = sketch.weighted_quantiles(levels, moments.min, moments.max, moments.count);
     return s;
 }
